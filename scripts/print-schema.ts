@@ -1,0 +1,26 @@
+/**
+ * `npm run schema:print`: writes what is generated from the code, so reviews show changes:
+ * schema/schema.graphql (sorted SDL), schema/bundle.schema.json (the bundle format),
+ * schema/biolink-mapping.md (kinds, predicates and designs with their Biolink terms).
+ * `--check` compares instead of writing and exits 1 when anything is out of step.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { PROJECT_ROOT } from "../src/config.js";
+import { generatedSchemaFiles } from "../src/schema/printed.js";
+
+const check = process.argv.includes("--check");
+let stale = 0;
+for (const [file, content] of Object.entries(generatedSchemaFiles())) {
+  const full = path.join(PROJECT_ROOT, file);
+  const current = fs.existsSync(full) ? fs.readFileSync(full, "utf8") : "";
+  if (current === content) continue;
+  if (check) {
+    console.error(`${file} is out of step with the code: run npm run schema:print`);
+    stale += 1;
+  } else {
+    fs.writeFileSync(full, content);
+    console.log(`wrote ${file}`);
+  }
+}
+process.exit(stale ? 1 : 0);

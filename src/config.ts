@@ -1,0 +1,49 @@
+/** Environment -> one typed, validated configuration object. Read once, at start-up. */
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+
+export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+
+const port = z.coerce.number().int().min(1).max(65535);
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === "" ? undefined : v.trim()));
+
+const Env = z.object({
+  PORT: port.default(4000),
+  HOST: z.string().default("127.0.0.1"),
+  NODE_ENV: z.string().default("development"),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  NEO4J_URI: optionalText,
+  NEO4J_USER: z.string().default("neo4j"),
+  NEO4J_PASSWORD: z.string().default("neo4j"),
+  NEO4J_DATABASE: z.string().default("neo4j"),
+  NEO4J_EMBEDDED_PORT: port.default(7687),
+  NEO4J_EMBEDDED_HOME: z.string().default(path.join(PROJECT_ROOT, ".neo4j")),
+  NEO4J_EMBEDDED_HEAP: z.string().default("1g"),
+  NEO4J_EMBEDDED_PAGECACHE: z.string().default("512m"),
+  /** Every read and write transaction ends after this many milliseconds (Neo4j tx timeout). */
+  KG_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  /** How long a request may wait for a connection before it fails with DB_UNAVAILABLE. */
+  KG_DB_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(3_000),
+  /** "name:secret,name2:secret2": bearer tokens allowed to write. None: writes are disabled. */
+  KG_API_TOKENS: optionalText,
+  /** Seed the article's content on start-up when the database holds no entity. */
+  KG_SEED_ON_START: z
+    .enum(["true", "false"])
+    .default("true")
+    .transform((v) => v === "true"),
+});
+
+export type Config = z.infer<typeof Env>;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = Env.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+    throw new Error(`invalid configuration: ${problems.join("; ")}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,68 @@
+/**
+ * The one error vocabulary a client sees. Resolvers throw `clientError(...)`; driver errors
+ * pass through `fromDriverError`, so no Cypher, driver message or stack trace leaves the server.
+ */
+import { GraphQLError } from "graphql";
+import { Neo4jError } from "neo4j-driver";
+
+export const ERROR_CODES = [
+  "NOT_FOUND",
+  "BAD_USER_INPUT",
+  "UNAUTHENTICATED",
+  "FORBIDDEN",
+  "WRITES_DISABLED",
+  "DB_UNAVAILABLE",
+  "TIMEOUT",
+  "INTERNAL_SERVER_ERROR",
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  WRITES_DISABLED: 403,
+  DB_UNAVAILABLE: 503,
+  TIMEOUT: 504,
+};
+
+export function clientError(code: ErrorCode, message: string, details: Record<string, unknown> = {}): GraphQLError {
+  const status = HTTP_STATUS[code];
+  return new GraphQLError(message, {
+    extensions: { code, ...details, ...(status ? { http: { status } } : {}) },
+  });
+}
+
+const UNAVAILABLE_CODES = new Set([
+  "ServiceUnavailable",
+  "SessionExpired",
+  "Neo.TransientError.General.DatabaseUnavailable",
+  "Neo.ClientError.Database.DatabaseNotFound",
+]);
+const TIMEOUT_CODES = new Set([
+  "Neo.ClientError.Transaction.TransactionTimedOut",
+  "Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration",
+  "Neo.TransientError.Transaction.LockClientStopped",
+]);
+
+/** Maps anything the driver throws to a client-safe error; the original is kept for the log. */
+export function fromDriverError(error: unknown): GraphQLError {
+  if (error instanceof GraphQLError) return error;
+  if (error instanceof Neo4jError) {
+    if (
+      UNAVAILABLE_CODES.has(error.code) ||
+      /connection acquisition timed out|Pool is closed|Failed to connect|Could not perform discovery/i.test(error.message)
+    ) {
+      return withOriginal(clientError("DB_UNAVAILABLE", "The database is unavailable; try again shortly."), error);
+    }
+    if (TIMEOUT_CODES.has(error.code) || /terminated|timed out/i.test(error.message)) {
+      return withOriginal(clientError("TIMEOUT", "The query took too long and was stopped."), error);
+    }
+  }
+  return withOriginal(clientError("INTERNAL_SERVER_ERROR", "Unexpected error."), error);
+}
+
+function withOriginal(graphqlError: GraphQLError, original: unknown): GraphQLError {
+  // originalError is what loggers see; masking keeps it away from the client.
+  Object.defineProperty(graphqlError, "originalError", { value: original, enumerable: false });
+  return graphqlError;
+}

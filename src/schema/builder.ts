@@ -1,0 +1,28 @@
+/** The single Pothos SchemaBuilder: context type, scalars. Nothing else configures it. */
+import SchemaBuilder from "@pothos/core";
+import { JSONResolver } from "graphql-scalars";
+import type { Database, QueryCounter } from "../db/database.js";
+import type { Logger } from "../logger.js";
+
+export interface Context {
+  db: Database;
+  /** Cypher round trips made for this request (a test asserts the bound). */
+  counter: QueryCounter;
+  /** The token's name when the request carries a valid write token. */
+  actor?: string;
+  /** Why writes are refused for this request, when they are. */
+  writeDenied?: { code: "UNAUTHENTICATED" | "WRITES_DISABLED"; message: string };
+  signal?: AbortSignal;
+  log: Logger;
+}
+
+export const builder = new SchemaBuilder<{
+  Context: Context;
+  Scalars: { JSON: { Input: unknown; Output: unknown }; ID: { Input: string; Output: string } };
+  DefaultFieldNullability: false;
+}>({
+  defaultFieldNullability: false,
+});
+
+builder.addScalarType("JSON", JSONResolver, {});
+builder.queryType({ description: "Reads are public." });

@@ -1,0 +1,126 @@
+/** Entities and the mechanism links between them, with the lookups that return them. */
+import { readOne } from "../graph/read.js";
+import { ENTITY_KINDS, type EntityKind, PREDICATES, type Predicate } from "../model/vocabulary.js";
+import { CypherBuilder, projection } from "../translate/projection.js";
+import { selectionOf } from "../translate/selection.js";
+import { builder } from "./builder.js";
+import { byKey, EntityKindEnum, EvidenceSummaryRef, NodeRef, PredicateEnum } from "./common.js";
+import { connectionType, pageOf } from "./connection.js";
+import { checkId, kindOfId, LABELS } from "./ids.js";
+import { ClaimRef, EntityRef, MechanismLinkRef } from "./refs.js";
+
+const firstDescription = "At most this many (1..100; default 20), strongest evidence first.";
+
+builder.objectType(EntityRef, {
+  description: "A thing in the graph: a structure, molecule, process, microbial community, condition or intervention.",
+  interfaces: [NodeRef],
+  fields: (t) => ({
+    name: t.string({ resolve: byKey, description: "Preferred name." }),
+    kind: t.field({ type: EntityKindEnum, resolve: byKey, description: "What kind of thing this is." }),
+    biolinkCategory: t.string({
+      resolve: (p, _a, _c, info) => ENTITY_KINDS[p[info.path.key as string] as EntityKind].biolink,
+      description: "The Biolink Model category of this entity's kind, e.g. biolink:AnatomicalEntity.",
+    }),
+    synonyms: t.stringList({ resolve: byKey, description: "Other names and abbreviations people type (searchable)." }),
+    description: t.string({ nullable: true, resolve: byKey, description: "One or two sentences on what it is." }),
+    xrefs: t.stringList({ resolve: byKey, description: 'Cross-references as CURIEs, e.g. "MESH:D014630".' }),
+    degree: t.int({ resolve: byKey, description: "How many mechanism links touch this entity, both ways." }),
+    outgoing: t.field({
+      type: [MechanismLinkRef],
+      args: {
+        predicates: t.arg({ type: [PredicateEnum], required: false, description: "Only links with these predicates." }),
+        first: t.arg.int({ required: false, description: firstDescription }),
+      },
+      resolve: byKey,
+      description: "Links from this entity to what it acts on.",
+    }),
+    incoming: t.field({
+      type: [MechanismLinkRef],
+      args: {
+        predicates: t.arg({ type: [PredicateEnum], required: false, description: "Only links with these predicates." }),
+        first: t.arg.int({ required: false, description: firstDescription }),
+      },
+      resolve: byKey,
+      description: "Links from what acts on this entity.",
+    }),
+    claims: t.field({
+      type: [ClaimRef],
+      args: { first: t.arg.int({ required: false, description: firstDescription }) },
+      resolve: byKey,
+      description: "Claims about this entity, best supported first.",
+    }),
+    createdAt: t.string({ nullable: true, resolve: byKey, description: "When this record was first written (ISO 8601)." }),
+    updatedAt: t.string({ nullable: true, resolve: byKey, description: "When this record last changed (ISO 8601)." }),
+  }),
+});
+
+builder.objectType(MechanismLinkRef, {
+  description:
+    "A directed mechanistic link, e.g. magnesium -INCREASES-> GABA, as asserted by one or more claims. Its id is link:<from>:<predicate>:<to>.",
+  fields: (t) => ({
+    id: t.id({ resolve: byKey, description: "link:<from>:<predicate>:<to>; stable." }),
+    from: t.field({ type: EntityRef, resolve: byKey, description: "The subject." }),
+    predicate: t.field({ type: PredicateEnum, resolve: byKey, description: "The relation asserted." }),
+    biolinkPredicate: t.string({
+      resolve: (p, _a, _c, info) => PREDICATES[p[info.path.key as string] as Predicate].biolink,
+      description: "The Biolink predicate (direction qualifiers, where any, are in the Predicate enum's description).",
+    }),
+    to: t.field({ type: EntityRef, resolve: byKey, description: "The object." }),
+    claims: t.field({ type: [ClaimRef], resolve: byKey, description: "The claims that assert this link (at most 200)." }),
+    evidence: t.field({
+      type: EvidenceSummaryRef,
+      resolve: byKey,
+      description: "The evidence rule over the distinct studies of all asserting claims.",
+    }),
+  }),
+});
+
+export const EntityConnectionRef = connectionType("Entity", "Entity", "A page of entities, ordered by id.");
+
+builder.queryFields((t) => ({
+  node: t.field({
+    type: NodeRef,
+    nullable: true,
+    args: { id: t.arg.id({ required: true, description: "Any node id: slug, claim:..., study:... or source:..." }) },
+    description: "Any node by id; null when no node has it. A malformed id is BAD_USER_INPUT.",
+    resolve: async (_root, { id }, ctx, info) => {
+      const label = LABELS[kindOfId(id)];
+      const q = new CypherBuilder();
+      const fields = selectionOf(info).get(label) ?? [];
+      return readOne(ctx, `MATCH (n:${label} {id: ${q.param(id)}}) RETURN ${projection(label, "n", fields, q)} AS value`, q);
+    },
+  }),
+  entity: t.field({
+    type: EntityRef,
+    nullable: true,
+    args: { id: t.arg.id({ required: true, description: 'An entity slug, e.g. "vagus-nerve".' }) },
+    description: "An entity by id; null when there is none. A malformed id is BAD_USER_INPUT.",
+    resolve: (_root, { id }, ctx, info) => lookup(ctx, info, "Entity", checkId("entity", id)),
+  }),
+  entities: t.field({
+    type: EntityConnectionRef,
+    args: {
+      kind: t.arg({ type: EntityKindEnum, required: false, description: "Only entities of this kind." }),
+      first: t.arg.int({ required: false, description: "Page size, 1..100 (default 20)." }),
+      after: t.arg.string({ required: false, description: "The `endCursor` of the previous page." }),
+    },
+    description: "All entities, a page at a time, ordered by id.",
+    resolve: (_root, args, ctx, info) => {
+      const q = new CypherBuilder();
+      const where = args.kind ? [`n.kind = ${q.param(args.kind)}`] : [];
+      return pageOf(ctx, info, { label: "Entity", type: "Entity", where, first: args.first, after: args.after }, q);
+    },
+  }),
+}));
+
+/** One node by id with the requested selection, in one round trip; null when absent. */
+export function lookup(
+  ctx: Parameters<typeof readOne>[0],
+  info: Parameters<typeof selectionOf>[0],
+  type: "Entity" | "Claim" | "Study" | "Source",
+  id: string,
+) {
+  const q = new CypherBuilder();
+  const fields = selectionOf(info).get(type) ?? [];
+  return readOne(ctx, `MATCH (n:${type} {id: ${q.param(id)}}) RETURN ${projection(type, "n", fields, q)} AS value`, q);
+}

@@ -1,0 +1,134 @@
+/** Subgraphs for visualisations: an entity's neighbourhood as nodes, edges and Cytoscape.js JSON. */
+import { int } from "../db/database.js";
+import { clientError } from "../errors.js";
+import { readOne } from "../graph/read.js";
+import { ENTITY_KINDS, type EntityKind } from "../model/vocabulary.js";
+import { CypherBuilder, firstArg } from "../translate/projection.js";
+import { builder } from "./builder.js";
+import { DirectionEnum, EntityKindEnum, EvidenceLevelEnum, PredicateEnum, type Projected } from "./common.js";
+import { checkId } from "./ids.js";
+
+export const MAX_NEIGHBORHOOD_HOPS = 3;
+const MAX_EDGES = 1000;
+
+/** One expansion per depth, with the direction and depth as literals from this table. */
+const LEVEL_PATTERNS = {
+  OUT: ["-[:LINK]->", "-[:LINK*2..2]->", "-[:LINK*3..3]->"],
+  IN: ["<-[:LINK]-", "<-[:LINK*2..2]-", "<-[:LINK*3..3]-"],
+  BOTH: ["-[:LINK]-", "-[:LINK*2..2]-", "-[:LINK*3..3]-"],
+} as const;
+
+const GraphNodeRef = builder.objectRef<Projected>("GraphNode").implement({
+  description: "A node of a subgraph, ready for a visualisation.",
+  fields: (t) => ({
+    id: t.id({ resolve: (p) => p.id, description: "The entity id." }),
+    label: t.string({ resolve: (p) => p.label, description: "The entity name, for display." }),
+    kind: t.field({ type: EntityKindEnum, resolve: (p) => p.kind, description: "The entity kind." }),
+    biolinkCategory: t.string({ resolve: (p) => ENTITY_KINDS[p.kind as EntityKind].biolink, description: "Biolink category." }),
+    distance: t.int({ resolve: (p) => p.distance, description: "Hops from the centre (0 for the centre)." }),
+  }),
+});
+
+const GraphEdgeRef = builder.objectRef<Projected>("GraphEdge").implement({
+  description: "An edge of a subgraph: one mechanism link.",
+  fields: (t) => ({
+    id: t.id({ resolve: (p) => p.id, description: "The link id." }),
+    source: t.id({ resolve: (p) => p.source, description: "Id of the subject entity." }),
+    target: t.id({ resolve: (p) => p.target, description: "Id of the object entity." }),
+    predicate: t.field({ type: PredicateEnum, resolve: (p) => p.predicate, description: "The relation." }),
+    score: t.float({ resolve: (p) => p.score, description: "The link's evidence score (0..1)." }),
+    level: t.field({ type: EvidenceLevelEnum, resolve: (p) => p.level, description: "The link's evidence level." }),
+    claimCount: t.int({ resolve: (p) => p.claimCount, description: "How many claims assert the link." }),
+  }),
+});
+
+const SubgraphRef = builder.objectRef<Projected>("Subgraph").implement({
+  description: "Nodes and edges ready for a visualisation library (Cytoscape.js, D3, Gephi).",
+  fields: (t) => ({
+    nodes: t.field({ type: [GraphNodeRef], resolve: (p) => p.nodes, description: "Entities, nearest first." }),
+    edges: t.field({
+      type: [GraphEdgeRef],
+      resolve: (p) => p.edges,
+      description: "Every mechanism link between the nodes (at most 1000).",
+    }),
+    cytoscape: t.field({
+      type: "JSON",
+      resolve: (p) => toCytoscape(p.nodes, p.edges),
+      description:
+        "A Cytoscape.js elements document: { elements: { nodes: [{ data: { id, label, kind, distance } }], edges: [{ data: { id, source, target, predicate, label, score, level } }] } }. Pass it to cytoscape({ elements }) as it is.",
+    }),
+  }),
+});
+
+export function toCytoscape(nodes: Projected[], edges: Projected[]) {
+  return {
+    elements: {
+      nodes: nodes.map((n) => ({ data: { id: n.id, label: n.label, kind: n.kind, distance: n.distance } })),
+      edges: edges.map((e) => ({
+        data: {
+          id: e.id,
+          source: e.source,
+          target: e.target,
+          predicate: e.predicate,
+          label: e.predicate,
+          score: e.score,
+          level: e.level,
+        },
+      })),
+    },
+  };
+}
+
+builder.queryFields((t) => ({
+  neighborhood: t.field({
+    type: SubgraphRef,
+    args: {
+      id: t.arg.id({ required: true, description: "The centre entity." }),
+      hops: t.arg.int({ required: false, defaultValue: 1, description: `How far out, 1..${MAX_NEIGHBORHOOD_HOPS}.` }),
+      direction: t.arg({ type: DirectionEnum, required: false, defaultValue: "BOTH", description: "Which links to follow." }),
+      first: t.arg.int({
+        required: false,
+        defaultValue: 50,
+        description: "At most this many nodes, centre included (1..100), nearest first.",
+      }),
+    },
+    description: "The entities around one entity and every link between them, for visualisations. NOT_FOUND for an unknown id.",
+    resolve: async (_root, args, ctx) => {
+      const hops = args.hops ?? 1;
+      if (!Number.isInteger(hops) || hops < 1 || hops > MAX_NEIGHBORHOOD_HOPS) {
+        throw clientError("BAD_USER_INPUT", `\`hops\` must be a whole number from 1 to ${MAX_NEIGHBORHOOD_HOPS}.`, {
+          argument: "hops",
+        });
+      }
+      const q = new CypherBuilder();
+      const centre = q.param(checkId("entity", args.id));
+      const others = q.param(int(firstArg(args.first, 50) - 1));
+      const patterns = LEVEL_PATTERNS[(args.direction ?? "BOTH") as keyof typeof LEVEL_PATTERNS].slice(0, hops);
+      const levels = patterns
+        .map((pattern, i) => `WITH a MATCH (a)${pattern}(b:Entity) WHERE b <> a RETURN DISTINCT b, ${i + 1} AS d`)
+        .join(" UNION ");
+      const cypher = `OPTIONAL MATCH (a:Entity {id: ${centre}})
+CALL {
+  WITH a
+  CALL { ${levels} }
+  WITH b, min(d) AS d ORDER BY d, b.id LIMIT ${others}
+  RETURN collect({node: b, d: d}) AS around
+}
+WITH a, [{node: a, d: 0}] + around AS members
+WITH a, members, [m IN members | m.node] AS ns
+RETURN {
+  found: a IS NOT NULL,
+  nodes: [m IN members | {id: m.node.id, label: m.node.name, kind: m.node.kind, distance: m.d}],
+  edges: COLLECT { MATCH (x:Entity)-[l:LINK]->(y:Entity) WHERE x IN ns AND y IN ns
+                   RETURN {id: l.id, source: x.id, target: y.id, predicate: l.predicate, score: coalesce(l.score, 0.0),
+                           level: coalesce(l.level, 'NONE_CITED'), claimCount: size(coalesce(l.claimIds, []))} AS e
+                   ORDER BY e.id LIMIT ${MAX_EDGES} }
+} AS value`;
+      const row = await readOne(ctx, cypher, q);
+      if (!row?.found) {
+        throw clientError("NOT_FOUND", `No entity with id "${args.id}".`, { ids: [args.id] });
+      }
+      return row;
+    },
+  }),
+}));

@@ -1,0 +1,319 @@
+/**
+ * Turns a selection tree into one Cypher map projection, with a COLLECT subquery per nested
+ * list, so that a whole GraphQL request is answered by a single Cypher round trip.
+ *
+ * Values from the request only ever travel as parameters ($p0, $p1, ...). Everything spliced
+ * into the Cypher text comes from this file: variable names it makes, response keys (GraphQL
+ * names, backtick-quoted) and the expressions below.
+ */
+
+import { int } from "../db/database.js";
+import { clientError } from "../errors.js";
+import type { FieldSelection } from "./selection.js";
+
+export const LIST_DEFAULT = 20;
+export const LIST_MAX = 100;
+/** Lists the contract gives no `first` argument still end somewhere. */
+const UNPAGED_CAP = 200;
+
+export class CypherBuilder {
+  readonly params: Record<string, unknown> = {};
+  private nextParam = 0;
+  private nextVar = 0;
+
+  param(value: unknown): string {
+    const name = `p${this.nextParam++}`;
+    this.params[name] = value;
+    return `$${name}`;
+  }
+
+  variable(prefix: string): string {
+    return `${prefix}${this.nextVar++}`;
+  }
+}
+
+/** Validates a `first` argument: 1..max, default when absent. */
+export function firstArg(value: unknown, fallback = LIST_DEFAULT, max = LIST_MAX, name = "first"): number {
+  if (value === undefined || value === null) return fallback;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > max) {
+    throw clientError("BAD_USER_INPUT", `\`${name}\` must be a whole number from 1 to ${max}.`, {
+      argument: name,
+    });
+  }
+  return value;
+}
+
+type Expression = (v: string) => string;
+
+interface Relation {
+  target: string;
+  many: boolean;
+  /** The subquery body binding `child` from `parent`, and what follows its RETURN. */
+  build(parent: string, child: string, args: Record<string, unknown>, q: CypherBuilder): { body: string; tail?: string };
+}
+
+interface TypeSpec {
+  fields: Record<string, Expression>;
+  relations: Record<string, Relation>;
+}
+
+const summary: Expression = (v) =>
+  `{level: coalesce(${v}.level, 'NONE_CITED'), supporting: coalesce(${v}.supporting, 0), contradicting: coalesce(${v}.contradicting, 0), score: coalesce(${v}.score, 0.0)}`;
+
+const prop =
+  (name: string): Expression =>
+  (v) =>
+    `${v}.${name}`;
+const list =
+  (name: string): Expression =>
+  (v) =>
+    `coalesce(${v}.${name}, [])`;
+
+const EVIDENCE_TYPES = "SUPPORTS|CONTRADICTS|MIXED";
+
+function predicateFilter(link: string, args: Record<string, unknown>, q: CypherBuilder): string {
+  const predicates = args.predicates as string[] | null | undefined;
+  return predicates?.length ? ` WHERE ${link}.predicate IN ${q.param(predicates)}` : "";
+}
+
+export const TYPES: Record<string, TypeSpec> = {
+  Entity: {
+    fields: {
+      id: prop("id"),
+      name: prop("name"),
+      kind: prop("kind"),
+      synonyms: list("synonyms"),
+      description: prop("description"),
+      xrefs: list("xrefs"),
+      biolinkCategory: prop("kind"), // mapped to the Biolink CURIE by the field's resolver
+      createdAt: prop("createdAt"),
+      updatedAt: prop("updatedAt"),
+      degree: (v) => `COUNT { (${v})-[:LINK]-() }`,
+    },
+    relations: {
+      outgoing: {
+        target: "MechanismLink",
+        many: true,
+        build: (p, c, args, q) => ({
+          body: `MATCH (${p})-[${c}:LINK]->()${predicateFilter(c, args, q)}`,
+          tail: `ORDER BY ${c}.score DESC, ${c}.id LIMIT ${q.param(int(firstArg(args.first)))}`,
+        }),
+      },
+      incoming: {
+        target: "MechanismLink",
+        many: true,
+        build: (p, c, args, q) => ({
+          body: `MATCH (${p})<-[${c}:LINK]-()${predicateFilter(c, args, q)}`,
+          tail: `ORDER BY ${c}.score DESC, ${c}.id LIMIT ${q.param(int(firstArg(args.first)))}`,
+        }),
+      },
+      claims: {
+        target: "Claim",
+        many: true,
+        build: (p, c, args, q) => ({
+          body: `MATCH (${c}:Claim)-[:ABOUT]->(${p})`,
+          tail: `ORDER BY ${c}.score DESC, ${c}.id LIMIT ${q.param(int(firstArg(args.first)))}`,
+        }),
+      },
+    },
+  },
+  MechanismLink: {
+    fields: {
+      id: prop("id"),
+      predicate: prop("predicate"),
+      biolinkPredicate: prop("predicate"),
+      evidence: summary,
+      fromId: (v) => `startNode(${v}).id`,
+      toId: (v) => `endNode(${v}).id`,
+    },
+    relations: {
+      from: { target: "Entity", many: false, build: (p, c) => ({ body: `WITH startNode(${p}) AS ${c}` }) },
+      to: { target: "Entity", many: false, build: (p, c) => ({ body: `WITH endNode(${p}) AS ${c}` }) },
+      claims: {
+        target: "Claim",
+        many: true,
+        build: (p, c) => ({
+          body: `MATCH (${c}:Claim) WHERE ${c}.id IN ${p}.claimIds`,
+          tail: `ORDER BY ${c}.score DESC, ${c}.id LIMIT ${UNPAGED_CAP}`,
+        }),
+      },
+    },
+  },
+  Claim: {
+    fields: {
+      id: prop("id"),
+      statement: prop("statement"),
+      evidenceSummary: summary,
+      qualifiers: (v) => `{population: ${v}.population, dose: ${v}.dose, timing: ${v}.timing, certainty: ${v}.certainty}`,
+      createdAt: prop("createdAt"),
+      updatedAt: prop("updatedAt"),
+    },
+    relations: {
+      about: {
+        target: "Entity",
+        many: true,
+        build: (p, c) => ({ body: `MATCH (${p})-[:ABOUT]->(${c}:Entity)`, tail: `ORDER BY ${c}.id LIMIT ${UNPAGED_CAP}` }),
+      },
+      links: {
+        target: "MechanismLink",
+        many: true,
+        build: (p, c) => ({
+          body: `MATCH ()-[${c}:LINK]->() WHERE ${c}.id IN ${p}.linkIds`,
+          tail: `ORDER BY ${c}.id LIMIT ${UNPAGED_CAP}`,
+        }),
+      },
+      statedIn: {
+        target: "Statement",
+        many: true,
+        build: (p, c) => ({
+          body: `MATCH (${p})-[${c}:STATED_IN]->(:Source)`,
+          tail: `ORDER BY ${c}.locator LIMIT ${UNPAGED_CAP}`,
+        }),
+      },
+      evidence: {
+        target: "Evidence",
+        many: true,
+        build: (p, c) => ({
+          body: `MATCH (:Study)-[${c}:${EVIDENCE_TYPES}]->(${p})`,
+          tail: `ORDER BY type(${c}) DESC, startNode(${c}).id LIMIT ${UNPAGED_CAP}`,
+        }),
+      },
+    },
+  },
+  Statement: {
+    fields: { locator: prop("locator") },
+    relations: {
+      source: { target: "Source", many: false, build: (p, c) => ({ body: `WITH endNode(${p}) AS ${c}` }) },
+    },
+  },
+  Evidence: {
+    fields: { stance: (v) => `type(${v})`, note: prop("note") },
+    relations: {
+      study: { target: "Study", many: false, build: (p, c) => ({ body: `WITH startNode(${p}) AS ${c}` }) },
+      claim: { target: "Claim", many: false, build: (p, c) => ({ body: `WITH endNode(${p}) AS ${c}` }) },
+    },
+  },
+  Study: {
+    fields: {
+      id: prop("id"),
+      title: prop("title"),
+      journal: prop("journal"),
+      year: prop("year"),
+      design: prop("design"),
+      population: prop("population"),
+      sampleSize: prop("sampleSize"),
+      identifiers: list("identifiers"),
+      url: prop("url"),
+      findings: prop("findings"),
+      createdAt: prop("createdAt"),
+      updatedAt: prop("updatedAt"),
+    },
+    relations: {
+      claims: {
+        target: "Claim",
+        many: true,
+        build: (p, c) => ({
+          body: `MATCH (${p})-[:${EVIDENCE_TYPES}]->(${c}:Claim)`,
+          tail: `ORDER BY ${c}.id LIMIT ${UNPAGED_CAP}`,
+        }),
+      },
+      evidence: {
+        target: "Evidence",
+        many: true,
+        build: (p, c) => ({
+          body: `MATCH (${p})-[${c}:${EVIDENCE_TYPES}]->(:Claim)`,
+          tail: `ORDER BY endNode(${c}).id LIMIT ${UNPAGED_CAP}`,
+        }),
+      },
+      citedIn: {
+        target: "Citation",
+        many: true,
+        build: (p, c) => ({
+          body: `MATCH (:Source)-[${c}:CITES]->(${p})`,
+          tail: `ORDER BY ${c}.as DESC, ${c}.locator LIMIT ${UNPAGED_CAP}`,
+        }),
+      },
+      sameAs: {
+        target: "SameAs",
+        many: true,
+        build: (p, c, _args, q) => {
+          // SAME_AS is stored one way but read both ways; the child is a map {note, study}.
+          const [same, other] = [q.variable("same"), q.variable("other")];
+          return {
+            body: `MATCH (${p})-[${same}:SAME_AS]-(${other}:Study) WITH {note: ${same}.note, study: ${other}} AS ${c}`,
+            tail: `ORDER BY ${c}.study.id LIMIT ${UNPAGED_CAP}`,
+          };
+        },
+      },
+    },
+  },
+  SameAs: {
+    fields: { note: prop("note") },
+    relations: {
+      study: { target: "Study", many: false, build: (p, c) => ({ body: `WITH ${p}.study AS ${c}` }) },
+    },
+  },
+  Citation: {
+    fields: { as: prop("as"), locator: prop("locator") },
+    relations: {
+      source: { target: "Source", many: false, build: (p, c) => ({ body: `WITH startNode(${p}) AS ${c}` }) },
+    },
+  },
+  Source: {
+    fields: {
+      id: prop("id"),
+      title: prop("title"),
+      kind: prop("kind"),
+      url: prop("url"),
+      publisher: prop("publisher"),
+    },
+    relations: {
+      cites: {
+        target: "Study",
+        many: true,
+        build: (p, c) => ({
+          body: `MATCH (${p})-[:CITES]->(${c}:Study) WITH DISTINCT ${c}`,
+          tail: `ORDER BY ${c}.id LIMIT ${UNPAGED_CAP}`,
+        }),
+      },
+      claims: {
+        target: "Claim",
+        many: true,
+        build: (p, c) => ({
+          body: `MATCH (${c}:Claim)-[:STATED_IN]->(${p}) WITH DISTINCT ${c}`,
+          tail: `ORDER BY ${c}.id LIMIT ${UNPAGED_CAP}`,
+        }),
+      },
+    },
+  },
+};
+
+const quoteKey = (key: string) => `\`${key.replace(/`/g, "")}\``;
+
+/**
+ * The Cypher map expression for `variable` of GraphQL type `type` with the requested fields.
+ * `__type` is always included so interfaces (Node) can resolve their concrete type.
+ */
+export function projection(type: string, variable: string, fields: readonly FieldSelection[], q: CypherBuilder): string {
+  const spec = TYPES[type];
+  if (!spec) throw new Error(`no projection for type ${type}`);
+  const parts = [`__type: '${type}'`];
+  if (spec.fields.id) parts.push(`__id: ${spec.fields.id(variable)}`); // for cursors and lookups
+  for (const field of fields) {
+    const key = quoteKey(field.key);
+    const expression = spec.fields[field.name];
+    if (expression) {
+      parts.push(`${key}: ${expression(variable)}`);
+      continue;
+    }
+    const relation = spec.relations[field.name];
+    if (!relation) continue; // resolved outside Cypher (e.g. computed from other fields)
+    const child = q.variable(relation.target.charAt(0).toLowerCase());
+    const { body, tail } = relation.build(variable, child, field.args, q);
+    const inner = projection(relation.target, child, field.children.get(relation.target) ?? [], q);
+    const subquery = `COLLECT { ${body} RETURN ${inner} AS value${tail ? ` ${tail}` : ""} }`;
+    parts.push(`${key}: ${relation.many ? subquery : `${subquery}[0]`}`);
+  }
+  // Map projection works alike on nodes, relationships and maps.
+  return `${variable} {${parts.join(", ")}}`;
+}

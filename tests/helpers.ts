@@ -1,0 +1,52 @@
+/** Shared test helpers: the test database, a clean graph, the seeded article, GraphQL calls. */
+import { loadConfig } from "../src/config.js";
+import { Database } from "../src/db/database.js";
+import { createLogger } from "../src/logger.js";
+import { createServer } from "../src/server.js";
+
+export function testDatabase(options: { queryTimeoutMs?: number; acquireTimeoutMs?: number } = {}): Database {
+  const uri = process.env.NEO4J_URI;
+  if (!uri) throw new Error("NEO4J_URI is not set: the global set-up did not provide a Neo4j");
+  return new Database(
+    {
+      uri,
+      user: process.env.NEO4J_USER ?? "neo4j",
+      password: process.env.NEO4J_PASSWORD ?? "neo4j",
+      database: process.env.NEO4J_DATABASE ?? "neo4j",
+    },
+    { queryTimeoutMs: options.queryTimeoutMs ?? 30_000, acquireTimeoutMs: options.acquireTimeoutMs ?? 5_000 },
+  );
+}
+
+/** Deletes every node and relationship (constraints and indexes stay). */
+export async function clearGraph(db: Database): Promise<void> {
+  await db.write((tx) => tx.run("MATCH (n) DETACH DELETE n"));
+}
+
+export const testLog = createLogger("kg-test", process.env.LOG_LEVEL ?? "warn");
+
+export function testServer(db: Database, env: NodeJS.ProcessEnv = {}) {
+  const config = loadConfig({ ...process.env, ...env });
+  return createServer({ db, config, log: testLog });
+}
+
+export interface GraphQLResponse {
+  // biome-ignore lint/suspicious/noExplicitAny: test responses are inspected field by field
+  data?: any;
+  errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
+}
+
+/** POSTs one operation to the server in process (real HTTP semantics, no port). */
+export async function gql(
+  server: ReturnType<typeof testServer>,
+  query: string,
+  variables: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+): Promise<GraphQLResponse & { status: number }> {
+  const response = await server.fetch("http://localhost/graphql", {
+    method: "POST",
+    headers: { "content-type": "application/json", accept: "application/graphql-response+json", ...headers },
+    body: JSON.stringify({ query, variables }),
+  });
+  return { status: response.status, ...((await response.json()) as GraphQLResponse) };
+}

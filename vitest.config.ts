@@ -1,0 +1,15 @@
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+  // graphql ships ESM (.mjs) and CJS builds; Pothos and yoga must share one copy or graphql-js
+  // refuses its own types ("Cannot use GraphQLScalarType from another module or realm").
+  resolve: { alias: { graphql: "graphql/index.js" } },
+  test: {
+    include: ["tests/**/*.test.ts"],
+    globalSetup: ["tests/global-setup.ts"],
+    // Test files share one Neo4j and clear it; running them one at a time keeps them isolated.
+    fileParallelism: false,
+    testTimeout: 60_000,
+    hookTimeout: 180_000,
+  },
+});
