@@ -30,6 +30,11 @@ const Env = z.object({
   KG_DB_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(3_000),
   /** "name:secret,name2:secret2": bearer tokens allowed to write. None: writes are disabled. */
   KG_API_TOKENS: optionalText,
+  /** Field suggestions ("did you mean ...?") leak the schema to probes; off unless asked for. */
+  KG_FIELD_SUGGESTIONS: z
+    .enum(["true", "false"])
+    .default("false")
+    .transform((v) => v === "true"),
   /** Seed the article's content on start-up when the database holds no entity. */
   KG_SEED_ON_START: z
     .enum(["true", "false"])

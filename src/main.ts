@@ -38,7 +38,17 @@ async function main() {
   process.on("SIGINT", () => void shutdown("SIGINT"));
 
   const yoga = createServer({ db, config, log });
-  const http = createHttpServer(yoga);
+  const http = createHttpServer((req, res) => {
+    // Bodies without a declared length cannot be capped before they are read: refuse them.
+    if (req.headers["transfer-encoding"] && !req.headers["content-length"]) {
+      res.writeHead(411, { "content-type": "application/json" });
+      res.end(JSON.stringify({ errors: [{ message: "Send a Content-Length header.", extensions: { code: "LENGTH_REQUIRED" } }] }));
+      return;
+    }
+    void yoga(req, res);
+  });
+  http.requestTimeout = 30_000;
+  http.headersTimeout = 10_000;
   try {
     await applyConstraints(db);
     if (config.KG_SEED_ON_START) await seedArticleIfEmpty(db, log);

@@ -1,13 +1,18 @@
 /**
- * The GraphQL server: createYoga with the schema, error masking, readiness, GraphiQL examples.
- * No listener here (main.ts), so tests call `yoga.fetch` in process or serve it on a port.
+ * The GraphQL server: createYoga with the schema and its plugins (limits, auth context, error
+ * masking, readiness, request logs, cancellation). No listener here (main.ts), so tests call
+ * `yoga.fetch` in process.
  */
+import { setMaxListeners } from "node:events";
 import { GraphQLError } from "graphql";
-import { createYoga, maskError as defaultMaskError, useReadinessCheck } from "graphql-yoga";
+import { createYoga, maskError as defaultMaskError, useExecutionCancellation, useReadinessCheck } from "graphql-yoga";
 import type { Config } from "./config.js";
 import type { Database } from "./db/database.js";
 import { graphiqlExamples } from "./graphiql-examples.js";
 import type { Logger } from "./logger.js";
+import { authorize, parseTokens } from "./plugins/auth.js";
+import { useArmor, useBodyLimit } from "./plugins/limits.js";
+import { requestIdFor, useRequestLog } from "./plugins/request-log.js";
 import type { Context } from "./schema/builder.js";
 import { schema } from "./schema/index.js";
 
@@ -18,12 +23,14 @@ export interface ServerOptions {
 }
 
 export function createServer({ db, config, log }: ServerOptions) {
+  const tokens = parseTokens(config.KG_API_TOKENS);
   return createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint: "/graphql",
     healthCheckEndpoint: "/health",
     landingPage: false,
     logging: false,
+    batching: false,
     graphiql: { title: "Gut-brain knowledge graph", defaultEditorToolsVisibility: true, ...graphiqlExamples() },
     maskedErrors: {
       // Client errors (GraphQLErrors with a code) pass; anything else becomes "Unexpected error."
@@ -39,17 +46,25 @@ export function createServer({ db, config, log }: ServerOptions) {
         return masked;
       },
     },
-    context: ({ request }) => ({
-      db,
-      counter: { queries: 0 },
-      log,
-      signal: request.signal,
-    }),
+    context: ({ request }) => {
+      // Every resolver of a request listens to the same signal; that is not a leak.
+      setMaxListeners(0, request.signal);
+      const requestId = requestIdFor(request);
+      return {
+        db,
+        counter: { queries: 0 },
+        requestId,
+        log: log.child({ requestId }),
+        signal: request.signal,
+        ...authorize(tokens, request.headers.get("authorization")),
+      };
+    },
     plugins: [
-      useReadinessCheck({
-        endpoint: "/ready",
-        check: async () => db.ping(),
-      }),
+      useBodyLimit(),
+      useArmor({ fieldSuggestions: config.KG_FIELD_SUGGESTIONS }),
+      useExecutionCancellation(),
+      useRequestLog(log),
+      useReadinessCheck({ endpoint: "/ready", check: () => db.ping() }),
     ],
   });
 }

@@ -13,6 +13,7 @@ export interface Context {
   /** Why writes are refused for this request, when they are. */
   writeDenied?: { code: "UNAUTHENTICATED" | "WRITES_DISABLED"; message: string };
   signal?: AbortSignal;
+  requestId: string;
   log: Logger;
 }
 
