@@ -61,8 +61,17 @@ export function fromDriverError(error: unknown): GraphQLError {
   return withOriginal(clientError("INTERNAL_SERVER_ERROR", "Unexpected error."), error);
 }
 
+const DRIVER_CAUSE = Symbol("driverCause");
+
 function withOriginal(graphqlError: GraphQLError, original: unknown): GraphQLError {
-  // originalError is what loggers see; masking keeps it away from the client.
-  Object.defineProperty(graphqlError, "originalError", { value: original, enumerable: false });
+  // Kept off `originalError` (which error masking inspects) and off the serialised error.
+  Object.defineProperty(graphqlError, DRIVER_CAUSE, { value: original, enumerable: false });
   return graphqlError;
+}
+
+/** The driver error behind a mapped error, for the server log only. */
+export function driverCause(error: unknown): unknown {
+  const located = error as { originalError?: unknown; [DRIVER_CAUSE]?: unknown };
+  const mapped = (located.originalError ?? located) as { [DRIVER_CAUSE]?: unknown };
+  return mapped[DRIVER_CAUSE];
 }

@@ -8,6 +8,7 @@ import { GraphQLError } from "graphql";
 import { createYoga, maskError as defaultMaskError, useExecutionCancellation, useReadinessCheck } from "graphql-yoga";
 import type { Config } from "./config.js";
 import type { Database } from "./db/database.js";
+import { driverCause } from "./errors.js";
 import { graphiqlExamples } from "./graphiql-examples.js";
 import type { Logger } from "./logger.js";
 import { authorize, parseTokens } from "./plugins/auth.js";
@@ -39,10 +40,12 @@ export function createServer({ db, config, log }: ServerOptions) {
         const masked = defaultMaskError(error, message, isDev);
         const code = masked instanceof GraphQLError ? masked.extensions?.code : undefined;
         if (masked !== error || code === undefined || code === "INTERNAL_SERVER_ERROR") {
-          const original = (error as { originalError?: unknown }).originalError ?? error;
+          const original = driverCause(error) ?? (error as { originalError?: unknown }).originalError ?? error;
           log.error({ err: original }, "internal error, masked for the client");
           return new GraphQLError("Unexpected error.", { extensions: { code: "INTERNAL_SERVER_ERROR" } });
         }
+        const cause = driverCause(error);
+        if (cause) log.warn({ err: cause, code }, "database error");
         return masked;
       },
     },

@@ -1,6 +1,6 @@
 /** Shared test helpers: the test database, a clean graph, the seeded article, GraphQL calls. */
 import { loadConfig } from "../src/config.js";
-import { Database } from "../src/db/database.js";
+import { Database, toPlain } from "../src/db/database.js";
 import { createLogger } from "../src/logger.js";
 import { createServer } from "../src/server.js";
 
@@ -49,4 +49,27 @@ export async function gql(
     body: JSON.stringify({ query, variables }),
   });
   return { status: response.status, ...((await response.json()) as GraphQLResponse) };
+}
+
+/** Every node and relationship with its properties, as one sorted string: equal means unchanged. */
+export async function graphSnapshot(db: Database): Promise<string> {
+  const nodes = await db.read("MATCH (n) RETURN labels(n) AS labels, properties(n) AS props ORDER BY n.id");
+  const rels = await db.read(
+    "MATCH (a)-[r]->(b) RETURN type(r) AS type, a.id AS from, b.id AS to, properties(r) AS props ORDER BY type, from, to, r.id, r.locator",
+  );
+  const sorted = (value: unknown): unknown =>
+    value && typeof value === "object" && !Array.isArray(value)
+      ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, sorted(v)]))
+      : value;
+  return JSON.stringify({
+    nodes: nodes.records.map((r) => sorted(toPlain(r.toObject()))),
+    rels: rels.records.map((r) => sorted(toPlain(r.toObject()))),
+  });
+}
+
+/** A clean graph holding exactly the article's seed data. */
+export async function seedArticle(db: Database): Promise<void> {
+  await clearGraph(db);
+  const { seedArticleIfEmpty } = await import("../src/graph/seed-on-start.js");
+  await seedArticleIfEmpty(db, testLog);
 }

@@ -1,6 +1,7 @@
 /**
  * One structured log line per request (request id, operation name, duration, outcome, Cypher
- * round trips), and the request id echoed in `x-request-id` so clients can quote it.
+ * round trips), the request id echoed in `x-request-id` so clients can quote it, and the number
+ * of Cypher round trips in the response's `extensions.cypherQueries`.
  */
 import { randomUUID } from "node:crypto";
 import type { DefinitionNode, OperationDefinitionNode } from "graphql";
@@ -36,7 +37,11 @@ export function useRequestLog(log: Logger): Plugin<Context> {
         | undefined;
       const operation = args.operationName ?? definition?.name?.value;
       return {
-        onExecuteDone({ result }) {
+        onExecuteDone({ result, setResult }) {
+          // Clients (and the round-trip test) see how many Cypher queries their request cost.
+          if (!(Symbol.asyncIterator in result)) {
+            setResult({ ...result, extensions: { ...result.extensions, cypherQueries: ctx.counter.queries } });
+          }
           const errors = "errors" in result ? (result.errors ?? []) : [];
           ctx.log.info(
             {

@@ -1,35 +1,81 @@
 /**
- * Mechanism chains: directed paths of LINKs between entities, and one-sided exploration
- * (what an entity influences downstream; what leads into it upstream). Each is one Cypher query
- * with a literal hop bound (1..6), simple paths only, ordered by the chain score
- * (product of link scores, see evidence-rule.ts).
+ * Mechanism chains: directed paths of LINKs between entities, and one-sided exploration (what an
+ * entity influences downstream; what leads into it upstream). Each is one Cypher query.
+ *
+ * Paths are found by a beam search written out hop by hop (1..6 hops, the count from a fixed
+ * table, never from request text): from every partial chain it follows the entity's strongest
+ * FANOUT links (plus, for chains, any link straight into the target), drops paths that would
+ * visit an entity twice, and keeps the BEAM best partial chains by score for the next hop.
+ * The work per request is therefore bounded by hops x BEAM x FANOUT whatever the graph's size;
+ * on graphs where no entity has more than FANOUT links and no hop more than BEAM partial chains
+ * (the article's graph, for one) the search is exhaustive and so exact. Scores are products of
+ * link scores (evidence-rule.ts).
  */
 import type { GraphQLResolveInfo } from "graphql";
 import { int } from "../db/database.js";
 import { clientError } from "../errors.js";
 import { readOne } from "../graph/read.js";
 import { CypherBuilder, firstArg, projection } from "../translate/projection.js";
-import { childSelection, type FieldSelection, selectionOf } from "../translate/selection.js";
+import { type FieldSelection, childSelection, selectionOf } from "../translate/selection.js";
 import { builder } from "./builder.js";
-import { byKey, ChainOrderEnum, PredicateEnum, type Projected } from "./common.js";
+import { ChainOrderEnum, PredicateEnum, type Projected, byKey } from "./common.js";
 import { checkId } from "./ids.js";
 import { EntityRef, MechanismLinkRef } from "./refs.js";
 
 export const MAX_HOPS = 6;
+export const BEAM = 400;
+export const FANOUT = 40;
 
-/** The hop bound goes into Cypher as a literal from this table, never from the request. */
-const HOP_PATTERNS: Record<number, string> = { 1: "*1..1", 2: "*1..2", 3: "*1..3", 4: "*1..4", 5: "*1..5", 6: "*1..6" };
-
-export function hopPattern(hops: unknown, argument = "maxHops"): string {
-  const pattern = typeof hops === "number" ? HOP_PATTERNS[hops] : undefined;
-  if (!pattern)
+export function checkHops(hops: unknown, argument = "maxHops"): number {
+  if (typeof hops !== "number" || !Number.isInteger(hops) || hops < 1 || hops > MAX_HOPS) {
     throw clientError("BAD_USER_INPUT", `\`${argument}\` must be a whole number from 1 to ${MAX_HOPS}.`, { argument });
-  return pattern;
+  }
+  return hops;
 }
 
-/** No entity twice in one path. */
-const SIMPLE_PATH = "all(x IN nodes(p) WHERE single(y IN nodes(p) WHERE y = x))";
-const PATH_SCORE = "reduce(s = 1.0, r IN relationships(p) | s * coalesce(r.score, 0.0))";
+interface BeamOptions {
+  hops: number;
+  direction: "OUT" | "IN";
+  /** Chains end at `b`; without a target every expansion is a candidate (reach). */
+  toTarget: boolean;
+  predicates: readonly string[] | null | undefined;
+}
+
+/**
+ * Cypher that starts from `a` (and, with a target, `b`) and leaves `found`: a list of path maps
+ * {nodes, rels, score}, nodes and rels in walk order from `a`.
+ */
+function beamSearch(options: BeamOptions, q: CypherBuilder): string {
+  const step = options.direction === "OUT" ? (m: string) => `-[r:LINK]->(${m})` : (m: string) => `<-[r:LINK]-(${m})`;
+  const filter = options.predicates?.length ? ` WHERE r.predicate IN ${q.param(options.predicates)}` : "";
+  const fanout = q.param(int(FANOUT));
+  const beam = q.param(int(BEAM));
+  const carried = options.toTarget ? "a, b" : "a";
+  let cypher = `WITH ${carried}, [{nodes: [a], rels: [], score: 1.0}] AS frontier, [] AS found`;
+  for (let level = 1; level <= options.hops; level++) {
+    const last = level === options.hops;
+    const strongest = `WITH n${options.toTarget ? ", b" : ""} MATCH (n)${step("m:Entity")}${filter} WITH r, m ORDER BY r.score DESC, r.id LIMIT ${fanout} RETURN r, m`;
+    const intoTarget = `WITH n, b MATCH (n)${step("b")}${filter} RETURN r, b AS m`;
+    // With a target, the last hop only needs links into it.
+    const expansions = !options.toTarget ? strongest : last ? intoTarget : `${strongest} UNION ${intoTarget}`;
+    const split = options.toTarget
+      ? `collect(CASE WHEN m = b THEN p END) AS reached, collect(CASE WHEN m <> b THEN p END)[0..${beam}] AS next`
+      : `collect(p) AS reached, collect(p)[0..${beam}] AS next`;
+    cypher += `
+CALL {
+  WITH frontier${options.toTarget ? ", b" : ""}
+  UNWIND frontier AS f
+  WITH f, f.nodes[-1] AS n${options.toTarget ? ", b" : ""}
+  CALL { ${expansions} }
+  WITH f, r, m${options.toTarget ? ", b" : ""} WHERE NOT m IN f.nodes
+  WITH m${options.toTarget ? ", b" : ""}, {nodes: f.nodes + m, rels: f.rels + r, score: f.score * coalesce(r.score, 0.0)} AS p
+  ORDER BY p.score DESC, [x IN p.rels | x.id]
+  RETURN ${split}
+}
+WITH ${carried}, found + reached AS found, next AS frontier`;
+  }
+  return cypher;
+}
 
 const MechanismChainRef = builder.objectRef<Projected>("MechanismChain").implement({
   description:
@@ -52,32 +98,28 @@ const ReachRef = builder.objectRef<Projected>("Reach").implement({
   }),
 });
 
-/** Map expression for path `p` with the requested MechanismChain fields. */
+/** Map expression for the path map `p` ({nodes, rels, score}) with the requested MechanismChain fields. */
 function chainProjection(fields: readonly FieldSelection[], q: CypherBuilder, reversed = false): string {
-  const [nodes, links] = reversed ? ["reverse(nodes(p))", "reverse(relationships(p))"] : ["nodes(p)", "relationships(p)"];
-  const parts: string[] = ["hops: length(p)", `score: ${PATH_SCORE}`];
+  const [nodes, links] = reversed ? ["reverse(p.nodes)", "reverse(p.rels)"] : ["p.nodes", "p.rels"];
+  const parts: string[] = ["hops: size(p.rels)", "score: p.score"];
   for (const field of fields) {
     const key = `\`${field.key}\``;
-    if (field.name === "hops" || field.name === "score")
-      parts.push(`${key}: ${field.name === "hops" ? "length(p)" : PATH_SCORE}`);
+    if (field.name === "hops") parts.push(`${key}: size(p.rels)`);
+    if (field.name === "score") parts.push(`${key}: p.score`);
     if (field.name === "nodes") {
       const x = q.variable("n");
       parts.push(
-        `${key}: COLLECT { UNWIND range(0, length(p)) AS i WITH ${nodes}[i] AS ${x}, i RETURN ${projection("Entity", x, field.children.get("Entity") ?? [], q)} AS value ORDER BY i }`,
+        `${key}: COLLECT { UNWIND range(0, size(${nodes}) - 1) AS i WITH ${nodes}[i] AS ${x}, i RETURN ${projection("Entity", x, field.children.get("Entity") ?? [], q)} AS value ORDER BY i }`,
       );
     }
     if (field.name === "links") {
       const x = q.variable("l");
       parts.push(
-        `${key}: COLLECT { UNWIND range(0, length(p) - 1) AS i WITH ${links}[i] AS ${x}, i RETURN ${projection("MechanismLink", x, field.children.get("MechanismLink") ?? [], q)} AS value ORDER BY i }`,
+        `${key}: COLLECT { UNWIND range(0, size(${links}) - 1) AS i WITH ${links}[i] AS ${x}, i RETURN ${projection("MechanismLink", x, field.children.get("MechanismLink") ?? [], q)} AS value ORDER BY i }`,
       );
     }
   }
   return `{${parts.join(", ")}}`;
-}
-
-function predicateWhere(predicates: readonly string[] | null | undefined, q: CypherBuilder): string {
-  return predicates?.length ? ` AND all(r IN relationships(p) WHERE r.predicate IN ${q.param(predicates)})` : "";
 }
 
 function notFound(missing: string[]): never {
@@ -106,19 +148,19 @@ builder.queryFields((t) => ({
       const q = new CypherBuilder();
       const from = q.param(checkId("entity", args.from, "from"));
       const to = q.param(checkId("entity", args.to, "to"));
-      const hops = hopPattern(args.maxHops ?? 4);
+      const hops = checkHops(args.maxHops ?? 4);
       const limit = q.param(int(firstArg(args.first, 10)));
-      const order = args.orderBy === "LENGTH" ? "length(p), score DESC" : "score DESC, length(p)";
+      const order = args.orderBy === "LENGTH" ? "size(p.rels), p.score DESC" : "p.score DESC, size(p.rels)";
       const fields = selectionOf(info).get("MechanismChain") ?? [];
+      const search = beamSearch({ hops, direction: "OUT", toTarget: true, predicates: args.predicates }, q);
       const cypher = `OPTIONAL MATCH (a:Entity {id: ${from}})
 OPTIONAL MATCH (b:Entity {id: ${to}})
 CALL {
   WITH a, b
-  MATCH p = (a)-[:LINK${hops}]->(b)
-  WHERE ${SIMPLE_PATH}${predicateWhere(args.predicates, q)}
-  WITH p, ${PATH_SCORE} AS score
-  ORDER BY ${order}, [r IN relationships(p) | r.id]
-  LIMIT ${limit}
+  WITH a, b WHERE a IS NOT NULL AND b IS NOT NULL AND a <> b
+  ${search}
+  UNWIND found AS p
+  WITH p ORDER BY ${order}, [x IN p.rels | x.id] LIMIT ${limit}
   RETURN collect(${chainProjection(fields, q)}) AS chains
 }
 RETURN {fromFound: a IS NOT NULL, toFound: b IS NOT NULL, chains: chains} AS value`;
@@ -164,25 +206,24 @@ interface ReachArgs {
 async function reach(ctx: Parameters<typeof readOne>[0], info: GraphQLResolveInfo, direction: "OUT" | "IN", args: ReachArgs) {
   const q = new CypherBuilder();
   const anchor = q.param(checkId("entity", args.id));
-  const hops = hopPattern(args.maxHops ?? 3);
+  const hops = checkHops(args.maxHops ?? 3);
   const limit = q.param(int(firstArg(args.first, 20)));
   const fields = selectionOf(info).get("Reach") ?? [];
   const entityFields = childSelection(fields, "entity", "Entity");
   const chainFields = childSelection(fields, "chain", "MechanismChain");
-  // Paths found upstream run against the link direction; they are read reversed so chains read causally.
-  const pattern = direction === "OUT" ? `(a)-[:LINK${hops}]->(b:Entity)` : `(a)<-[:LINK${hops}]-(b:Entity)`;
+  // Upstream walks against the link direction; its paths are read reversed so chains read causally.
+  const search = beamSearch({ hops, direction, toTarget: false, predicates: args.predicates }, q);
   const cypher = `OPTIONAL MATCH (a:Entity {id: ${anchor}})
 CALL {
   WITH a
-  MATCH p = ${pattern}
-  WHERE ${SIMPLE_PATH}${predicateWhere(args.predicates, q)}
-  WITH b, p, ${PATH_SCORE} AS score
-  ORDER BY score DESC, length(p), [r IN relationships(p) | r.id]
-  WITH b, collect(p)[0] AS p
-  WITH b, p, ${PATH_SCORE} AS score
-  ORDER BY score DESC, length(p), b.id
+  WITH a WHERE a IS NOT NULL
+  ${search}
+  UNWIND found AS p
+  WITH p.nodes[-1] AS e, p ORDER BY p.score DESC, size(p.rels), [x IN p.rels | x.id]
+  WITH e, collect(p)[0] AS p
+  ORDER BY p.score DESC, size(p.rels), e.id
   LIMIT ${limit}
-  RETURN collect({entity: ${projection("Entity", "b", entityFields, q)}, hops: length(p), score: score, chain: ${chainProjection(chainFields, q, direction === "IN")}}) AS reached
+  RETURN collect({entity: ${projection("Entity", "e", entityFields, q)}, hops: size(p.rels), score: p.score, chain: ${chainProjection(chainFields, q, direction === "IN")}}) AS reached
 }
 RETURN {found: a IS NOT NULL, reached: reached} AS value`;
   const row = (await readOne(ctx, cypher, q)) as Projected;

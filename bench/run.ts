@@ -1,0 +1,210 @@
+/**
+ * `npm run bench [-- --sizes 10000,100000 --full --seconds 5 --connections 8]`
+ *
+ * For each graph size: generate and load a synthetic graph (bench/generate.ts), then, in the same
+ * run and on the same Neo4j and data, drive a fixed mix of contract queries under concurrent
+ * load (autocannon, 127.0.0.1 only, bounded in time) against (1) our server, (2) the raw-Cypher
+ * floor and (3) @neo4j/graphql where it can express the query. Reports throughput and
+ * p50/p95/p99 latency, our ratios to each, Cypher round trips per request, and how cost grows
+ * with the graph. Results: bench/results/latest.json and bench/results/latest.md.
+ * `--full` adds the 1,000,000-link graph (about five minutes to load on 2 cores).
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import autocannon from "autocannon";
+import { loadConfig, PROJECT_ROOT } from "../src/config.js";
+import { Database } from "../src/db/database.js";
+import { provisionDatabase } from "../src/db/provision.js";
+import { applyConstraints } from "../src/db/schema-setup.js";
+import { createLogger } from "../src/logger.js";
+import { searchQuery } from "../src/schema/search.js";
+import { clearInBatches, generateGraph, loadGenerated } from "./generate.js";
+import { RAW_CYPHER, startNeo4jGraphql, startOurs, startRawCypher, type Target } from "./targets.js";
+
+const { values } = parseArgs({
+  options: {
+    sizes: { type: "string", default: "10000,100000" },
+    full: { type: "boolean", default: false },
+    seconds: { type: "string", default: "5" },
+    connections: { type: "string", default: "8" },
+    out: { type: "string", default: path.join(PROJECT_ROOT, "bench", "results") },
+  },
+});
+const sizes = values.sizes.split(",").map(Number).concat(values.full ? [1_000_000] : []);
+const seconds = Math.min(Number(values.seconds), 60);
+const connections = Math.min(Number(values.connections), 64);
+const log = createLogger("kg-bench");
+
+interface BenchQuery {
+  name: string;
+  ours: string;
+  raw?: { query: string; params: Record<string, unknown> };
+  neo4jGraphql?: string;
+}
+
+/** The fixed mix, on well-connected entities of the generated graph (e0, e1 ... are the hubs). */
+function mix(): BenchQuery[] {
+  return [
+    {
+      name: "entity with nested links and claims",
+      ours: `{ entity(id: "e1") { id name kind outgoing(first: 10) { predicate evidence { score } to { id name } claims { id } } claims(first: 5) { id statement } } }`,
+      raw: { query: "entityNested", params: { id: "e1" } },
+      neo4jGraphql: `{ entities(where: { id: { eq: "e1" } }) { id name kind outgoingConnection(first: 10, sort: [{ edge: { score: DESC } }]) { edges { properties { predicate score } node { id name } } } claims(limit: 5, sort: [{ score: DESC }]) { id statement } } }`,
+    },
+    {
+      name: "a claim's studies",
+      ours: `{ claim(id: "claim:c1") { id statement evidenceSummary { level score } evidence { stance study { id title year design } } } }`,
+      raw: { query: "claimStudies", params: { id: "claim:c1" } },
+      neo4jGraphql: `{ claims(where: { id: { eq: "claim:c1" } }) { id statement level score supportedBy { id title year design } } }`,
+    },
+    {
+      name: "search",
+      ours: `{ search(query: "entity 12", first: 10) { label score } }`,
+      raw: { query: "search", params: { q: searchQuery("entity 12") } },
+    },
+    {
+      name: "mechanismChains 3 hops",
+      ours: `{ mechanismChains(from: "e1", to: "e5", maxHops: 3, first: 10) { hops score nodes { id } links { predicate } } }`,
+    },
+    {
+      name: "mechanismChains 5 hops",
+      ours: `{ mechanismChains(from: "e1", to: "e5", maxHops: 5, first: 10) { hops score nodes { id } links { predicate } } }`,
+    },
+    {
+      name: "neighborhood of a hub",
+      ours: `{ neighborhood(id: "e0", hops: 1, first: 50) { nodes { id } edges { id } } }`,
+      raw: { query: "neighborhood", params: { id: "e0" } },
+    },
+    {
+      name: "claims page",
+      ours: `{ claims(first: 20) { pageInfo { hasNextPage endCursor } nodes { id statement evidenceSummary { score } } } }`,
+      raw: { query: "claimsPage", params: {} },
+      neo4jGraphql: `{ claims(limit: 21, sort: [{ id: ASC }]) { id statement score } }`,
+    },
+  ];
+}
+
+interface Measured {
+  rps: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  errors: number;
+}
+
+function bodyFor(target: Target, query: BenchQuery): string | undefined {
+  if (target.name === "ours") return JSON.stringify({ query: query.ours });
+  if (target.name === "rawCypher") return query.raw ? JSON.stringify(query.raw) : undefined;
+  return query.neo4jGraphql ? JSON.stringify({ query: query.neo4jGraphql }) : undefined;
+}
+
+async function check(target: Target, body: string): Promise<{ cypherQueries?: number }> {
+  const response = await fetch(target.url, { method: "POST", headers: { "content-type": "application/json" }, body });
+  const json = (await response.json()) as { errors?: unknown; extensions?: { cypherQueries?: number } };
+  if (response.status !== 200 || json.errors) throw new Error(`${target.name} answered ${response.status}: ${JSON.stringify(json.errors)}`);
+  return { cypherQueries: json.extensions?.cypherQueries };
+}
+
+async function measure(target: Target, body: string): Promise<Measured> {
+  let errors = 0;
+  for (let i = 0; i < 20; i++) await check(target, body); // warm-up: plans cached, JIT warm
+  const result = await autocannon({
+    url: target.url,
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body,
+    connections,
+    duration: seconds,
+    setupClient: (client) => {
+      client.on("body", (b: Buffer) => {
+        if (b.includes('"errors"')) errors += 1;
+      });
+    },
+  });
+  return {
+    rps: Math.round(result.requests.average),
+    p50: result.latency.p50,
+    p95: result.latency.p97_5 ?? result.latency.p90,
+    p99: result.latency.p99,
+    errors: errors + result.errors + result.non2xx + result.timeouts,
+  };
+}
+
+async function main() {
+  const config = loadConfig();
+  const target = await provisionDatabase(config, log, {
+    embeddedHome: path.join(PROJECT_ROOT, ".neo4j", "bench"),
+    embeddedPort: Number(process.env.NEO4J_BENCH_PORT ?? 7689),
+  });
+  const db = new Database(target, { queryTimeoutMs: 600_000, acquireTimeoutMs: 10_000 });
+  const results: Array<Record<string, unknown>> = [];
+  try {
+    await applyConstraints(db);
+    for (const links of sizes) {
+      log.info({ links }, "preparing graph");
+      await clearInBatches(db, log);
+      const graph = generateGraph(links, 42);
+      const loadStarted = performance.now();
+      await loadGenerated(db, graph, log);
+      const loadSeconds = (performance.now() - loadStarted) / 1000;
+      const targets = [await startOurs(db, log), await startRawCypher(db), await startNeo4jGraphql(db)];
+      for (const query of mix()) {
+        const row: Record<string, unknown> = { links, query: query.name };
+        for (const t of targets) {
+          const body = bodyFor(t, query);
+          if (!body) continue;
+          if (t.name === "ours") row.cypherQueriesPerRequest = (await check(t, body)).cypherQueries;
+          log.info({ links, query: query.name, target: t.name, seconds }, "measuring");
+          row[t.name] = await measure(t, body);
+        }
+        const ours = row.ours as Measured;
+        const raw = row.rawCypher as Measured | undefined;
+        const theirs = row.neo4jGraphql as Measured | undefined;
+        if (raw) row.oursVsRawP50 = +(ours.p50 / Math.max(raw.p50, 0.5)).toFixed(2);
+        if (raw) row.rawVsOursThroughput = +(raw.rps / Math.max(ours.rps, 1)).toFixed(2);
+        if (theirs) row.oursVsNeo4jGraphqlThroughput = +(ours.rps / Math.max(theirs.rps, 1)).toFixed(2);
+        log.info(row, "measured");
+        results.push(row);
+      }
+      results.push({ links, loadSeconds: Math.round(loadSeconds), linksPerSecond: Math.round(links / loadSeconds) });
+      for (const t of targets) await t.close();
+    }
+  } finally {
+    await db.close();
+    await target.stop();
+  }
+  fs.mkdirSync(values.out, { recursive: true });
+  const report = { date: new Date().toISOString(), machine: { cores: (await import("node:os")).cpus().length }, seconds, connections, results };
+  fs.writeFileSync(path.join(values.out, "latest.json"), `${JSON.stringify(report, null, 2)}\n`);
+  fs.writeFileSync(path.join(values.out, "latest.md"), markdown(report.results));
+  log.info({ out: values.out }, "benchmark written");
+}
+
+function markdown(rows: Array<Record<string, unknown>>): string {
+  const m = (x: unknown, k: keyof Measured) => (x ? String((x as Measured)[k]) : "–");
+  const lines = [
+    "# Benchmark results",
+    "",
+    "Latencies in ms under concurrent load; throughput in requests/s. Ratios: ours/raw p50 latency (target ≤ 1.25),",
+    "raw/ours throughput, ours/@neo4j/graphql throughput (target ≥ 1.5 on nested queries). `–`: not expressible there.",
+    "",
+    "| links | query | ours p50 / p95 / p99 | ours rps | raw p50 / p95 | raw rps | @neo4j/graphql p50 / p95 | its rps | ours/raw p50 | ours/@neo4j/graphql rps | Cypher per request |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+  ];
+  for (const r of rows) {
+    if (!r.query) {
+      lines.push(`| ${r.links} | (load: ${r.loadSeconds} s, ${r.linksPerSecond} links/s) | | | | | | | | | |`);
+      continue;
+    }
+    lines.push(
+      `| ${r.links} | ${r.query} | ${m(r.ours, "p50")} / ${m(r.ours, "p95")} / ${m(r.ours, "p99")} | ${m(r.ours, "rps")} | ${m(r.rawCypher, "p50")} / ${m(r.rawCypher, "p95")} | ${m(r.rawCypher, "rps")} | ${m(r.neo4jGraphql, "p50")} / ${m(r.neo4jGraphql, "p95")} | ${m(r.neo4jGraphql, "rps")} | ${r.oursVsRawP50 ?? "–"} | ${r.oursVsNeo4jGraphqlThroughput ?? "–"} | ${r.cypherQueriesPerRequest ?? "–"} |`,
+    );
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+main().catch((error) => {
+  log.fatal({ err: error }, "benchmark failed");
+  process.exit(1);
+});

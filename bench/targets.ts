@@ -1,0 +1,109 @@
+/**
+ * The three things the benchmark compares, each an HTTP endpoint on 127.0.0.1 over the same
+ * Neo4j and data: our GraphQL server; the raw-Cypher floor (hand-written Cypher through
+ * neo4j-driver behind a minimal HTTP handler); and @neo4j/graphql serving the same graph.
+ */
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { Neo4jGraphQL } from "@neo4j/graphql";
+import { createYoga } from "graphql-yoga";
+import { loadConfig } from "../src/config.js";
+import { type Database, int, toPlain } from "../src/db/database.js";
+import type { Logger } from "../src/logger.js";
+import { createServer as createOurServer } from "../src/server.js";
+
+export interface Target {
+  name: "ours" | "rawCypher" | "neo4jGraphql";
+  url: string;
+  close(): Promise<void>;
+}
+
+async function listen(handler: RequestListener): Promise<{ server: Server; url: string }> {
+  const server = createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  return { server, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` };
+}
+
+const closer = (server: Server) => () => new Promise<void>((resolve) => server.close(() => resolve()));
+
+export async function startOurs(db: Database, log: Logger): Promise<Target> {
+  const yoga = createOurServer({ db, config: loadConfig({ ...process.env, LOG_LEVEL: "silent" }), log: log.child({}, { level: "warn" }) });
+  const { server, url } = await listen(yoga as unknown as RequestListener);
+  return { name: "ours", url: `${url}/graphql`, close: closer(server) };
+}
+
+/**
+ * The floor: each benchmark query as the Cypher a person would write by hand, with its result
+ * shaped like the GraphQL answer, served as JSON. Requests name the query and its parameters.
+ */
+export const RAW_CYPHER: Record<string, string> = {
+  entityNested: `MATCH (e:Entity {id: $id})
+    RETURN e {.id, .name, .kind,
+      outgoing: COLLECT { MATCH (e)-[l:LINK]->(t:Entity) RETURN {predicate: l.predicate, score: l.score, to: t {.id, .name}, claims: COLLECT { MATCH (c:Claim) WHERE c.id IN l.claimIds RETURN c {.id} }} AS x ORDER BY l.score DESC, l.id LIMIT 10 },
+      claims: COLLECT { MATCH (c:Claim)-[:ABOUT]->(e) RETURN c {.id, .statement} AS x ORDER BY c.score DESC, c.id LIMIT 5 }} AS value`,
+  claimStudies: `MATCH (c:Claim {id: $id})
+    RETURN c {.id, .statement, evidenceSummary: {level: c.level, score: c.score},
+      evidence: COLLECT { MATCH (s:Study)-[e:SUPPORTS|CONTRADICTS|MIXED]->(c) RETURN {stance: type(e), study: s {.id, .title, .year, .design}} AS x }} AS value`,
+  search: `CALL db.index.fulltext.queryNodes('kg_search', $q, {limit: 10}) YIELD node, score
+    RETURN {label: coalesce(node.name, node.statement, node.title), score: score} AS value`,
+  claimsPage: `MATCH (c:Claim) WITH c ORDER BY c.id LIMIT 21 RETURN c {.id, .statement, score: c.score} AS value`,
+  neighborhood: `MATCH (a:Entity {id: $id})
+    CALL { WITH a MATCH (a)-[:LINK]-(b:Entity) WHERE b <> a RETURN DISTINCT b ORDER BY b.id LIMIT 49 }
+    WITH a, collect(b) + a AS ns
+    RETURN {nodes: [n IN ns | n.id], edges: COLLECT { MATCH (x:Entity)-[l:LINK]->(y:Entity) WHERE x IN ns AND y IN ns RETURN l.id AS id LIMIT 1000 }} AS value`,
+};
+
+export async function startRawCypher(db: Database): Promise<Target> {
+  const { server, url } = await listen(async (req: IncomingMessage, res: ServerResponse) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    try {
+      const { query, params } = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { query: string; params: Record<string, unknown> };
+      const cypher = RAW_CYPHER[query];
+      if (!cypher) throw new Error(`unknown query ${query}`);
+      const result = await db.read(cypher, { ...params, first: int(10) });
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(JSON.stringify({ data: result.records.map((r) => toPlain(r.get("value"))) }));
+    } catch (error) {
+      res.writeHead(500, { "content-type": "application/json" });
+      res.end(JSON.stringify({ errors: [{ message: (error as Error).message }] }));
+    }
+  });
+  return { name: "rawCypher", url, close: closer(server) };
+}
+
+/** The same graph described for the Neo4j GraphQL Library (v7 syntax). */
+export const NEO4J_GRAPHQL_TYPEDEFS = /* GraphQL */ `
+  type Entity @node {
+    id: ID!
+    name: String!
+    kind: String!
+    outgoing: [Entity!]! @relationship(type: "LINK", direction: OUT, properties: "Link")
+    claims: [Claim!]! @relationship(type: "ABOUT", direction: IN)
+  }
+  type Link @relationshipProperties {
+    id: ID!
+    predicate: String!
+    score: Float
+  }
+  type Claim @node {
+    id: ID!
+    statement: String!
+    level: String
+    score: Float
+    supportedBy: [Study!]! @relationship(type: "SUPPORTS", direction: IN)
+  }
+  type Study @node {
+    id: ID!
+    title: String
+    year: Int
+    design: String
+  }
+`;
+
+export async function startNeo4jGraphql(db: Database): Promise<Target> {
+  const schema = await new Neo4jGraphQL({ typeDefs: NEO4J_GRAPHQL_TYPEDEFS, driver: db.driver }).getSchema();
+  const yoga = createYoga({ schema, logging: false, graphiql: false, context: { sessionConfig: { database: db.name } } });
+  const { server, url } = await listen(yoga as unknown as RequestListener);
+  return { name: "neo4jGraphql", url: `${url}/graphql`, close: closer(server) };
+}

@@ -1,0 +1,239 @@
+/**
+ * Curation writes. Every mutation checks the bearer token first (nothing runs for a refused
+ * request), writes in one write transaction, is idempotent (a retry after a lost reply changes
+ * nothing more), and records who changed what and when. The upserts go through the same path as
+ * `importBundle` and the seed loader, so one validator and one writer serve all three.
+ */
+import { clientError } from "../errors.js";
+import { type ImportReport, importBundle, refreshEvidence } from "../graph/import.js";
+import { STANCES } from "../model/vocabulary.js";
+import { requireWriter } from "../plugins/auth.js";
+import { builder } from "./builder.js";
+import { EntityKindEnum, PredicateEnum, type Projected, StanceEnum, StudyDesignEnum } from "./common.js";
+import { lookup } from "./entity.js";
+import { checkId } from "./ids.js";
+import { ClaimRef, EntityRef, StudyRef } from "./refs.js";
+
+const EntityInput = builder.inputType("EntityInput", {
+  description: "An entity to create or replace (by id).",
+  fields: (t) => ({
+    id: t.id({ required: true, description: 'A lower-case slug, e.g. "vagus-nerve".' }),
+    name: t.string({ required: true, description: "Preferred name." }),
+    kind: t.field({ type: EntityKindEnum, required: true, description: "What kind of thing it is." }),
+    synonyms: t.stringList({ required: false, description: "Other names and abbreviations." }),
+    description: t.string({ required: false, description: "One or two sentences." }),
+    xrefs: t.stringList({ required: false, description: 'CURIEs, e.g. "MESH:D014630".' }),
+  }),
+});
+
+const StudyInput = builder.inputType("StudyInput", {
+  description: "A study to create or replace (by id). Give identifiers only where the source gives them.",
+  fields: (t) => ({
+    id: t.id({ required: true, description: 'e.g. "study:nutrients-2017-meta-analysis".' }),
+    title: t.string({ required: false, description: "Title." }),
+    journal: t.string({ required: false, description: "Journal." }),
+    year: t.int({ required: false, description: "Publication year." }),
+    design: t.field({ type: StudyDesignEnum, required: false, description: "Design (default UNKNOWN)." }),
+    population: t.string({ required: false, description: "Who was studied." }),
+    sampleSize: t.int({ required: false, description: "How many participants or studies." }),
+    identifiers: t.stringList({ required: false, description: 'CURIEs, e.g. "PMID:28445426".' }),
+    url: t.string({ required: false, description: "Where it is published." }),
+    findings: t.string({ required: false, description: "What it found, in our words." }),
+  }),
+});
+
+const LinkInput = builder.inputType("LinkInput", {
+  description: "A mechanism link a claim asserts.",
+  fields: (t) => ({
+    from: t.id({ required: true, description: "Subject entity id." }),
+    predicate: t.field({ type: PredicateEnum, required: true, description: "The relation." }),
+    to: t.id({ required: true, description: "Object entity id." }),
+  }),
+});
+
+const StatementInput = builder.inputType("StatementInput", {
+  description: "Where a source makes the claim.",
+  fields: (t) => ({
+    source: t.id({ required: true, description: "Source id." }),
+    locator: t.string({ required: true, description: "Section > sub-heading, sentence N." }),
+  }),
+});
+
+const QualifiersInput = builder.inputType("QualifiersInput", {
+  description: "Conditions the source attaches to the claim.",
+  fields: (t) => ({
+    population: t.string({ required: false, description: "Who it applies to." }),
+    dose: t.string({ required: false, description: "Dose." }),
+    timing: t.string({ required: false, description: "Timing." }),
+    certainty: t.string({ required: false, description: "ASSERTED or HEDGED." }),
+  }),
+});
+
+const ClaimInput = builder.inputType("ClaimInput", {
+  description: "A claim to create or replace (by id), with what it is about, the links it asserts and where it is stated.",
+  fields: (t) => ({
+    id: t.id({ required: true, description: 'e.g. "claim:magnesium-raises-gaba".' }),
+    statement: t.string({ required: true, description: "The assertion in the project's own words." }),
+    about: t.idList({ required: true, description: "Entity ids." }),
+    links: t.field({ type: [LinkInput], required: false, description: "Mechanism links it asserts." }),
+    statedIn: t.field({ type: [StatementInput], required: true, description: "Where it is stated (at least one)." }),
+    qualifiers: t.field({ type: QualifiersInput, required: false, description: "Population, dose, timing, certainty." }),
+  }),
+});
+
+const CountsRef = builder.objectRef<Projected>("ImportCounts").implement({
+  description: "How many records of each kind.",
+  fields: (t) => ({
+    entities: t.int({ resolve: (p) => p.entities ?? 0, description: "Entities." }),
+    sources: t.int({ resolve: (p) => p.sources ?? 0, description: "Sources." }),
+    studies: t.int({ resolve: (p) => p.studies ?? 0, description: "Studies." }),
+    claims: t.int({ resolve: (p) => p.claims ?? 0, description: "Claims." }),
+    links: t.int({ resolve: (p) => p.links ?? 0, description: "Mechanism links." }),
+    evidence: t.int({ resolve: (p) => p.evidence ?? 0, description: "Evidence edges." }),
+  }),
+});
+
+const ImportReportRef = builder.objectRef<ImportReport & { dryRun: boolean }>("ImportReport").implement({
+  description: "What an import created, changed and left as it was. A dry run reports the same without writing.",
+  fields: (t) => ({
+    dryRun: t.boolean({ resolve: (p) => p.dryRun, description: "True when nothing was written." }),
+    created: t.field({ type: CountsRef, resolve: (p) => p.created, description: "New records." }),
+    updated: t.field({ type: CountsRef, resolve: (p) => p.updated, description: "Records that changed." }),
+    unchanged: t.field({ type: CountsRef, resolve: (p) => p.unchanged, description: "Records that were already so." }),
+  }),
+});
+
+/** Strips GraphQL nulls (absent optional fields) so the bundle validator sees absent keys. */
+function withoutNulls<T extends object>(value: T): T {
+  return JSON.parse(JSON.stringify(value, (_k, v) => (v === null ? undefined : v)));
+}
+
+async function importOrThrow(ctx: Parameters<typeof requireWriter>[0], bundle: unknown, dryRun = false) {
+  const actor = requireWriter(ctx);
+  return importBundle(ctx.db, bundle, { actor, dryRun, log: ctx.log });
+}
+
+builder.mutationType({
+  description: "Curation writes: they need `Authorization: Bearer <token>` (see KG_API_TOKENS); reads are public.",
+  fields: (t) => ({
+    upsertEntity: t.field({
+      type: EntityRef,
+      args: { input: t.arg({ type: EntityInput, required: true, description: "The entity." }) },
+      description: "Creates the entity, or replaces its fields when the id exists. Idempotent.",
+      resolve: async (_root, { input }, ctx, info) => {
+        await importOrThrow(ctx, { entities: [withoutNulls(input)] });
+        return lookup(ctx, info, "Entity", input.id) as Promise<Projected>;
+      },
+    }),
+    upsertStudy: t.field({
+      type: StudyRef,
+      args: { input: t.arg({ type: StudyInput, required: true, description: "The study." }) },
+      description: "Creates the study, or replaces its fields when the id exists. Idempotent.",
+      resolve: async (_root, { input }, ctx, info) => {
+        await importOrThrow(ctx, { studies: [withoutNulls(input)] });
+        return lookup(ctx, info, "Study", input.id) as Promise<Projected>;
+      },
+    }),
+    createClaim: t.field({
+      type: ClaimRef,
+      args: { input: t.arg({ type: ClaimInput, required: true, description: "The claim." }) },
+      description:
+        "Creates the claim with its links (creating links that do not exist yet). Retrying with the same input changes nothing; the same id with other content replaces the claim's content but keeps its evidence.",
+      resolve: async (_root, { input }, ctx, info) => {
+        const actor = requireWriter(ctx);
+        const id = checkId("claim", input.id, "input.id");
+        // Keep the evidence a claim already has: createClaim carries none of its own.
+        const existing = await ctx.db.read(
+          "MATCH (s:Study)-[e:SUPPORTS|CONTRADICTS|MIXED]->(:Claim {id: $id}) RETURN collect({study: s.id, stance: type(e), note: e.note}) AS evidence",
+          { id },
+          ctx.counter,
+        );
+        const evidence = withoutNulls(existing.records[0]?.get("evidence") ?? []);
+        await importBundle(ctx.db, { claims: [{ ...withoutNulls(input), evidence }] }, { actor, dryRun: false, log: ctx.log });
+        return lookup(ctx, info, "Claim", id) as Promise<Projected>;
+      },
+    }),
+    addEvidence: t.field({
+      type: ClaimRef,
+      args: {
+        claim: t.arg.id({ required: true, description: "Claim id." }),
+        study: t.arg.id({ required: true, description: "Study id." }),
+        stance: t.arg({ type: StanceEnum, required: true, description: "How the study bears on the claim." }),
+        note: t.arg.string({ required: false, description: "Why, and how sure." }),
+      },
+      description: "Records (or replaces) one study's stance on one claim and recomputes the evidence. Idempotent. NOT_FOUND for an unknown claim or study.",
+      resolve: async (_root, args, ctx, info) => {
+        const actor = requireWriter(ctx);
+        const claim = checkId("claim", args.claim, "claim");
+        const study = checkId("study", args.study, "study");
+        if (!STANCES.includes(args.stance)) throw clientError("BAD_USER_INPUT", "Unknown stance.");
+        if (args.note && args.note.length > 1000) throw clientError("BAD_USER_INPUT", "`note` is longer than 1000 characters.", { argument: "note" });
+        await editEvidence(ctx, claim, study, actor, { stance: args.stance, note: args.note ?? null });
+        return lookup(ctx, info, "Claim", claim) as Promise<Projected>;
+      },
+    }),
+    removeEvidence: t.field({
+      type: ClaimRef,
+      args: {
+        claim: t.arg.id({ required: true, description: "Claim id." }),
+        study: t.arg.id({ required: true, description: "Study id." }),
+      },
+      description: "Removes the study's evidence on the claim (a no-op when there is none) and recomputes the evidence. NOT_FOUND for an unknown claim or study.",
+      resolve: async (_root, args, ctx, info) => {
+        const actor = requireWriter(ctx);
+        const claim = checkId("claim", args.claim, "claim");
+        const study = checkId("study", args.study, "study");
+        await editEvidence(ctx, claim, study, actor, null);
+        return lookup(ctx, info, "Claim", claim) as Promise<Projected>;
+      },
+    }),
+    importBundle: t.field({
+      type: ImportReportRef,
+      args: {
+        bundle: t.arg({ type: "JSON", required: true, description: "A bundle in the seed format (schema/bundle.schema.json)." }),
+        dryRun: t.arg.boolean({ required: false, defaultValue: false, description: "Validate and report without writing." }),
+      },
+      description:
+        "Validates the whole bundle first (every problem is reported in extensions.problems, and nothing is written), then writes it in one transaction: all or nothing. Idempotent.",
+      resolve: async (_root, { bundle, dryRun }, ctx) => ({ ...(await importOrThrow(ctx, bundle, dryRun ?? false)), dryRun: dryRun ?? false }),
+    }),
+  }),
+});
+
+const EVIDENCE_TYPE = { SUPPORTS: "SUPPORTS", CONTRADICTS: "CONTRADICTS", MIXED: "MIXED" } as const;
+
+/** Replaces (or, with `stance` null, removes) one study-claim evidence edge, in one transaction. */
+async function editEvidence(
+  ctx: Parameters<typeof requireWriter>[0],
+  claim: string,
+  study: string,
+  actor: string,
+  edit: { stance: keyof typeof EVIDENCE_TYPE; note: string | null } | null,
+) {
+  await ctx.db.write(async (tx) => {
+    const found = await tx.run(
+      `OPTIONAL MATCH (c:Claim {id: $claim}) OPTIONAL MATCH (s:Study {id: $study})
+       RETURN c IS NOT NULL AS claim, s IS NOT NULL AS study`,
+      { claim, study },
+    );
+    const missing = [!found.records[0]?.get("claim") && claim, !found.records[0]?.get("study") && study].filter(Boolean);
+    if (missing.length) throw clientError("NOT_FOUND", `No record with id ${missing.map((m) => `"${m}"`).join(" or ")}.`, { ids: missing });
+    const current = await tx.run(
+      `MATCH (:Study {id: $study})-[e:SUPPORTS|CONTRADICTS|MIXED]->(:Claim {id: $claim}) RETURN type(e) AS stance, e.note AS note`,
+      { claim, study },
+    );
+    const before = current.records[0];
+    const same = edit && before && before.get("stance") === edit.stance && (before.get("note") ?? null) === edit.note;
+    if (same || (!edit && !before)) return; // idempotent: nothing to change, nothing touched
+    await tx.run("MATCH (:Study {id: $study})-[e:SUPPORTS|CONTRADICTS|MIXED]->(:Claim {id: $claim}) DELETE e", { claim, study });
+    if (edit) {
+      // The relationship type comes from a fixed table keyed by the validated enum, never from text.
+      await tx.run(
+        `MATCH (s:Study {id: $study}), (c:Claim {id: $claim}) CREATE (s)-[:${EVIDENCE_TYPE[edit.stance]} {note: $note, createdAt: $now, createdBy: $actor}]->(c)`,
+        { claim, study, note: edit.note, now: new Date().toISOString(), actor },
+      );
+    }
+    await tx.run("MATCH (c:Claim {id: $claim}) SET c.updatedAt = $now, c.updatedBy = $actor", { claim, now: new Date().toISOString(), actor });
+    await refreshEvidence(tx, { claimIds: [claim] });
+  }, ctx.counter);
+}

@@ -1,0 +1,73 @@
+/**
+ * Database trouble: a Neo4j of the test's own (embedded, its own port and store) is stopped under
+ * a running server and started again. Requests fail fast with DB_UNAVAILABLE, /ready turns red
+ * while /health stays green, and the service recovers by itself. A query past its time limit
+ * ends with TIMEOUT.
+ */
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PROJECT_ROOT } from "../src/config.js";
+import { Database } from "../src/db/database.js";
+import { type EmbeddedHandle, startEmbedded } from "../src/db/embedded.js";
+import { gql, testDatabase, testLog, testServer } from "./helpers.js";
+
+const OUTAGE_PORT = Number(process.env.NEO4J_OUTAGE_PORT ?? 7690);
+const options = {
+  home: path.join(PROJECT_ROOT, ".neo4j", "outage"),
+  port: OUTAGE_PORT,
+  heap: "512m",
+  pagecache: "64m",
+  txTimeoutSeconds: 60,
+  detached: false,
+};
+
+describe("a database outage", () => {
+  let neo4j: EmbeddedHandle;
+  let db: Database;
+
+  beforeAll(async () => {
+    neo4j = await startEmbedded(options, testLog);
+    db = new Database({ uri: neo4j.uri, user: "neo4j", password: "neo4j", database: "neo4j" }, { queryTimeoutMs: 5_000, acquireTimeoutMs: 2_000 });
+    await db.write((tx) => tx.run("MERGE (:Entity {id: 'outage-probe', name: 'Probe', kind: 'PHENOTYPE'})"));
+  }, 180_000);
+  afterAll(async () => {
+    await db?.close();
+    await neo4j?.stop();
+  });
+
+  it("fails fast while Neo4j is down and recovers by itself when it is back", async () => {
+    const server = testServer(db);
+    const probe = `{ entity(id: "outage-probe") { name } }`;
+    expect((await gql(server, probe)).data.entity.name).toBe("Probe");
+
+    await neo4j.stop();
+    const started = Date.now();
+    const down = await gql(server, probe);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(down.errors?.[0]?.extensions?.code).toBe("DB_UNAVAILABLE");
+    expect(JSON.stringify(down)).not.toMatch(/bolt|ECONNREFUSED|Neo4jError|at .*\.js/);
+    expect((await server.fetch("http://localhost/ready")).status).toBe(503);
+    expect((await server.fetch("http://localhost/health")).status).toBe(200);
+
+    neo4j = await startEmbedded(options, testLog);
+    let recovered = false;
+    for (let i = 0; i < 30 && !recovered; i++) {
+      recovered = (await gql(server, probe)).data?.entity?.name === "Probe";
+      if (!recovered) await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(recovered).toBe(true);
+    expect((await server.fetch("http://localhost/ready")).status).toBe(200);
+  }, 180_000);
+});
+
+describe("a query past its time limit", () => {
+  it("ends with TIMEOUT", async () => {
+    const db = testDatabase({ queryTimeoutMs: 300 });
+    try {
+      const slow = db.read("UNWIND range(1, 200000000) AS x WITH x WHERE x % 7 = 3 RETURN count(x) AS n");
+      await expect(slow).rejects.toMatchObject({ extensions: { code: "TIMEOUT" } });
+    } finally {
+      await db.close();
+    }
+  });
+});
