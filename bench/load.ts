@@ -24,7 +24,7 @@ const seconds = Math.min(Number(values.seconds), 300);
 const connections = Math.min(Number(values.connections), 100);
 
 /** The mix: one of each job users come for, with real seed ids. */
-export const READ_MIX = [
+const READ_MIX = [
   `{ entity(id: "magnesium") { id name outgoing(first: 10) { predicate to { id name } evidence { score } claims { id } } claims(first: 5) { id statement } } }`,
   `{ claim(id: "claim:mg-supplementation-reduces-anxiety-depression") { statement evidenceSummary { level score } evidence { stance study { title journal year design } } } }`,
   `{ search(query: "gaba anxiety", first: 10) { type label score } }`,

@@ -38,15 +38,17 @@ export function createServer({ db, config, log }: ServerOptions) {
       // with INTERNAL_SERVER_ERROR, and the original goes to the log, never to the client.
       maskError(error, message, isDev) {
         const masked = defaultMaskError(error, message, isDev);
-        const code = masked instanceof GraphQLError ? masked.extensions?.code : undefined;
-        if (masked !== error || code === undefined || code === "INTERNAL_SERVER_ERROR") {
+        if (masked !== error || !(masked instanceof GraphQLError)) {
           const original = driverCause(error) ?? (error as { originalError?: unknown }).originalError ?? error;
           log.error({ err: original }, "internal error, masked for the client");
           return new GraphQLError("Unexpected error.", { extensions: { code: "INTERNAL_SERVER_ERROR" } });
         }
+        const code = masked.extensions?.code;
         const cause = driverCause(error);
         if (cause) log.warn({ err: cause, code }, "database error");
-        return masked;
+        if (code === "INTERNAL_SERVER_ERROR") log.error({ err: cause ?? error }, "internal error");
+        // graphql-js's own request errors (e.g. a variable of the wrong type) carry no code.
+        return code ? masked : new GraphQLError(masked.message, { nodes: masked.nodes, extensions: { ...masked.extensions, code: "BAD_USER_INPUT" } });
       },
     },
     context: ({ request }) => {

@@ -71,5 +71,5 @@ export async function graphSnapshot(db: Database): Promise<string> {
 export async function seedArticle(db: Database): Promise<void> {
   await clearGraph(db);
   const { seedArticleIfEmpty } = await import("../src/graph/seed-on-start.js");
-  await seedArticleIfEmpty(db, testLog);
+  await seedArticleIfEmpty(db, testLog, process.env.KG_TEST_SEED_DIR);
 }

@@ -28,9 +28,10 @@ describe("hostile and malformed requests", () => {
 
   it("rejects deep nesting with QUERY_TOO_DEEP", async () => {
     let selection = "id";
-    for (let i = 0; i < LIMITS.maxDepth + 2; i++) selection = `outgoing(first: 1) { to { ${selection} } }`;
+    // Each step nests two levels; one step past the limit, with lists of one so the cost stays low.
+    for (let i = 0; i < LIMITS.maxDepth / 2 + 1; i++) selection = `outgoing(first: 1) { to { ${selection} } }`;
     const r = await gql(server, `{ entity(id: "magnesium") { ${selection} } }`);
-    expect(codeOf(r)).toBe("QUERY_TOO_DEEP");
+    expect(r.errors?.map((e) => e.extensions?.code)).toContain("QUERY_TOO_DEEP");
     expect(r.data ?? null).toBeNull();
   });
 
@@ -49,6 +50,11 @@ describe("hostile and malformed requests", () => {
     expect(codeOf(await gql(server, `{ stats { entities ${directives} } }`))).toBe("TOO_MANY_DIRECTIVES");
   });
 
+  it("rejects huge page sizes by their cost, before any resolver runs", async () => {
+    expect(codeOf(await gql(server, `{ entities(first: 1000000) { totalCount } }`))).toBe("QUERY_TOO_COSTLY");
+    expect(codeOf(await gql(server, `{ entity(id: "magnesium") { outgoing(first: 5000) { id } } }`))).toBe("QUERY_TOO_COSTLY");
+  });
+
   it("rejects wide nested lists with QUERY_TOO_COSTLY", async () => {
     const inner = "id name synonyms xrefs description kind";
     const level = (s: string) => `outgoing(first: 100) { id predicate from { ${inner} } to { ${inner} ${s} } claims { id statement about { ${inner} } } }`;
@@ -62,13 +68,13 @@ describe("hostile and malformed requests", () => {
   });
 
   it.each([
-    ["a huge first", `{ entities(first: 1000000) { totalCount } }`],
+    ["a first just over the cap", `{ entities(first: 101) { totalCount } }`],
     ["a negative first", `{ entities(first: -5) { totalCount } }`],
     ["a zero first", `{ search(query: "gaba", first: 0) { label } }`],
     ["a huge maxHops", `{ mechanismChains(from: "magnesium", to: "anxiety", maxHops: 50) { hops } }`],
     ["a zero maxHops", `{ mechanismChains(from: "magnesium", to: "anxiety", maxHops: 0) { hops } }`],
     ["huge neighbourhood hops", `{ neighborhood(id: "magnesium", hops: 10) { nodes { id } } }`],
-    ["a huge nested first", `{ entity(id: "magnesium") { outgoing(first: 5000) { id } } }`],
+    ["a nested first over the cap", `{ entity(id: "magnesium") { outgoing(first: 101) { id } } }`],
     ["a minScore out of 0..1", `{ claims(filter: { minScore: 5 }) { totalCount } }`],
     ["a year out of range", `{ studies(filter: { yearFrom: -40000 }) { totalCount } }`],
     ["a cursor that is not one", `{ claims(after: "bm90LWEtY3Vyc29y") { totalCount } }`],
@@ -91,9 +97,9 @@ describe("hostile and malformed requests", () => {
   });
 
   it("treats full-text syntax and injection strings in search as plain text", async () => {
-    for (const query of ['gaba AND (anx* OR ~"', "\") MATCH (n) DETACH DELETE n //", "\\u0000 ' \" ` ${x}", "*:*"]) {
+    for (const query of ['gaba AND (anx* OR ~"', "\") MATCH (n) DETACH DELETE n //", "\\u0000 ' \" ` ${x}", "title:gaba~2^5"]) {
       const r = await gql(server, "query($q: String!) { search(query: $q) { label } }", { q: query });
-      expect(r.errors ?? (query === "*:*" ? undefined : undefined), query).toBeUndefined();
+      expect(r.errors, query).toBeUndefined();
     }
     const r = await gql(server, "query($q: String!) { search(query: $q) { type label } }", { q: 'GABA" OR "*' });
     expect(r.data.search.some((h: { label: string }) => h.label === "GABA")).toBe(true);

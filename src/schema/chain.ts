@@ -5,7 +5,8 @@
  * Paths are found by a beam search written out hop by hop (1..6 hops, the count from a fixed
  * table, never from request text): from every partial chain it follows the entity's strongest
  * FANOUT links (plus, for chains, any link straight into the target), drops paths that would
- * visit an entity twice, and keeps the BEAM best partial chains by score for the next hop.
+ * visit an entity twice, keeps at most `first` partial chains per entity reached (one, when
+ * exploring one side), and the BEAM best partial chains by score for the next hop.
  * The work per request is therefore bounded by hops x BEAM x FANOUT whatever the graph's size;
  * on graphs where no entity has more than FANOUT links and no hop more than BEAM partial chains
  * (the article's graph, for one) the search is exhaustive and so exact. Scores are products of
@@ -23,7 +24,7 @@ import { checkId } from "./ids.js";
 import { EntityRef, MechanismLinkRef } from "./refs.js";
 
 export const MAX_HOPS = 6;
-export const BEAM = 400;
+export const BEAM = 200;
 export const FANOUT = 40;
 
 export function checkHops(hops: unknown, argument = "maxHops"): number {
@@ -39,6 +40,11 @@ interface BeamOptions {
   /** Chains end at `b`; without a target every expansion is a candidate (reach). */
   toTarget: boolean;
   predicates: readonly string[] | null | undefined;
+  /**
+   * Partial chains kept per entity reached at a hop: the best `first` suffice for the best
+   * `first` chains overall (as in k-shortest-path search), and one for the best chain to each.
+   */
+  perEntity: number;
 }
 
 /**
@@ -50,6 +56,7 @@ function beamSearch(options: BeamOptions, q: CypherBuilder): string {
   const filter = options.predicates?.length ? ` WHERE r.predicate IN ${q.param(options.predicates)}` : "";
   const fanout = q.param(int(FANOUT));
   const beam = q.param(int(BEAM));
+  const perEntity = q.param(int(options.perEntity));
   const carried = options.toTarget ? "a, b" : "a";
   let cypher = `WITH ${carried}, [{nodes: [a], rels: [], score: 1.0}] AS frontier, [] AS found`;
   for (let level = 1; level <= options.hops; level++) {
@@ -70,6 +77,9 @@ CALL {
   WITH f, r, m${options.toTarget ? ", b" : ""} WHERE NOT m IN f.nodes
   WITH m${options.toTarget ? ", b" : ""}, {nodes: f.nodes + m, rels: f.rels + r, score: f.score * coalesce(r.score, 0.0)} AS p
   ORDER BY p.score DESC, [x IN p.rels | x.id]
+  WITH m${options.toTarget ? ", b" : ""}, collect(p) AS paths
+  UNWIND ${options.toTarget ? `CASE WHEN m = b THEN paths ELSE paths[0..${perEntity}] END` : `paths[0..${perEntity}]`} AS p
+  WITH m${options.toTarget ? ", b" : ""}, p ORDER BY p.score DESC, [x IN p.rels | x.id]
   RETURN ${split}
 }
 WITH ${carried}, found + reached AS found, next AS frontier`;
@@ -149,10 +159,11 @@ builder.queryFields((t) => ({
       const from = q.param(checkId("entity", args.from, "from"));
       const to = q.param(checkId("entity", args.to, "to"));
       const hops = checkHops(args.maxHops ?? 4);
-      const limit = q.param(int(firstArg(args.first, 10)));
+      const first = firstArg(args.first, 10);
+      const limit = q.param(int(first));
       const order = args.orderBy === "LENGTH" ? "size(p.rels), p.score DESC" : "p.score DESC, size(p.rels)";
       const fields = selectionOf(info).get("MechanismChain") ?? [];
-      const search = beamSearch({ hops, direction: "OUT", toTarget: true, predicates: args.predicates }, q);
+      const search = beamSearch({ hops, direction: "OUT", toTarget: true, predicates: args.predicates, perEntity: first }, q);
       const cypher = `OPTIONAL MATCH (a:Entity {id: ${from}})
 OPTIONAL MATCH (b:Entity {id: ${to}})
 CALL {
@@ -212,7 +223,7 @@ async function reach(ctx: Parameters<typeof readOne>[0], info: GraphQLResolveInf
   const entityFields = childSelection(fields, "entity", "Entity");
   const chainFields = childSelection(fields, "chain", "MechanismChain");
   // Upstream walks against the link direction; its paths are read reversed so chains read causally.
-  const search = beamSearch({ hops, direction, toTarget: false, predicates: args.predicates }, q);
+  const search = beamSearch({ hops, direction, toTarget: false, predicates: args.predicates, perEntity: 1 }, q);
   const cypher = `OPTIONAL MATCH (a:Entity {id: ${anchor}})
 CALL {
   WITH a

@@ -9,7 +9,7 @@ import "./search.js";
 import "./chain.js";
 import "./subgraph.js";
 import "./stats.js";
-// import "./mutations.js";
+import "./mutations.js";
 
 export const schema = builder.toSchema();
 /** Sorted, as printed into schema/schema.graphql, so that schema changes show in review. */

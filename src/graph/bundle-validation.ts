@@ -1,0 +1,323 @@
+/**
+ * Bundle validation: every problem of every file at once, in one shape a person can act on
+ * (file, entry, field, message, code), before anything touches the database.
+ *
+ * 1. Each file (a partial bundle) is checked against the zod schema; every issue is reported.
+ * 2. The parts are merged; an id defined twice (in one file or across files) is an error.
+ * 3. Every reference (claim.about, links from/to, statedIn.source, evidence.study,
+ *    citations.source, sameAs.study) must name a record of the bundle or, when the caller
+ *    passes `known`, one already in the database (`fetchKnownIds` finds those in one query).
+ */
+import type { ManagedTransaction } from "neo4j-driver";
+import type { z } from "zod";
+import type { Database } from "../db/database.js";
+import { Bundle, ClaimInput, EntityInput, SourceInput, StudyInput } from "../model/bundle.js";
+
+export interface Problem {
+  /** The file (or "bundle" for an API call) the problem is in. */
+  file: string;
+  /** The record, e.g. `claims[3] (claim:foo)`; `(file)` for the file as a whole. */
+  entry: string;
+  /** The field inside the entry, e.g. `links[0].to`; "" for the entry as a whole. */
+  field: string;
+  message: string;
+  /** A stable code: zod's issue code (invalid_type, unrecognized_keys, ...) or one of ours. */
+  code: string;
+  /** 1-based line, for syntax errors. */
+  line?: number;
+}
+
+export const PROBLEM_CODES = {
+  syntax: "SYNTAX_ERROR",
+  read: "READ_ERROR",
+  noFiles: "NO_FILES",
+  duplicateId: "DUPLICATE_ID",
+  duplicateEvidence: "DUPLICATE_EVIDENCE",
+  dangling: "DANGLING_REFERENCE",
+  selfReference: "SELF_REFERENCE",
+} as const;
+
+export const KINDS = ["entities", "sources", "studies", "claims"] as const;
+export type Kind = (typeof KINDS)[number];
+
+const ENTRY_SCHEMAS: Record<Kind, z.ZodType> = {
+  entities: EntityInput,
+  sources: SourceInput,
+  studies: StudyInput,
+  claims: ClaimInput,
+};
+
+/** Where an entry of the merged bundle came from: its file and its index there. */
+export interface Origin {
+  file: string;
+  index: number;
+}
+
+export interface ValidationResult {
+  /** The merged bundle of every entry that passed the schema (entries that failed are left out). */
+  bundle: Bundle;
+  problems: Problem[];
+  /** origins[kind][i] is where bundle[kind][i] came from. */
+  origins: Record<Kind, Origin[]>;
+  /** The files read (loadBundleFiles), in order. */
+  files?: string[];
+}
+
+/** Ids that exist in the database, by kind (claims are never referenced by other records). */
+export interface KnownIds {
+  entities: ReadonlySet<string>;
+  studies: ReadonlySet<string>;
+  sources: ReadonlySet<string>;
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+function pathText(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const key of path) {
+    if (typeof key === "number") out += `[${key}]`;
+    else out += out ? `.${String(key)}` : String(key);
+  }
+  return out;
+}
+
+export function entryLabel(kind: string, index: number, raw: unknown): string {
+  const id = isRecord(raw) && typeof raw.id === "string" ? ` (${raw.id})` : "";
+  return `${kind}[${index}]${id}`;
+}
+
+const shown = (value: unknown): string => {
+  const text = JSON.stringify(value);
+  if (text === undefined) return String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+};
+
+/** A readable message for a zod issue, naming the value that was given where it helps. */
+function issueMessage(issue: z.core.$ZodIssue): string {
+  switch (issue.code) {
+    case "invalid_type":
+      return issue.input === undefined
+        ? `required field is missing (expected ${issue.expected})`
+        : `expected ${issue.expected}, got ${shown(issue.input)}`;
+    case "invalid_value":
+      return `${shown(issue.input)} is not allowed; expected one of ${issue.values.map((v) => String(v)).join(", ")}`;
+    case "invalid_format":
+      return `${shown(issue.input)}: ${issue.message}`;
+    default:
+      return issue.message;
+  }
+}
+
+/** Maps one zod issue of a (partial) bundle to Problems: one per unknown key. */
+function issueToProblems(file: string, data: unknown, issue: z.core.$ZodIssue): Problem[] {
+  const [kind, index, ...rest] = issue.path;
+  let entry = "(bundle)";
+  let fieldPath: readonly PropertyKey[] = issue.path;
+  if (typeof kind === "string" && typeof index === "number") {
+    const raw = isRecord(data) && Array.isArray(data[kind]) ? (data[kind] as unknown[])[index] : undefined;
+    entry = entryLabel(kind, index, raw);
+    fieldPath = rest;
+  }
+  if (issue.code === "unrecognized_keys") {
+    return issue.keys.map((key) => ({
+      file,
+      entry,
+      field: pathText([...fieldPath, key]),
+      message: `unknown field "${key}"`,
+      code: issue.code,
+    }));
+  }
+  return [{ file, entry, field: pathText(fieldPath), message: issueMessage(issue), code: issue.code }];
+}
+
+function emptyOrigins(): Record<Kind, Origin[]> {
+  return { entities: [], sources: [], studies: [], claims: [] };
+}
+
+/**
+ * Validates partial bundles (one per file) and merges them. References are checked against the
+ * merged bundle plus `known` (ids already in the database); without `known`, against the bundle only.
+ */
+export function validateBundle(parts: ReadonlyArray<{ file: string; data: unknown }>, known?: KnownIds): ValidationResult {
+  const problems: Problem[] = [];
+  const bundle: Bundle = { entities: [], sources: [], studies: [], claims: [] };
+  const origins = emptyOrigins();
+
+  for (const { file, data: rawData } of parts) {
+    // An empty file (or one holding only comments) is an empty bundle.
+    const data = rawData ?? {};
+    const parsed = Bundle.safeParse(data, { reportInput: true });
+    if (parsed.success) {
+      for (const kind of KINDS) {
+        (bundle[kind] as unknown[]).push(...parsed.data[kind]);
+        origins[kind].push(...parsed.data[kind].map((_, index) => ({ file, index })));
+      }
+      continue;
+    }
+    for (const issue of parsed.error.issues) problems.push(...issueToProblems(file, data, issue));
+    // Keep the entries that are valid on their own, so reference and duplicate checks still run.
+    if (!isRecord(data)) continue;
+    for (const kind of KINDS) {
+      const list = data[kind];
+      if (!Array.isArray(list)) continue;
+      list.forEach((raw, index) => {
+        const one = ENTRY_SCHEMAS[kind].safeParse(raw);
+        if (one.success) {
+          (bundle[kind] as unknown[]).push(one.data);
+          origins[kind].push({ file, index });
+        }
+      });
+    }
+  }
+
+  problems.push(...checkDuplicates(bundle, origins));
+  problems.push(...checkReferences({ bundle, origins }, known));
+  return { bundle, problems, origins };
+}
+
+function labelOf(bundle: Bundle, origins: Record<Kind, Origin[]>, kind: Kind, i: number): { file: string; entry: string } {
+  const origin = origins[kind][i] ?? { file: "bundle", index: i };
+  return { file: origin.file, entry: entryLabel(kind, origin.index, bundle[kind][i]) };
+}
+
+function checkDuplicates(bundle: Bundle, origins: Record<Kind, Origin[]>): Problem[] {
+  const problems: Problem[] = [];
+  for (const kind of KINDS) {
+    const first = new Map<string, number>();
+    bundle[kind].forEach((item, i) => {
+      const seen = first.get(item.id);
+      if (seen === undefined) {
+        first.set(item.id, i);
+        return;
+      }
+      const other = labelOf(bundle, origins, kind, seen);
+      problems.push({
+        ...labelOf(bundle, origins, kind, i),
+        field: "id",
+        message: `duplicate id "${item.id}": also defined in ${other.file} at ${other.entry}`,
+        code: PROBLEM_CODES.duplicateId,
+      });
+    });
+  }
+  // One evidence edge per (study, claim): the same study twice on one claim is ambiguous.
+  bundle.claims.forEach((claim, i) => {
+    const studies = new Map<string, number>();
+    claim.evidence.forEach((e, j) => {
+      const seen = studies.get(e.study);
+      if (seen !== undefined) {
+        problems.push({
+          ...labelOf(bundle, origins, "claims", i),
+          field: `evidence[${j}].study`,
+          message: `study "${e.study}" already gives evidence on this claim at evidence[${seen}]; one stance per study and claim`,
+          code: PROBLEM_CODES.duplicateEvidence,
+        });
+      } else studies.set(e.study, j);
+    });
+  });
+  return problems;
+}
+
+/**
+ * Checks every reference of the bundle against the bundle itself plus `known`. Exported so a
+ * caller that validated without the database can re-check once it has the known ids.
+ */
+export function checkReferences(result: Pick<ValidationResult, "bundle" | "origins">, known?: KnownIds): Problem[] {
+  const { bundle, origins } = result;
+  const defined = {
+    entities: new Set(bundle.entities.map((e) => e.id)),
+    sources: new Set(bundle.sources.map((s) => s.id)),
+    studies: new Set(bundle.studies.map((s) => s.id)),
+  };
+  const where = known ? "in the bundle or the database" : "in the bundle";
+  const noun = { entities: "entity", sources: "source", studies: "study" } as const;
+  const problems: Problem[] = [];
+  const check = (kind: Kind, i: number, target: keyof typeof defined, id: string, field: string) => {
+    if (defined[target].has(id) || known?.[target].has(id)) return;
+    problems.push({
+      ...labelOf(bundle, origins, kind, i),
+      field,
+      message: `no ${noun[target]} with id "${id}" ${where}`,
+      code: PROBLEM_CODES.dangling,
+    });
+  };
+  bundle.claims.forEach((claim, i) => {
+    claim.about.forEach((id, j) => {
+      check("claims", i, "entities", id, `about[${j}]`);
+    });
+    claim.links.forEach((link, j) => {
+      check("claims", i, "entities", link.from, `links[${j}].from`);
+      check("claims", i, "entities", link.to, `links[${j}].to`);
+    });
+    claim.statedIn.forEach((s, j) => {
+      check("claims", i, "sources", s.source, `statedIn[${j}].source`);
+    });
+    claim.evidence.forEach((e, j) => {
+      check("claims", i, "studies", e.study, `evidence[${j}].study`);
+    });
+  });
+  bundle.studies.forEach((study, i) => {
+    study.citations.forEach((c, j) => {
+      check("studies", i, "sources", c.source, `citations[${j}].source`);
+    });
+    study.sameAs.forEach((s, j) => {
+      if (s.study === study.id) {
+        problems.push({
+          ...labelOf(bundle, origins, "studies", i),
+          field: `sameAs[${j}].study`,
+          message: "a study cannot be the same as itself",
+          code: PROBLEM_CODES.selfReference,
+        });
+      } else check("studies", i, "studies", s.study, `sameAs[${j}].study`);
+    });
+  });
+  return problems;
+}
+
+/** The ids a bundle references but does not define itself: the ones to look up in the database. */
+export function externalReferences(bundle: Bundle): { entities: string[]; studies: string[]; sources: string[] } {
+  const entities = new Set<string>();
+  const studies = new Set<string>();
+  const sources = new Set<string>();
+  for (const claim of bundle.claims) {
+    for (const id of claim.about) entities.add(id);
+    for (const link of claim.links) entities.add(link.from).add(link.to);
+    for (const s of claim.statedIn) sources.add(s.source);
+    for (const e of claim.evidence) studies.add(e.study);
+  }
+  for (const study of bundle.studies) {
+    for (const c of study.citations) sources.add(c.source);
+    for (const s of study.sameAs) studies.add(s.study);
+  }
+  for (const e of bundle.entities) entities.delete(e.id);
+  for (const s of bundle.studies) studies.delete(s.id);
+  for (const s of bundle.sources) sources.delete(s.id);
+  return { entities: [...entities], studies: [...studies], sources: [...sources] };
+}
+
+/** Which of the given ids exist: one read query, three index seeks. */
+export const KNOWN_IDS_CYPHER = `
+CALL { UNWIND $entities AS id MATCH (n:Entity {id: id}) USING INDEX n:Entity(id) RETURN collect(n.id) AS entities }
+CALL { UNWIND $studies AS id MATCH (n:Study {id: id}) USING INDEX n:Study(id) RETURN collect(n.id) AS studies }
+CALL { UNWIND $sources AS id MATCH (n:Source {id: id}) USING INDEX n:Source(id) RETURN collect(n.id) AS sources }
+RETURN entities, studies, sources`;
+
+function knownFrom(record: { get(key: string): unknown } | undefined): KnownIds {
+  const ids = (key: string) => new Set<string>((record?.get(key) as string[] | undefined) ?? []);
+  return { entities: ids("entities"), studies: ids("studies"), sources: ids("sources") };
+}
+
+/** The ids the bundle references (and does not define) that exist in the database. */
+export async function fetchKnownIds(db: Database, bundle: Bundle): Promise<KnownIds> {
+  const refs = externalReferences(bundle);
+  if (!refs.entities.length && !refs.studies.length && !refs.sources.length) return knownFrom(undefined);
+  const result = await db.read(KNOWN_IDS_CYPHER, refs);
+  return knownFrom(result.records[0]);
+}
+
+/** The same, inside a transaction (so the check and the write see the same database). */
+export async function fetchKnownIdsTx(tx: ManagedTransaction, bundle: Bundle): Promise<KnownIds> {
+  const refs = externalReferences(bundle);
+  if (!refs.entities.length && !refs.studies.length && !refs.sources.length) return knownFrom(undefined);
+  const result = await tx.run(KNOWN_IDS_CYPHER, refs);
+  return knownFrom(result.records[0]);
+}
