@@ -11,8 +11,9 @@ export const MAX_SEARCH_LENGTH = 200;
 
 /**
  * Turns any user text into a safe Lucene query: every term is escaped (so `AND`, quotes,
- * wildcards, brackets and colons are plain text), terms are OR-ed, and the last term also
- * matches as a prefix so that type-ahead works ("sero" finds serotonin).
+ * wildcards, brackets and colons are plain text), terms are OR-ed, the whole text as a phrase
+ * is boosted, and the last term also matches as a prefix so that type-ahead works ("sero" finds
+ * serotonin).
  */
 export function searchQuery(text: string, argument = "query"): string {
   if (text.length > MAX_SEARCH_LENGTH) {
@@ -31,7 +32,10 @@ export function searchQuery(text: string, argument = "query"): string {
   // operator words are quoted so "and"/"or"/"not" stay words.
   const quoted = terms.map((term) => `"${term}"`);
   const last = terms.at(-1) as string;
-  return last.length >= 2 ? `${quoted.join(" OR ")} OR ${last}*` : quoted.join(" OR ");
+  // The whole text as a phrase ranks first ("second brain" before anything merely about brains).
+  const phrase = terms.length > 1 ? [`"${terms.join(" ")}"^4`] : [];
+  const prefix = last.length >= 2 ? [`${last}*`] : [];
+  return [...phrase, ...quoted, ...prefix].join(" OR ");
 }
 
 const SearchHitRef = builder.objectRef<Projected>("SearchHit").implement({
