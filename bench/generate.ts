@@ -13,7 +13,14 @@ import { parseArgs } from "node:util";
 import { Database, int } from "../src/db/database.js";
 import type { Logger } from "../src/logger.js";
 import { type StudyStance, summarizeEvidence } from "../src/model/evidence-rule.js";
-import { type EntityKind, linkId, PREDICATE_NAMES, type Predicate, STUDY_DESIGN_NAMES, type StudyDesign } from "../src/model/vocabulary.js";
+import {
+  type EntityKind,
+  linkId,
+  PREDICATE_NAMES,
+  type Predicate,
+  STUDY_DESIGN_NAMES,
+  type StudyDesign,
+} from "../src/model/vocabulary.js";
 
 /** Kinds weighted roughly as in the article's seed data. */
 const KIND_WEIGHTS: Array<[EntityKind, number]> = [
@@ -34,7 +41,11 @@ const KIND_WEIGHTS: Array<[EntityKind, number]> = [
 /** Mechanism predicates are the common ones; structural ones are rarer. */
 const PREDICATE_WEIGHTS: Array<[Predicate, number]> = PREDICATE_NAMES.map((p) => [
   p,
-  ["INCREASES", "DECREASES", "REGULATES"].includes(p) ? 10 : ["PRODUCES", "CONTRIBUTES_TO", "ASSOCIATED_WITH"].includes(p) ? 4 : 1,
+  ["INCREASES", "DECREASES", "REGULATES"].includes(p)
+    ? 10
+    : ["PRODUCES", "CONTRIBUTES_TO", "ASSOCIATED_WITH"].includes(p)
+      ? 4
+      : 1,
 ]);
 
 /** mulberry32: small, fast and deterministic. */
@@ -61,8 +72,27 @@ function weighted<T>(rand: () => number, table: Array<[T, number]>): T {
 
 export interface GeneratedGraph {
   entities: Array<{ id: string; name: string; kind: EntityKind; searchText: string }>;
-  links: Array<{ id: string; from: string; to: string; predicate: Predicate; claimIds: string[]; level: string; supporting: number; contradicting: number; score: number }>;
-  claims: Array<{ id: string; statement: string; linkIds: string[]; about: string[]; level: string; supporting: number; contradicting: number; score: number }>;
+  links: Array<{
+    id: string;
+    from: string;
+    to: string;
+    predicate: Predicate;
+    claimIds: string[];
+    level: string;
+    supporting: number;
+    contradicting: number;
+    score: number;
+  }>;
+  claims: Array<{
+    id: string;
+    statement: string;
+    linkIds: string[];
+    about: string[];
+    level: string;
+    supporting: number;
+    contradicting: number;
+    score: number;
+  }>;
   studies: Array<{ id: string; title: string; design: StudyDesign; year: number }>;
   evidence: Array<{ study: string; claim: string; stance: "SUPPORTS" | "CONTRADICTS" }>;
 }
@@ -89,7 +119,17 @@ export function generateGraph(linkCount: number, seed = 42): GeneratedGraph {
     const id = linkId(`e${from}`, predicate, `e${to}`);
     if (seen.has(id)) continue;
     seen.add(id);
-    links.push({ id, from: `e${from}`, to: `e${to}`, predicate, claimIds: [], level: "NONE_CITED", supporting: 0, contradicting: 0, score: 0 });
+    links.push({
+      id,
+      from: `e${from}`,
+      to: `e${to}`,
+      predicate,
+      claimIds: [],
+      level: "NONE_CITED",
+      supporting: 0,
+      contradicting: 0,
+      score: 0,
+    });
   }
 
   const studyCount = Math.max(10, Math.round(linkCount / 20));
@@ -122,7 +162,7 @@ export function generateGraph(linkCount: number, seed = 42): GeneratedGraph {
     for (const link of asserted) {
       link.claimIds.push(id);
       const byStudy = stancesOfLink.get(link.id) ?? new Map();
-      [...used].forEach((study, k) => byStudy.set(study, stances[k] as StudyStance));
+      for (const [k, study] of [...used].entries()) byStudy.set(study, stances[k] as StudyStance);
       stancesOfLink.set(link.id, byStudy);
     }
     claims.push({
@@ -154,8 +194,20 @@ async function inBatches<T>(db: Database, log: Logger, label: string, rows: T[],
 /** Writes a generated graph into an empty database. */
 export async function loadGenerated(db: Database, graph: GeneratedGraph, log: Logger): Promise<void> {
   const toInt = <T extends { year?: number }>(rows: T[]) => rows.map((r) => ({ ...r, year: int(r.year ?? 0) }));
-  await inBatches(db, log, "entities", graph.entities, "UNWIND $rows AS r CREATE (:Entity {id: r.id, name: r.name, kind: r.kind, synonyms: [], xrefs: [], searchText: r.searchText})");
-  await inBatches(db, log, "studies", toInt(graph.studies), "UNWIND $rows AS r CREATE (:Study {id: r.id, title: r.title, design: r.design, year: r.year, identifiers: []})");
+  await inBatches(
+    db,
+    log,
+    "entities",
+    graph.entities,
+    "UNWIND $rows AS r CREATE (:Entity {id: r.id, name: r.name, kind: r.kind, synonyms: [], xrefs: [], searchText: r.searchText})",
+  );
+  await inBatches(
+    db,
+    log,
+    "studies",
+    toInt(graph.studies),
+    "UNWIND $rows AS r CREATE (:Study {id: r.id, title: r.title, design: r.design, year: r.year, identifiers: []})",
+  );
   await inBatches(
     db,
     log,
@@ -185,7 +237,11 @@ export async function loadGenerated(db: Database, graph: GeneratedGraph, log: Lo
 
 async function main() {
   const { values } = parseArgs({
-    options: { links: { type: "string", default: "100000" }, seed: { type: "string", default: "42" }, clear: { type: "boolean", default: false } },
+    options: {
+      links: { type: "string", default: "100000" },
+      seed: { type: "string", default: "42" },
+      clear: { type: "boolean", default: false },
+    },
   });
   const { loadConfig } = await import("../src/config.js");
   const { provisionDatabase } = await import("../src/db/provision.js");
@@ -200,7 +256,10 @@ async function main() {
     if (values.clear) await clearInBatches(db, log);
     const started = performance.now();
     const graph = generateGraph(Number(values.links), Number(values.seed));
-    log.info({ entities: graph.entities.length, links: graph.links.length, claims: graph.claims.length, studies: graph.studies.length }, "generated");
+    log.info(
+      { entities: graph.entities.length, links: graph.links.length, claims: graph.claims.length, studies: graph.studies.length },
+      "generated",
+    );
     await loadGenerated(db, graph, log);
     const seconds = (performance.now() - started) / 1000;
     log.info({ seconds: Math.round(seconds), linksPerSecond: Math.round(graph.links.length / seconds) }, "loaded");
@@ -212,7 +271,11 @@ async function main() {
 /** Deletes everything in batches, so a large graph does not need one huge transaction. */
 export async function clearInBatches(db: Database, log: Logger): Promise<void> {
   for (;;) {
-    const result = await db.write((tx) => tx.run("MATCH (n) WITH n LIMIT 20000 DETACH DELETE n RETURN count(*) AS deleted"), undefined, 600_000);
+    const result = await db.write(
+      (tx) => tx.run("MATCH (n) WITH n LIMIT 20000 DETACH DELETE n RETURN count(*) AS deleted"),
+      undefined,
+      600_000,
+    );
     const deleted = result.records[0]?.get("deleted").toNumber() ?? 0;
     if (deleted === 0) break;
     log.info({ deleted }, "clearing");

@@ -36,35 +36,38 @@ const READ_MIX = [
 ];
 
 let graphqlErrors = 0;
-const instance = autocannon({
-  url: url.toString(),
-  connections,
-  duration: seconds,
-  requests: READ_MIX.map((query) => ({
-    method: "POST" as const,
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify({ query }),
-    onResponse: (status: number, body: string) => {
-      if (status === 200 && body.includes('"errors"')) graphqlErrors += 1;
-    },
-  })),
-}, (error, result) => {
-  if (error) {
-    log.error({ err: error }, "load run failed");
-    process.exit(1);
-  }
-  const summary = {
+const instance = autocannon(
+  {
     url: url.toString(),
-    seconds,
     connections,
-    requests: result.requests.total,
-    throughputPerSecond: result.requests.average,
-    errors: result.errors + result.timeouts + result.non2xx + graphqlErrors,
-    non2xx: result.non2xx,
-    graphqlErrors,
-    latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max },
-  };
-  log.info(summary, "load run finished");
-  process.exit(summary.errors === 0 ? 0 : 1);
-});
+    duration: seconds,
+    requests: READ_MIX.map((query) => ({
+      method: "POST" as const,
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query }),
+      onResponse: (status: number, body: string) => {
+        if (status === 200 && body.includes('"errors"')) graphqlErrors += 1;
+      },
+    })),
+  },
+  (error, result) => {
+    if (error) {
+      log.error({ err: error }, "load run failed");
+      process.exit(1);
+    }
+    const summary = {
+      url: url.toString(),
+      seconds,
+      connections,
+      requests: result.requests.total,
+      throughputPerSecond: result.requests.average,
+      errors: result.errors + result.timeouts + result.non2xx + graphqlErrors,
+      non2xx: result.non2xx,
+      graphqlErrors,
+      latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max },
+    };
+    log.info(summary, "load run finished");
+    process.exit(summary.errors === 0 ? 0 : 1);
+  },
+);
 autocannon.track(instance, { renderProgressBar: process.stderr.isTTY ?? false });

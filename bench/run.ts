@@ -20,7 +20,7 @@ import { applyConstraints } from "../src/db/schema-setup.js";
 import { createLogger } from "../src/logger.js";
 import { searchQuery } from "../src/schema/search.js";
 import { clearInBatches, generateGraph, loadGenerated } from "./generate.js";
-import { RAW_CYPHER, startNeo4jGraphql, startOurs, startRawCypher, type Target } from "./targets.js";
+import { startNeo4jGraphql, startOurs, startRawCypher, type Target } from "./targets.js";
 
 const { values } = parseArgs({
   options: {
@@ -31,7 +31,10 @@ const { values } = parseArgs({
     out: { type: "string", default: path.join(PROJECT_ROOT, "bench", "results") },
   },
 });
-const sizes = values.sizes.split(",").map(Number).concat(values.full ? [1_000_000] : []);
+const sizes = values.sizes
+  .split(",")
+  .map(Number)
+  .concat(values.full ? [1_000_000] : []);
 const seconds = Math.min(Number(values.seconds), 60);
 const connections = Math.min(Number(values.connections), 64);
 const log = createLogger("kg-bench");
@@ -102,7 +105,8 @@ function bodyFor(target: Target, query: BenchQuery): string | undefined {
 async function check(target: Target, body: string): Promise<{ cypherQueries?: number }> {
   const response = await fetch(target.url, { method: "POST", headers: { "content-type": "application/json" }, body });
   const json = (await response.json()) as { errors?: unknown; extensions?: { cypherQueries?: number } };
-  if (response.status !== 200 || json.errors) throw new Error(`${target.name} answered ${response.status}: ${JSON.stringify(json.errors)}`);
+  if (response.status !== 200 || json.errors)
+    throw new Error(`${target.name} answered ${response.status}: ${JSON.stringify(json.errors)}`);
   return { cypherQueries: json.extensions?.cypherQueries };
 }
 
@@ -175,7 +179,13 @@ async function main() {
     await target.stop();
   }
   fs.mkdirSync(values.out, { recursive: true });
-  const report = { date: new Date().toISOString(), machine: { cores: (await import("node:os")).cpus().length }, seconds, connections, results };
+  const report = {
+    date: new Date().toISOString(),
+    machine: { cores: (await import("node:os")).cpus().length },
+    seconds,
+    connections,
+    results,
+  };
   fs.writeFileSync(path.join(values.out, "latest.json"), `${JSON.stringify(report, null, 2)}\n`);
   fs.writeFileSync(path.join(values.out, "latest.md"), markdown(report.results));
   log.info({ out: values.out }, "benchmark written");

@@ -27,7 +27,11 @@ async function listen(handler: RequestListener): Promise<{ server: Server; url: 
 const closer = (server: Server) => () => new Promise<void>((resolve) => server.close(() => resolve()));
 
 export async function startOurs(db: Database, log: Logger): Promise<Target> {
-  const yoga = createOurServer({ db, config: loadConfig({ ...process.env, LOG_LEVEL: "silent" }), log: log.child({}, { level: "warn" }) });
+  const yoga = createOurServer({
+    db,
+    config: loadConfig({ ...process.env, LOG_LEVEL: "silent" }),
+    log: log.child({}, { level: "warn" }),
+  });
   const { server, url } = await listen(yoga as unknown as RequestListener);
   return { name: "ours", url: `${url}/graphql`, close: closer(server) };
 }
@@ -58,7 +62,10 @@ export async function startRawCypher(db: Database): Promise<Target> {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     try {
-      const { query, params } = JSON.parse(Buffer.concat(chunks).toString("utf8")) as { query: string; params: Record<string, unknown> };
+      const { query, params } = JSON.parse(Buffer.concat(chunks).toString("utf8")) as {
+        query: string;
+        params: Record<string, unknown>;
+      };
       const cypher = RAW_CYPHER[query];
       if (!cypher) throw new Error(`unknown query ${query}`);
       const result = await db.read(cypher, { ...params, first: int(10) });

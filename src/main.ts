@@ -42,7 +42,9 @@ async function main() {
     // Bodies without a declared length cannot be capped before they are read: refuse them.
     if (req.headers["transfer-encoding"] && !req.headers["content-length"]) {
       res.writeHead(411, { "content-type": "application/json" });
-      res.end(JSON.stringify({ errors: [{ message: "Send a Content-Length header.", extensions: { code: "LENGTH_REQUIRED" } }] }));
+      res.end(
+        JSON.stringify({ errors: [{ message: "Send a Content-Length header.", extensions: { code: "LENGTH_REQUIRED" } }] }),
+      );
       return;
     }
     void yoga(req, res);

@@ -48,7 +48,12 @@ export function createServer({ db, config, log }: ServerOptions) {
         if (cause) log.warn({ err: cause, code }, "database error");
         if (code === "INTERNAL_SERVER_ERROR") log.error({ err: cause ?? error }, "internal error");
         // graphql-js's own request errors (e.g. a variable of the wrong type) carry no code.
-        return code ? masked : new GraphQLError(masked.message, { nodes: masked.nodes, extensions: { ...masked.extensions, code: "BAD_USER_INPUT" } });
+        return code
+          ? masked
+          : new GraphQLError(masked.message, {
+              nodes: masked.nodes,
+              extensions: { ...masked.extensions, code: "BAD_USER_INPUT" },
+            });
       },
     },
     context: ({ request }) => {

@@ -16,26 +16,39 @@ afterAll(() => db.close());
 
 describe("lookups", () => {
   it("returns an entity with its synonyms, Biolink category and links", async () => {
-    const r = await gql(server, `{ entity(id: "gaba") { id name kind biolinkCategory synonyms incoming { predicate from { id } } } }`);
+    const r = await gql(
+      server,
+      `{ entity(id: "gaba") { id name kind biolinkCategory synonyms incoming { predicate from { id } } } }`,
+    );
     expect(r.errors).toBeUndefined();
     expect(r.data.entity.name).toMatch(/GABA/);
     expect(r.data.entity.synonyms.map((s: string) => s.toLowerCase())).toContain("gamma-aminobutyric acid");
     expect(r.data.entity.biolinkCategory).toBe("biolink:SmallMolecule");
-    expect(r.data.entity.incoming.some((l: { predicate: string; from: { id: string } }) => l.from.id === "magnesium" && l.predicate === "INCREASES")).toBe(true);
+    expect(
+      r.data.entity.incoming.some(
+        (l: { predicate: string; from: { id: string } }) => l.from.id === "magnesium" && l.predicate === "INCREASES",
+      ),
+    ).toBe(true);
   });
 
   it("resolves node(id) to the right type for every id kind", async () => {
-    const r = await gql(server, `{
+    const r = await gql(
+      server,
+      `{
       e: node(id: "vagus-nerve") { __typename id }
       s: node(id: "source:mg-glycinate-gut-brain") { __typename ... on Source { title cites { id } } }
-    }`);
+    }`,
+    );
     expect(r.data.e.__typename).toBe("Entity");
     expect(r.data.s.__typename).toBe("Source");
     expect(r.data.s.cites.length).toBeGreaterThanOrEqual(14);
   });
 
   it("returns null for unknown ids and BAD_USER_INPUT for malformed ones", async () => {
-    const unknown = await gql(server, `{ entity(id: "no-such-entity") { id } claim(id: "claim:no-such-claim") { id } study(id: "study:nope") { id } node(id: "nothing-here") { id } }`);
+    const unknown = await gql(
+      server,
+      `{ entity(id: "no-such-entity") { id } claim(id: "claim:no-such-claim") { id } study(id: "study:nope") { id } node(id: "nothing-here") { id } }`,
+    );
     expect(unknown.errors).toBeUndefined();
     expect(unknown.data).toEqual({ entity: null, claim: null, study: null, node: null });
     expect(codeOf(await gql(server, `{ entity(id: "Not A Slug!") { id } }`))).toBe("BAD_USER_INPUT");
@@ -44,7 +57,10 @@ describe("lookups", () => {
 
 describe("which studies support a claim", () => {
   it("links the constipation claim to the 2017 Clinical Nutrition ESPEN study", async () => {
-    const r = await gql(server, `{ claims(filter: { about: "constipation" }, first: 50) { nodes { id statement evidenceSummary { level supporting score } evidence { stance study { journal year } } } } }`);
+    const r = await gql(
+      server,
+      `{ claims(filter: { about: "constipation" }, first: 50) { nodes { id statement evidenceSummary { level supporting score } evidence { stance study { journal year } } } } }`,
+    );
     const supported = r.data.claims.nodes.filter((c: { evidence: Array<{ study: { journal: string; year: number } }> }) =>
       c.evidence.some((e) => e.study.journal === "Clinical Nutrition ESPEN" && e.study.year === 2017),
     );
@@ -54,7 +70,10 @@ describe("which studies support a claim", () => {
   });
 
   it("ranks the anxiety claim backed by the 2017 Nutrients review at the systematic-review level", async () => {
-    const r = await gql(server, `{ claims(filter: { about: "anxiety", unsupported: false }, first: 50) { nodes { evidenceSummary { level score } evidence { study { journal year design identifiers } } } } }`);
+    const r = await gql(
+      server,
+      `{ claims(filter: { about: "anxiety", unsupported: false }, first: 50) { nodes { evidenceSummary { level score } evidence { study { journal year design identifiers } } } } }`,
+    );
     const backed = r.data.claims.nodes.find((c: { evidence: Array<{ study: { journal: string; year: number } }> }) =>
       c.evidence.some((e) => e.study.journal === "Nutrients" && e.study.year === 2017),
     );
@@ -63,7 +82,10 @@ describe("which studies support a claim", () => {
   });
 
   it("lists evidence gaps, each with no supporting study, including the bioavailability claim", async () => {
-    const r = await gql(server, `{ evidenceGaps(first: 100) { id statement evidenceSummary { level supporting score } evidence { stance } } }`);
+    const r = await gql(
+      server,
+      `{ evidenceGaps(first: 100) { id statement evidenceSummary { level supporting score } evidence { stance } } }`,
+    );
     expect(r.data.evidenceGaps.length).toBeGreaterThan(5);
     for (const claim of r.data.evidenceGaps) {
       expect(claim.evidenceSummary).toMatchObject({ level: "NONE_CITED", supporting: 0, score: 0 });
@@ -72,7 +94,10 @@ describe("which studies support a claim", () => {
   });
 
   it("filters claims by minimum score", async () => {
-    const r = await gql(server, `{ all: claims(first: 100) { totalCount } strong: claims(filter: { minScore: 0.5 }, first: 100) { totalCount nodes { evidenceSummary { score } } } }`);
+    const r = await gql(
+      server,
+      `{ all: claims(first: 100) { totalCount } strong: claims(filter: { minScore: 0.5 }, first: 100) { totalCount nodes { evidenceSummary { score } } } }`,
+    );
     expect(r.data.strong.totalCount).toBeLessThan(r.data.all.totalCount);
     for (const c of r.data.strong.nodes) expect(c.evidenceSummary.score).toBeGreaterThanOrEqual(0.5);
   });
@@ -80,7 +105,10 @@ describe("which studies support a claim", () => {
 
 describe("mechanism chains", () => {
   it("finds chains from magnesium glycinate to anxiety through GABA, best evidence first", async () => {
-    const r = await gql(server, `{ mechanismChains(from: "magnesium-glycinate", to: "anxiety", maxHops: 4, first: 20) { hops score nodes { id } links { id predicate claims { id } evidence { score } } } }`);
+    const r = await gql(
+      server,
+      `{ mechanismChains(from: "magnesium-glycinate", to: "anxiety", maxHops: 4, first: 20) { hops score nodes { id } links { id predicate claims { id } evidence { score } } } }`,
+    );
     expect(r.errors).toBeUndefined();
     const chains = r.data.mechanismChains;
     expect(chains.length).toBeGreaterThan(0);
@@ -99,17 +127,23 @@ describe("mechanism chains", () => {
   });
 
   it("orders by length on request and respects maxHops", async () => {
-    const r = await gql(server, `{ mechanismChains(from: "magnesium-glycinate", to: "anxiety", maxHops: 3, orderBy: LENGTH) { hops } }`);
+    const r = await gql(
+      server,
+      `{ mechanismChains(from: "magnesium-glycinate", to: "anxiety", maxHops: 3, orderBy: LENGTH) { hops } }`,
+    );
     const hops = r.data.mechanismChains.map((c: { hops: number }) => c.hops);
     expect(hops).toEqual([...hops].sort((a, b) => a - b));
     for (const h of hops) expect(h).toBeLessThanOrEqual(3);
   });
 
   it("explores downstream of magnesium and upstream of anxiety", async () => {
-    const r = await gql(server, `{
+    const r = await gql(
+      server,
+      `{
       downstream(id: "magnesium", maxHops: 2) { entity { id } hops chain { nodes { id } } }
       upstream(id: "anxiety", maxHops: 3) { entity { id } hops chain { nodes { id } } }
-    }`);
+    }`,
+    );
     expect(r.data.downstream.map((x: { entity: { id: string } }) => x.entity.id)).toContain("gaba");
     for (const reach of r.data.downstream) {
       expect(reach.chain.nodes[0].id).toBe("magnesium");
@@ -132,7 +166,10 @@ describe("mechanism chains", () => {
 
 describe("subgraphs for visualisations", () => {
   it("returns a neighbourhood whose cytoscape document loads in Cytoscape.js as it is", async () => {
-    const r = await gql(server, `{ neighborhood(id: "magnesium", hops: 2, first: 40) { nodes { id distance } edges { id source target predicate } cytoscape } }`);
+    const r = await gql(
+      server,
+      `{ neighborhood(id: "magnesium", hops: 2, first: 40) { nodes { id distance } edges { id source target predicate } cytoscape } }`,
+    );
     expect(r.errors).toBeUndefined();
     const { nodes, edges, cytoscape: doc } = r.data.neighborhood;
     expect(nodes[0]).toEqual({ id: "magnesium", distance: 0 });
@@ -148,14 +185,19 @@ describe("subgraphs for visualisations", () => {
   it("follows only outgoing links with direction OUT", async () => {
     const r = await gql(server, `{ neighborhood(id: "gaba", hops: 1, direction: OUT) { nodes { id } edges { source target } } }`);
     for (const n of r.data.neighborhood.nodes.slice(1)) {
-      expect(r.data.neighborhood.edges.some((e: { source: string; target: string }) => e.source === "gaba" && e.target === n.id)).toBe(true);
+      expect(
+        r.data.neighborhood.edges.some((e: { source: string; target: string }) => e.source === "gaba" && e.target === n.id),
+      ).toBe(true);
     }
   });
 });
 
 describe("search", () => {
   it("finds entities by synonym and abbreviation, ranked, with their type", async () => {
-    const r = await gql(server, `{ a: search(query: "second brain") { type label node { id } } b: search(query: "HPA") { node { id } } c: search(query: "sero") { node { id } } }`);
+    const r = await gql(
+      server,
+      `{ a: search(query: "second brain") { type label node { id } } b: search(query: "HPA") { node { id } } c: search(query: "sero") { node { id } } }`,
+    );
     expect(r.data.a[0].node.id).toBe("enteric-nervous-system");
     expect(r.data.a[0].type).toBe("Entity");
     expect(r.data.b.map((h: { node: { id: string } }) => h.node.id)).toContain("hpa-axis");
@@ -163,7 +205,10 @@ describe("search", () => {
   });
 
   it("finds claims and studies too", async () => {
-    const r = await gql(server, `{ search(query: "subjective anxiety stress systematic review", first: 20) { type node { id ... on Study { identifiers } } } }`);
+    const r = await gql(
+      server,
+      `{ search(query: "subjective anxiety stress systematic review", first: 20) { type node { id ... on Study { identifiers } } } }`,
+    );
     const study = r.data.search.find((h: { type: string }) => h.type === "Study");
     expect(study.node.identifiers).toContain("PMID:28445426");
   });
@@ -194,9 +239,13 @@ describe("pagination", () => {
 
   it("returns an empty last page past the end, and filters by kind", async () => {
     const all = await gql(server, `{ entities(first: 100) { pageInfo { endCursor } } }`);
-    const past = await gql(server, `query($a: String) { entities(first: 5, after: $a) { edges { cursor } pageInfo { hasNextPage endCursor startCursor } } }`, {
-      a: all.data.entities.pageInfo.endCursor,
-    });
+    const past = await gql(
+      server,
+      `query($a: String) { entities(first: 5, after: $a) { edges { cursor } pageInfo { hasNextPage endCursor startCursor } } }`,
+      {
+        a: all.data.entities.pageInfo.endCursor,
+      },
+    );
     expect(past.data.entities).toEqual({ edges: [], pageInfo: { hasNextPage: false, endCursor: null, startCursor: null } });
     const diseases = await gql(server, `{ entities(kind: DISEASE, first: 100) { nodes { kind } } }`);
     expect(diseases.data.entities.nodes.length).toBeGreaterThan(0);
@@ -204,7 +253,10 @@ describe("pagination", () => {
   });
 
   it("lists studies by design and year", async () => {
-    const r = await gql(server, `{ studies(filter: { designs: [CLINICAL_TRIAL], yearFrom: 2010 }, first: 50) { totalCount nodes { design year journal } } }`);
+    const r = await gql(
+      server,
+      `{ studies(filter: { designs: [CLINICAL_TRIAL], yearFrom: 2010 }, first: 50) { totalCount nodes { design year journal } } }`,
+    );
     expect(r.data.studies.totalCount).toBeGreaterThanOrEqual(2);
     for (const s of r.data.studies.nodes) {
       expect(s.design).toBe("CLINICAL_TRIAL");
@@ -215,7 +267,9 @@ describe("pagination", () => {
 
 describe("one Cypher round trip per root field", () => {
   it("answers a deeply nested query with a single Cypher query", async () => {
-    const r = await gql(server, `{
+    const r = await gql(
+      server,
+      `{
       entity(id: "magnesium") {
         outgoing(first: 20) {
           to { name incoming(first: 5) { from { name } claims { statement } } }
@@ -223,21 +277,28 @@ describe("one Cypher round trip per root field", () => {
         }
         claims(first: 20) { links { from { id } to { id } } }
       }
-    }`);
+    }`,
+    );
     expect(r.errors).toBeUndefined();
     expect(r.data.entity.outgoing.length).toBeGreaterThan(2);
     expect((r as unknown as { extensions: { cypherQueries: number } }).extensions.cypherQueries).toBe(1);
   });
 
   it("costs one query per root field, whatever the list sizes", async () => {
-    const r = await gql(server, `{ a: entities(first: 50) { nodes { claims { evidence { study { title } } } } } b: stats { entities } c: evidenceGaps { id } }`);
+    const r = await gql(
+      server,
+      `{ a: entities(first: 50) { nodes { claims { evidence { study { title } } } } } b: stats { entities } c: evidenceGaps { id } }`,
+    );
     expect((r as unknown as { extensions: { cypherQueries: number } }).extensions.cypherQueries).toBe(3);
   });
 });
 
 describe("stats", () => {
   it("counts what the article holds", async () => {
-    const r = await gql(server, `{ stats { entities links claims studies sources evidence evidenceGaps entitiesByKind { value count } } }`);
+    const r = await gql(
+      server,
+      `{ stats { entities links claims studies sources evidence evidenceGaps entitiesByKind { value count } } }`,
+    );
     const s = r.data.stats;
     expect(s.claims).toBeGreaterThanOrEqual(30);
     expect(s.studies).toBeGreaterThanOrEqual(14);

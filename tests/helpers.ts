@@ -59,7 +59,11 @@ export async function graphSnapshot(db: Database): Promise<string> {
   );
   const sorted = (value: unknown): unknown =>
     value && typeof value === "object" && !Array.isArray(value)
-      ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, sorted(v)]))
+      ? Object.fromEntries(
+          Object.entries(value)
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(([k, v]) => [k, sorted(v)]),
+        )
       : value;
   return JSON.stringify({
     nodes: nodes.records.map((r) => sorted(toPlain(r.toObject()))),
@@ -71,5 +75,5 @@ export async function graphSnapshot(db: Database): Promise<string> {
 export async function seedArticle(db: Database): Promise<void> {
   await clearGraph(db);
   const { seedArticleIfEmpty } = await import("../src/graph/seed-on-start.js");
-  await seedArticleIfEmpty(db, testLog, process.env.KG_TEST_SEED_DIR);
+  await seedArticleIfEmpty(db, testLog);
 }

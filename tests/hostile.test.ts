@@ -57,13 +57,17 @@ describe("hostile and malformed requests", () => {
 
   it("rejects wide nested lists with QUERY_TOO_COSTLY", async () => {
     const inner = "id name synonyms xrefs description kind";
-    const level = (s: string) => `outgoing(first: 100) { id predicate from { ${inner} } to { ${inner} ${s} } claims { id statement about { ${inner} } } }`;
+    const level = (s: string) =>
+      `outgoing(first: 100) { id predicate from { ${inner} } to { ${inner} ${s} } claims { id statement about { ${inner} } } }`;
     const query = `{ ${Array.from({ length: 12 }, (_, i) => `e${i}: entity(id: "magnesium") { ${level(level(level("id")))} }`).join(" ")} }`;
     expect(codeOf(await gql(server, query))).toBe("QUERY_TOO_COSTLY");
   });
 
   it("rejects circular fragments as a validation failure", async () => {
-    const r = await gql(server, "query { entity(id: \"gaba\") { ...A } } fragment A on Entity { id ...B } fragment B on Entity { name ...A }");
+    const r = await gql(
+      server,
+      'query { entity(id: "gaba") { ...A } } fragment A on Entity { id ...B } fragment B on Entity { name ...A }',
+    );
     expect(codeOf(r)).toBe("GRAPHQL_VALIDATION_FAILED");
   });
 
@@ -97,7 +101,12 @@ describe("hostile and malformed requests", () => {
   });
 
   it("treats full-text syntax and injection strings in search as plain text", async () => {
-    for (const query of ['gaba AND (anx* OR ~"', "\") MATCH (n) DETACH DELETE n //", "\\u0000 ' \" ` ${x}", "title:gaba~2^5"]) {
+    for (const query of [
+      'gaba AND (anx* OR ~"',
+      '") MATCH (n) DETACH DELETE n //',
+      "\\u0000 ' \" ` $" + "{x}",
+      "title:gaba~2^5",
+    ]) {
       const r = await gql(server, "query($q: String!) { search(query: $q) { label } }", { q: query });
       expect(r.errors, query).toBeUndefined();
     }
@@ -116,7 +125,7 @@ describe("hostile and malformed requests", () => {
   });
 
   it("hides field suggestions", async () => {
-    const r = await gql(server, "{ entiti(id: \"gaba\") { id } }");
+    const r = await gql(server, '{ entiti(id: "gaba") { id } }');
     expect(codeOf(r)).toBe("GRAPHQL_VALIDATION_FAILED");
     expect(r.errors?.[0]?.message).not.toMatch(/Did you mean/i);
   });
@@ -145,7 +154,10 @@ describe("hostile and malformed requests", () => {
 
   it("refuses mutations over GET", async () => {
     const query = encodeURIComponent(`mutation { removeEvidence(claim: "claim:x", study: "study:y") { id } }`);
-    const response = await server.fetch(`http://localhost/graphql?query=${query}`, { method: "GET", headers: { ...AUTH, accept: "application/json" } });
+    const response = await server.fetch(`http://localhost/graphql?query=${query}`, {
+      method: "GET",
+      headers: { ...AUTH, accept: "application/json" },
+    });
     expect(response.status).toBe(405);
   });
 
@@ -186,7 +198,12 @@ describe("hostile and malformed requests", () => {
   });
 
   it("answers evidence edits on unknown records with NOT_FOUND", async () => {
-    const r = await gql(server, `mutation { addEvidence(claim: "claim:no-such-claim", study: "study:no-such-study", stance: SUPPORTS) { id } }`, {}, AUTH);
+    const r = await gql(
+      server,
+      `mutation { addEvidence(claim: "claim:no-such-claim", study: "study:no-such-study", stance: SUPPORTS) { id } }`,
+      {},
+      AUTH,
+    );
     expect(codeOf(r)).toBe("NOT_FOUND");
   });
 });

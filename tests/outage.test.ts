@@ -27,7 +27,10 @@ describe("a database outage", () => {
 
   beforeAll(async () => {
     neo4j = await startEmbedded(options, testLog);
-    db = new Database({ uri: neo4j.uri, user: "neo4j", password: "neo4j", database: "neo4j" }, { queryTimeoutMs: 5_000, acquireTimeoutMs: 2_000 });
+    db = new Database(
+      { uri: neo4j.uri, user: "neo4j", password: "neo4j", database: "neo4j" },
+      { queryTimeoutMs: 5_000, acquireTimeoutMs: 2_000 },
+    );
     await db.write((tx) => tx.run("MERGE (:Entity {id: 'outage-probe', name: 'Probe', kind: 'PHENOTYPE'})"));
   }, 180_000);
   afterAll(async () => {

@@ -11,7 +11,7 @@ import { promisify } from "node:util";
 import type { GraphQLError } from "graphql";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../src/config.js";
-import { Database, toPlain } from "../src/db/database.js";
+import { type Database, toPlain } from "../src/db/database.js";
 import { applyConstraints } from "../src/db/schema-setup.js";
 import { fetchKnownIds, validateBundle } from "../src/graph/bundle-validation.js";
 import { writeBundle } from "../src/graph/bundle-writer.js";
@@ -19,6 +19,7 @@ import { importBundle, importValidated, loadBundleFiles, type Problem, problemsO
 import type { Bundle } from "../src/model/bundle.js";
 import { summarizeEvidence } from "../src/model/evidence-rule.js";
 import { linkId, type Stance, type StudyDesign } from "../src/model/vocabulary.js";
+import { clearGraph, graphSnapshot, testDatabase } from "./helpers.js";
 
 const FIXTURES = path.join(PROJECT_ROOT, "tests", "fixtures");
 const MINI = path.join(FIXTURES, "mini");
@@ -43,25 +44,6 @@ fs.writeFileSync(YAML_SYNTAX_FILE, YAML_SYNTAX_ERROR);
 const SEED = path.join(PROJECT_ROOT, "seed", "data");
 const ACTOR = "seed-test";
 
-/** The test database from the environment (swap for tests/helpers.ts testDatabase() at will). */
-function openTestDatabase(): Database {
-  const uri = process.env.NEO4J_URI;
-  if (!uri) throw new Error("NEO4J_URI is not set: these tests need a real Neo4j (the global set-up provides one)");
-  return new Database(
-    {
-      uri,
-      user: process.env.NEO4J_USER ?? "neo4j",
-      password: process.env.NEO4J_PASSWORD ?? "neo4j",
-      database: process.env.NEO4J_DATABASE ?? "neo4j",
-    },
-    { queryTimeoutMs: 60_000, acquireTimeoutMs: 10_000 },
-  );
-}
-
-async function clearGraph(db: Database): Promise<void> {
-  await db.write((tx) => tx.run("MATCH (n) DETACH DELETE n"));
-}
-
 async function rows(db: Database, cypher: string, params: Record<string, unknown> = {}): Promise<Array<Record<string, unknown>>> {
   const result = await db.read(cypher, params);
   return result.records.map((r) => toPlain(r.toObject()) as Record<string, unknown>);
@@ -76,25 +58,6 @@ async function one(db: Database, cypher: string, params: Record<string, unknown>
 async function counts(db: Database): Promise<{ nodes: number; rels: number }> {
   const row = await one(db, "RETURN COUNT { MATCH (n) } AS nodes, COUNT { MATCH ()-[r]->() } AS rels");
   return row as { nodes: number; rels: number };
-}
-
-/** Every node and relationship with all its properties, canonically ordered: equal means untouched. */
-async function snapshot(db: Database): Promise<string> {
-  const sortKeys = (value: unknown): unknown =>
-    value && typeof value === "object" && !Array.isArray(value)
-      ? Object.fromEntries(
-          Object.entries(value)
-            .sort(([a], [b]) => a.localeCompare(b))
-            .map(([k, v]) => [k, sortKeys(v)]),
-        )
-      : value;
-  const nodes = (await rows(db, "MATCH (n) RETURN labels(n) AS labels, properties(n) AS props")).map((r) =>
-    JSON.stringify(sortKeys(r)),
-  );
-  const rels = (
-    await rows(db, "MATCH (a)-[r]->(b) RETURN type(r) AS type, a.id AS from, b.id AS to, properties(r) AS props")
-  ).map((r) => JSON.stringify(sortKeys(r)));
-  return JSON.stringify({ nodes: nodes.sort(), rels: rels.sort() });
 }
 
 async function loadFolder(target: string | string[]) {
@@ -168,7 +131,7 @@ async function expectCachedEvidenceConsistent(db: Database): Promise<number> {
 let db: Database;
 
 beforeAll(async () => {
-  db = openTestDatabase();
+  db = testDatabase({ queryTimeoutMs: 60_000, acquireTimeoutMs: 10_000 });
   if (!(await db.ping())) throw new Error(`Neo4j at ${process.env.NEO4J_URI} does not answer`);
   await applyConstraints(db);
 });
@@ -216,7 +179,7 @@ describe("the article's seed data (seed/data)", () => {
   });
 
   it("is idempotent: a second load creates and updates nothing and changes no property", async () => {
-    const before = await snapshot(db);
+    const before = await graphSnapshot(db);
     const loaded = await loadBundleFiles([SEED]);
     const report = await importValidated(db, loaded, { actor: "someone-else" });
     expect(report.created).toEqual({ entities: 0, sources: 0, studies: 0, claims: 0, links: 0, evidence: 0 });
@@ -224,11 +187,11 @@ describe("the article's seed data (seed/data)", () => {
     expect(report.removed).toEqual({ entities: 0, sources: 0, studies: 0, claims: 0, links: 0, evidence: 0 });
     expect(report.unchanged.entities).toBe(bundle.entities.length);
     expect(report.unchanged.claims).toBe(bundle.claims.length);
-    expect(await snapshot(db)).toBe(before);
+    expect(await graphSnapshot(db)).toBe(before);
   });
 
   it("a dry run of the seed on an empty graph reports everything as created and writes nothing", async () => {
-    const before = await snapshot(db);
+    const before = await graphSnapshot(db);
     await clearGraph(db);
     const report = await importFiles(db, SEED, { dryRun: true });
     expect(report.dryRun).toBe(true);
@@ -236,10 +199,235 @@ describe("the article's seed data (seed/data)", () => {
     expect(await counts(db)).toEqual({ nodes: 0, rels: 0 });
     // Restore the seeded graph for the spot checks (same timestamps do not matter: compare counts).
     await importFiles(db, SEED);
-    expect(JSON.parse(await snapshot(db)).nodes.length).toBe(JSON.parse(before).nodes.length);
+    expect(JSON.parse(await graphSnapshot(db)).nodes.length).toBe(JSON.parse(before).nodes.length);
   });
 
-  // SPOT_CHECKS: facts of the article, checked as Cypher reads against seed/data as written.
+  describe("spot checks: facts of the article, as Cypher reads", () => {
+    const SOURCE = "source:mg-glycinate-gut-brain";
+
+    it("the constipation claim is supported by the Clinical Nutrition ESPEN 2017 study", async () => {
+      const got = await rows(
+        db,
+        `MATCH (s:Study)-[e:SUPPORTS]->(c:Claim {id: 'claim:magnesium-improves-chronic-constipation'})
+         RETURN s.id AS id, s.journal AS journal, s.year AS year, c.population AS population`,
+      );
+      expect(got).toContainEqual({
+        id: "study:clin-nutr-espen-2017-constipation",
+        journal: "Clinical Nutrition ESPEN",
+        year: 2017,
+        population: "Individuals with chronic constipation",
+      });
+      const link = await one(
+        db,
+        "MATCH (:Entity {id: 'magnesium'})-[l:LINK {predicate: 'TREATS'}]->(:Entity {id: 'constipation'}) RETURN l.claimIds AS ids",
+      );
+      expect(link.ids).toContain("claim:magnesium-improves-chronic-constipation");
+    });
+
+    it("the bioavailability (absorption) claim cites no study: level NONE_CITED, score 0", async () => {
+      const got = await one(
+        db,
+        `MATCH (c:Claim {id: 'claim:mg-glycinate-highly-bioavailable'})
+         RETURN c.level AS level, c.score AS score, c.supporting AS supporting,
+                COUNT { (:Study)-[:SUPPORTS|CONTRADICTS|MIXED]->(c) } AS studies, c.linkIds AS linkIds`,
+      );
+      expect(got).toEqual({
+        level: "NONE_CITED",
+        score: 0,
+        supporting: 0,
+        studies: 0,
+        linkIds: ["link:magnesium-glycinate:INCREASES:magnesium-absorption"],
+      });
+    });
+
+    it("magnesium INCREASES gaba is one LINK, asserted by the GABA claim, with its evidence cached", async () => {
+      const got = await one(
+        db,
+        `MATCH (:Entity {id: 'magnesium'})-[l:LINK]->(:Entity {id: 'gaba'})
+         RETURN l.id AS id, l.predicate AS predicate, l.claimIds AS claimIds, l.level AS level, l.supporting AS supporting`,
+      );
+      expect(got.id).toBe("link:magnesium:INCREASES:gaba");
+      expect(got.predicate).toBe("INCREASES");
+      expect(got.claimIds).toContain("claim:magnesium-supports-gaba");
+      expect(got.supporting).toBeGreaterThanOrEqual(1);
+      const claim = await one(db, "MATCH (c:Claim {id: 'claim:magnesium-supports-gaba'}) RETURN c.linkIds AS ids");
+      expect(claim.ids).toContain("link:magnesium:INCREASES:gaba");
+    });
+
+    it("the Nutrients 2017 meta-analysis of the text is SAME_AS the PMID:28445426 reference", async () => {
+      const got = await one(
+        db,
+        `MATCH (t:Study {id: 'study:nutrients-2017-meta-analysis'})-[r:SAME_AS]->(ref:Study)
+         RETURN t.journal AS journal, t.year AS year, t.design AS design, t.sampleSize AS n, t.identifiers AS textIds,
+                ref.id AS ref, ref.identifiers AS refIds, ref.url AS url, r.note AS note`,
+      );
+      expect(got).toMatchObject({
+        journal: "Nutrients",
+        year: 2017,
+        design: "META_ANALYSIS",
+        n: 18,
+        textIds: [],
+        ref: "study:ref-magnesium-anxiety-stress-systematic-review",
+        refIds: ["PMID:28445426"],
+        url: "https://pubmed.ncbi.nlm.nih.gov/28445426/",
+      });
+      expect(String(got.note)).toMatch(/28445426/);
+    });
+
+    it("all 8 reference-list entries are cited by the article, in order, with their titles", async () => {
+      const refs = await rows(
+        db,
+        `MATCH (:Source {id: $source})-[r:CITES {as: 'REFERENCE_LIST'}]->(s:Study)
+         RETURN r.locator AS locator, s.title AS title ORDER BY locator`,
+        { source: SOURCE },
+      );
+      expect(refs).toEqual([
+        { locator: "References, entry 1", title: "Magnesium in Aging, Health and Diseases" },
+        { locator: "References, entry 2", title: "Enhancement of Learning and Memory by Elevating Brain Magnesium" },
+        {
+          locator: "References, entry 3",
+          title: "The Effects of Magnesium Supplementation on Subjective Anxiety and Stress-A Systematic Review",
+        },
+        { locator: "References, entry 4", title: "Magnesium in the Central Nervous System" },
+        {
+          locator: "References, entry 5",
+          title: "Gut Microbiota Modulation as a Novel Therapeutic Strategy in Cardiometabolic Diseases",
+        },
+        {
+          locator: "References, entry 6",
+          title: "Antioxidant Therapy in Inflammatory Bowel Diseases: How Far Have We Come and How Close Are We?",
+        },
+        { locator: "References, entry 7", title: "Intestinal Epithelial Tight Junction Barrier Regulation by Novel Pathways" },
+        { locator: "References, entry 8", title: "A case of magnesium deficiency following massive intestinal resection" },
+      ]);
+    });
+
+    it("the reference URLs are the article's, and carry the identifiers recorded for them", async () => {
+      const refs = await rows(
+        db,
+        `MATCH (:Source {id: $source})-[r:CITES {as: 'REFERENCE_LIST'}]->(s:Study)
+         RETURN r.locator AS locator, s.url AS url, s.identifiers AS ids ORDER BY locator`,
+        { source: SOURCE },
+      );
+      expect(refs.map((r) => r.url)).toEqual([
+        "https://www.mdpi.com/2072-6643/13/2/463",
+        "https://www.sciencedirect.com/science/article/pii/S0896627309010447",
+        "https://pubmed.ncbi.nlm.nih.gov/28445426/",
+        "https://www.ncbi.nlm.nih.gov/books/NBK507256/",
+        "https://pmc.ncbi.nlm.nih.gov/articles/PMC9455664/",
+        "https://pmc.ncbi.nlm.nih.gov/articles/PMC11590966/",
+        "https://pubmed.ncbi.nlm.nih.gov/39321109/",
+        "https://pubmed.ncbi.nlm.nih.gov/13823490/",
+      ]);
+      // Never guessed: every identifier is read off the URL it sits beside.
+      for (const ref of refs) {
+        for (const id of ref.ids as string[])
+          expect(String(ref.url), `${ref.locator} ${id}`).toContain(id.slice(id.indexOf(":") + 1));
+      }
+      const byId = new Map(refs.flatMap((r) => (r.ids as string[]).map((id) => [id, r.url] as const)));
+      expect(byId.get("PMID:28445426")).toBe("https://pubmed.ncbi.nlm.nih.gov/28445426/");
+      expect(byId.get("PMCID:PMC9455664")).toBe("https://pmc.ncbi.nlm.nih.gov/articles/PMC9455664/");
+      expect(byId.get("PMCID:PMC11590966")).toBe("https://pmc.ncbi.nlm.nih.gov/articles/PMC11590966/");
+      expect(byId.get("PMID:39321109")).toBe("https://pubmed.ncbi.nlm.nih.gov/39321109/");
+      expect(byId.get("PMID:13823490")).toBe("https://pubmed.ncbi.nlm.nih.gov/13823490/");
+    });
+
+    it("the six studies the text mentions carry journal and year as given, and no identifiers", async () => {
+      const text = await rows(
+        db,
+        `MATCH (:Source {id: $source})-[:CITES {as: 'TEXT'}]->(s:Study)
+         RETURN s.journal AS journal, s.year AS year, s.identifiers AS ids ORDER BY year, journal`,
+        { source: SOURCE },
+      );
+      expect(text).toEqual([
+        { journal: "The Journal of Research in Medical Sciences", year: 2012, ids: [] },
+        { journal: "Clinical Nutrition ESPEN", year: 2017, ids: [] },
+        { journal: "Nutrients", year: 2017, ids: [] },
+        { journal: "Nutrients", year: 2018, ids: [] },
+        { journal: "Nutrients", year: 2020, ids: [] },
+        { journal: "Stress and Health", year: 2020, ids: [] },
+      ]);
+    });
+
+    it("the anxiety/depression claim rests on the meta-analysis and the systematic review", async () => {
+      const got = await one(
+        db,
+        `MATCH (c:Claim {id: 'claim:mg-supplementation-reduces-anxiety-depression'})
+         RETURN [(s:Study)-[:SUPPORTS]->(c) | s.id] AS studies, c.level AS level, c.supporting AS supporting, c.score AS score`,
+      );
+      expect((got.studies as string[]).sort()).toEqual([
+        "study:nutrients-2017-meta-analysis",
+        "study:ref-magnesium-anxiety-stress-systematic-review",
+      ]);
+      // Two systematic-review-level studies (0.9 each): 1 - 0.1 * 0.1.
+      expect(got).toMatchObject({ level: "SYSTEMATIC_REVIEW", supporting: 2, score: 0.99 });
+    });
+
+    it("the sleep claim rests on the 2012 clinical trial; the stress-GI claim on Stress and Health 2020", async () => {
+      const sleep = await one(
+        db,
+        `MATCH (s:Study)-[:SUPPORTS]->(c:Claim {id: 'claim:magnesium-improves-sleep-insomnia'})
+         RETURN s.id AS study, s.design AS design, c.level AS level, c.score AS score`,
+      );
+      expect(sleep).toEqual({
+        study: "study:jrms-2012-sleep-trial",
+        design: "CLINICAL_TRIAL",
+        level: "CLINICAL_TRIAL",
+        score: 0.6,
+      });
+      const stress = await one(
+        db,
+        `MATCH (s:Study)-[:SUPPORTS]->(c:Claim {id: 'claim:magnesium-eases-stress-gi-discomfort'})
+         RETURN s.id AS study, s.journal AS journal, s.year AS year, c.level AS level`,
+      );
+      expect(stress).toEqual({
+        study: "study:stress-health-2020-gi-discomfort",
+        journal: "Stress and Health",
+        year: 2020,
+        level: "CLINICAL_TRIAL",
+      });
+    });
+
+    it("entities carry kind, MeSH xrefs and synonyms; the full-text index finds them by synonym", async () => {
+      const vagus = await one(db, "MATCH (e:Entity {id: 'vagus-nerve'}) RETURN e.kind AS kind, e.xrefs AS xrefs");
+      expect(vagus).toEqual({ kind: "ANATOMICAL_STRUCTURE", xrefs: ["MESH:D014630"] });
+      const gaba = await one(db, "MATCH (e:Entity {id: 'gaba'}) RETURN e.searchText AS text, e.kind AS kind");
+      expect(gaba.kind).toBe("SMALL_MOLECULE");
+      expect(gaba.text).toContain("gamma-aminobutyric acid");
+      const found = await rows(
+        db,
+        "CALL db.index.fulltext.queryNodes('kg_search', '\"second brain\"') YIELD node, score RETURN node.id AS id ORDER BY score DESC LIMIT 3",
+      );
+      expect(found.map((r) => r.id)).toContain("enteric-nervous-system");
+    });
+
+    it("a mechanism chain: magnesium glycinate reaches anxiety through GABA in two LINK hops", async () => {
+      const chains = await rows(
+        db,
+        `MATCH p = (:Entity {id: 'magnesium-glycinate'})-[:LINK*1..3]->(:Entity {id: 'anxiety'})
+         RETURN [r IN relationships(p) | r.id] AS links`,
+      );
+      expect(chains.map((c) => c.links)).toContainEqual([
+        "link:magnesium-glycinate:INCREASES:gaba",
+        "link:gaba:DECREASES:anxiety",
+      ]);
+    });
+
+    it("every claim is stated in the article with a locator; claims without studies are its evidence gaps", async () => {
+      const got = await one(
+        db,
+        `MATCH (c:Claim)
+         RETURN count(c) AS claims,
+                sum(CASE WHEN EXISTS { (c)-[r:STATED_IN]->(:Source {id: $source}) WHERE r.locator <> '' } THEN 0 ELSE 1 END) AS unstated,
+                sum(CASE WHEN c.level = 'NONE_CITED' THEN 1 ELSE 0 END) AS gaps`,
+        { source: SOURCE },
+      );
+      expect(got.claims).toBe(bundle.claims.length);
+      expect(got.unstated).toBe(0);
+      expect(got.gaps).toBe(bundle.claims.filter((c) => !c.evidence.some((e) => e.stance !== "CONTRADICTS")).length);
+      expect(got.gaps as number).toBeGreaterThan(0);
+    });
+  });
 });
 
 describe("the mini fixture bundle", () => {
@@ -316,14 +504,14 @@ describe("the mini fixture bundle", () => {
 
   it("loads twice with the same graph: second report 0 created/updated, identical snapshot", async () => {
     await importFiles(db, MINI);
-    const before = await snapshot(db);
+    const before = await graphSnapshot(db);
     const beforeCounts = await counts(db);
     const report = await importFiles(db, MINI);
     expect(report.created).toEqual({ entities: 0, sources: 0, studies: 0, claims: 0, links: 0, evidence: 0 });
     expect(report.updated).toEqual({ entities: 0, sources: 0, studies: 0, claims: 0, links: 0, evidence: 0 });
     expect(report.unchanged).toEqual({ entities: 4, sources: 1, studies: 4, claims: 3, links: 2, evidence: 4 });
     expect(await counts(db)).toEqual(beforeCounts);
-    expect(await snapshot(db)).toBe(before);
+    expect(await graphSnapshot(db)).toBe(before);
   });
 
   it("updates only what changed, and moves updatedAt only there", async () => {
@@ -471,7 +659,7 @@ describe("broken inputs are rejected with file, entry, field and message; the gr
   beforeAll(async () => {
     await clearGraph(db);
     await importFiles(db, MINI);
-    before = await snapshot(db);
+    before = await graphSnapshot(db);
     beforeCounts = await counts(db);
   });
 
@@ -482,7 +670,7 @@ describe("broken inputs are rejected with file, entry, field and message; the gr
   async function rejected(target: string | string[]): Promise<Problem[]> {
     const problems = await refusal(importFiles(db, target));
     expect(await counts(db)).toEqual(beforeCounts);
-    expect(await snapshot(db)).toBe(before);
+    expect(await graphSnapshot(db)).toBe(before);
     return problems;
   }
 
@@ -594,7 +782,7 @@ describe("broken inputs are rejected with file, entry, field and message; the gr
       "entities[1] (Bad Id) name too_small",
     ]);
     expect(problems.every((p) => p.file === "bundle")).toBe(true);
-    expect(await snapshot(db)).toBe(before);
+    expect(await graphSnapshot(db)).toBe(before);
   });
 });
 
@@ -635,7 +823,7 @@ describe("atomicity: a bundle that fails half-way writes nothing", () => {
 
   it("a failure half-way through a re-import leaves the earlier graph exactly as it was", async () => {
     await importFiles(db, MINI);
-    const before = await snapshot(db);
+    const before = await graphSnapshot(db);
     const { bundle } = await loadFolder(MINI);
     const changed = structuredClone(bundle);
     for (const e of changed.entities) e.description = "changed";
@@ -647,7 +835,7 @@ describe("atomicity: a bundle that fails half-way writes nothing", () => {
       },
     }).catch((e: unknown) => e);
     expect(error).toBeDefined();
-    expect(await snapshot(db)).toBe(before);
+    expect(await graphSnapshot(db)).toBe(before);
   });
 });
 

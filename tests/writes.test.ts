@@ -17,7 +17,12 @@ const UPSERT_ENTITY = `mutation($input: EntityInput!) { upsertEntity(input: $inp
 
 describe("entity and study upserts", () => {
   it("creates, then changes nothing when retried, then updates", async () => {
-    const input = { id: "test-bifidobacteria", name: "Bifidobacteria", kind: "MICROBIAL_COMMUNITY", synonyms: ["Bifidobacterium"] };
+    const input = {
+      id: "test-bifidobacteria",
+      name: "Bifidobacteria",
+      kind: "MICROBIAL_COMMUNITY",
+      synonyms: ["Bifidobacterium"],
+    };
     const first = await gql(server(), UPSERT_ENTITY, { input }, AUTH);
     expect(first.errors).toBeUndefined();
     expect(first.data.upsertEntity).toMatchObject({ id: input.id, name: "Bifidobacteria", synonyms: ["Bifidobacterium"] });
@@ -36,10 +41,30 @@ describe("entity and study upserts", () => {
   });
 
   it("stores a study as given", async () => {
-    const input = { id: "study:test-trial-2024", title: "A test trial", journal: "Test Journal", year: 2024, design: "RCT", sampleSize: 120, identifiers: ["DOI:10.1000/test"] };
-    const r = await gql(server(), `mutation($input: StudyInput!) { upsertStudy(input: $input) { id title year design sampleSize identifiers } }`, { input }, AUTH);
+    const input = {
+      id: "study:test-trial-2024",
+      title: "A test trial",
+      journal: "Test Journal",
+      year: 2024,
+      design: "RCT",
+      sampleSize: 120,
+      identifiers: ["DOI:10.1000/test"],
+    };
+    const r = await gql(
+      server(),
+      `mutation($input: StudyInput!) { upsertStudy(input: $input) { id title year design sampleSize identifiers } }`,
+      { input },
+      AUTH,
+    );
     expect(r.errors).toBeUndefined();
-    expect(r.data.upsertStudy).toEqual({ id: input.id, title: input.title, year: 2024, design: "RCT", sampleSize: 120, identifiers: ["DOI:10.1000/test"] });
+    expect(r.data.upsertStudy).toEqual({
+      id: input.id,
+      title: input.title,
+      year: 2024,
+      design: "RCT",
+      sampleSize: 120,
+      identifiers: ["DOI:10.1000/test"],
+    });
   });
 
   it("rejects invalid input with BAD_USER_INPUT and writes nothing", async () => {
@@ -90,10 +115,25 @@ describe("claims and evidence", () => {
     expect((await gql(server(), add, {}, AUTH)).data).toEqual(added.data);
     expect(await graphSnapshot(db)).toBe(snapshot);
 
-    const contradict = await gql(server(), `mutation { addEvidence(claim: "${claimInput.id}", study: "study:test-trial-2024", stance: CONTRADICTS) { evidenceSummary { level supporting contradicting score } } }`, {}, AUTH);
-    expect(contradict.data.addEvidence.evidenceSummary).toEqual({ level: "NONE_CITED", supporting: 0, contradicting: 1, score: 0 });
+    const contradict = await gql(
+      server(),
+      `mutation { addEvidence(claim: "${claimInput.id}", study: "study:test-trial-2024", stance: CONTRADICTS) { evidenceSummary { level supporting contradicting score } } }`,
+      {},
+      AUTH,
+    );
+    expect(contradict.data.addEvidence.evidenceSummary).toEqual({
+      level: "NONE_CITED",
+      supporting: 0,
+      contradicting: 1,
+      score: 0,
+    });
 
-    const removed = await gql(server(), `mutation { removeEvidence(claim: "${claimInput.id}", study: "study:test-trial-2024") { evidence { stance } evidenceSummary { score } } }`, {}, AUTH);
+    const removed = await gql(
+      server(),
+      `mutation { removeEvidence(claim: "${claimInput.id}", study: "study:test-trial-2024") { evidence { stance } evidenceSummary { score } } }`,
+      {},
+      AUTH,
+    );
     expect(removed.data.removeEvidence).toEqual({ evidence: [], evidenceSummary: { score: 0 } });
   });
 });

@@ -304,9 +304,10 @@ export async function writeBundle(tx: ManagedTransaction, bundle: Bundle, opts: 
     const sameAsChanged = (r: (typeof rows)[number]) => {
       if (!r.study.sameAs.length) return false;
       const old = ((existing.get(r.id)?.sameAs ?? []) as unknown[][]).map((s) => pairKey(s[0], s[1]));
+      const wanted = [...new Map(r.study.sameAs.map((s) => [s.study, s])).values()];
       return !sameSet(
         old,
-        r.study.sameAs.map((s) => pairKey(s.study, s.note)),
+        wanted.map((s) => pairKey(s.study, s.note)),
       );
     };
     const c = classify(

@@ -16,7 +16,10 @@ const digest = (secret: string) => createHash("sha256").update(secret, "utf8").d
 
 export function parseTokens(spec: string | undefined): TokenTable {
   const table: TokenTable = { names: [], digests: [] };
-  for (const entry of (spec ?? "").split(",").map((e) => e.trim()).filter(Boolean)) {
+  for (const entry of (spec ?? "")
+    .split(",")
+    .map((e) => e.trim())
+    .filter(Boolean)) {
     const colon = entry.indexOf(":");
     const name = entry.slice(0, colon).trim();
     const secret = entry.slice(colon + 1).trim();
@@ -32,7 +35,9 @@ export function parseTokens(spec: string | undefined): TokenTable {
 /** Who may write, from the Authorization header: an actor name, or why writes are refused. */
 export function authorize(table: TokenTable, header: string | null): Pick<Context, "actor" | "writeDenied"> {
   if (table.names.length === 0) {
-    return { writeDenied: { code: "WRITES_DISABLED", message: "Writes are disabled on this server: no KG_API_TOKENS are configured." } };
+    return {
+      writeDenied: { code: "WRITES_DISABLED", message: "Writes are disabled on this server: no KG_API_TOKENS are configured." },
+    };
   }
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? "");
   if (!match) {

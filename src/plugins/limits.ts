@@ -49,7 +49,11 @@ export function useBodyLimit(maxBytes: number = LIMITS.maxBodyBytes): Plugin {
       if (length > maxBytes) {
         endResponse(
           Response.json(
-            { errors: [{ message: `The request body is larger than ${maxBytes} bytes.`, extensions: { code: "PAYLOAD_TOO_LARGE" } }] },
+            {
+              errors: [
+                { message: `The request body is larger than ${maxBytes} bytes.`, extensions: { code: "PAYLOAD_TOO_LARGE" } },
+              ],
+            },
             { status: 413 },
           ),
         );

@@ -61,7 +61,13 @@ export function useRequestLog(log: Logger): Plugin<Context> {
       const begun = started.get(request);
       const url = new URL(request.url);
       log.info(
-        { requestId, method: request.method, path: url.pathname, status: response.status, ms: begun ? Math.round(performance.now() - begun) : undefined },
+        {
+          requestId,
+          method: request.method,
+          path: url.pathname,
+          status: response.status,
+          ms: begun ? Math.round(performance.now() - begun) : undefined,
+        },
         "request",
       );
     },

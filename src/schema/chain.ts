@@ -17,9 +17,9 @@ import { int } from "../db/database.js";
 import { clientError } from "../errors.js";
 import { readOne } from "../graph/read.js";
 import { CypherBuilder, firstArg, projection } from "../translate/projection.js";
-import { type FieldSelection, childSelection, selectionOf } from "../translate/selection.js";
+import { childSelection, type FieldSelection, selectionOf } from "../translate/selection.js";
 import { builder } from "./builder.js";
-import { ChainOrderEnum, PredicateEnum, type Projected, byKey } from "./common.js";
+import { byKey, ChainOrderEnum, PredicateEnum, type Projected } from "./common.js";
 import { checkId } from "./ids.js";
 import { EntityRef, MechanismLinkRef } from "./refs.js";
 

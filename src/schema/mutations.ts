@@ -161,13 +161,15 @@ builder.mutationType({
         stance: t.arg({ type: StanceEnum, required: true, description: "How the study bears on the claim." }),
         note: t.arg.string({ required: false, description: "Why, and how sure." }),
       },
-      description: "Records (or replaces) one study's stance on one claim and recomputes the evidence. Idempotent. NOT_FOUND for an unknown claim or study.",
+      description:
+        "Records (or replaces) one study's stance on one claim and recomputes the evidence. Idempotent. NOT_FOUND for an unknown claim or study.",
       resolve: async (_root, args, ctx, info) => {
         const actor = requireWriter(ctx);
         const claim = checkId("claim", args.claim, "claim");
         const study = checkId("study", args.study, "study");
         if (!STANCES.includes(args.stance)) throw clientError("BAD_USER_INPUT", "Unknown stance.");
-        if (args.note && args.note.length > 1000) throw clientError("BAD_USER_INPUT", "`note` is longer than 1000 characters.", { argument: "note" });
+        if (args.note && args.note.length > 1000)
+          throw clientError("BAD_USER_INPUT", "`note` is longer than 1000 characters.", { argument: "note" });
         await editEvidence(ctx, claim, study, actor, { stance: args.stance, note: args.note ?? null });
         return lookup(ctx, info, "Claim", claim) as Promise<Projected>;
       },
@@ -178,7 +180,8 @@ builder.mutationType({
         claim: t.arg.id({ required: true, description: "Claim id." }),
         study: t.arg.id({ required: true, description: "Study id." }),
       },
-      description: "Removes the study's evidence on the claim (a no-op when there is none) and recomputes the evidence. NOT_FOUND for an unknown claim or study.",
+      description:
+        "Removes the study's evidence on the claim (a no-op when there is none) and recomputes the evidence. NOT_FOUND for an unknown claim or study.",
       resolve: async (_root, args, ctx, info) => {
         const actor = requireWriter(ctx);
         const claim = checkId("claim", args.claim, "claim");
@@ -195,7 +198,10 @@ builder.mutationType({
       },
       description:
         "Validates the whole bundle first (every problem is reported in extensions.problems, and nothing is written), then writes it in one transaction: all or nothing. Idempotent.",
-      resolve: async (_root, { bundle, dryRun }, ctx) => ({ ...(await importOrThrow(ctx, bundle, dryRun ?? false)), dryRun: dryRun ?? false }),
+      resolve: async (_root, { bundle, dryRun }, ctx) => ({
+        ...(await importOrThrow(ctx, bundle, dryRun ?? false)),
+        dryRun: dryRun ?? false,
+      }),
     }),
   }),
 });
@@ -217,7 +223,8 @@ async function editEvidence(
       { claim, study },
     );
     const missing = [!found.records[0]?.get("claim") && claim, !found.records[0]?.get("study") && study].filter(Boolean);
-    if (missing.length) throw clientError("NOT_FOUND", `No record with id ${missing.map((m) => `"${m}"`).join(" or ")}.`, { ids: missing });
+    if (missing.length)
+      throw clientError("NOT_FOUND", `No record with id ${missing.map((m) => `"${m}"`).join(" or ")}.`, { ids: missing });
     const current = await tx.run(
       `MATCH (:Study {id: $study})-[e:SUPPORTS|CONTRADICTS|MIXED]->(:Claim {id: $claim}) RETURN type(e) AS stance, e.note AS note`,
       { claim, study },
@@ -233,7 +240,11 @@ async function editEvidence(
         { claim, study, note: edit.note, now: new Date().toISOString(), actor },
       );
     }
-    await tx.run("MATCH (c:Claim {id: $claim}) SET c.updatedAt = $now, c.updatedBy = $actor", { claim, now: new Date().toISOString(), actor });
+    await tx.run("MATCH (c:Claim {id: $claim}) SET c.updatedAt = $now, c.updatedBy = $actor", {
+      claim,
+      now: new Date().toISOString(),
+      actor,
+    });
     await refreshEvidence(tx, { claimIds: [claim] });
   }, ctx.counter);
 }
