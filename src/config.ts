@@ -13,7 +13,8 @@ const optionalText = z
 
 const Env = z.object({
   PORT: port.default(4000),
-  HOST: z.string().default("127.0.0.1"),
+  /** "localhost" (default) listens on 127.0.0.1 and ::1; 0.0.0.0 or :: on every interface. */
+  HOST: z.string().default("localhost"),
   NODE_ENV: z.string().default("development"),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   NEO4J_URI: optionalText,

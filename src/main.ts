@@ -4,7 +4,7 @@
  * SIGTERM/SIGINT: stop accepting, drain in-flight requests, close the driver, stop the
  * embedded Neo4j if this process started it.
  */
-import { createServer as createHttpServer } from "node:http";
+import { createServer as createHttpServer, type RequestListener, type Server } from "node:http";
 import { loadConfig } from "./config.js";
 import { Database } from "./db/database.js";
 import { provisionDatabase } from "./db/provision.js";
@@ -22,13 +22,13 @@ async function main() {
     queryTimeoutMs: config.KG_QUERY_TIMEOUT_MS,
     acquireTimeoutMs: config.KG_DB_ACQUIRE_TIMEOUT_MS,
   });
+  let servers: Array<Server | undefined> = [];
   let stopping = false;
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, "shutting down: draining requests");
-    await new Promise<void>((resolve) => http.close(() => resolve()));
-    http.closeIdleConnections();
+    await Promise.all(servers.map((server) => server && new Promise<void>((resolve) => server.close(() => resolve()))));
     await db.close();
     await target.stop();
     log.info("stopped");
@@ -38,8 +38,8 @@ async function main() {
   process.on("SIGINT", () => void shutdown("SIGINT"));
 
   const yoga = createServer({ db, config, log });
-  const http = createHttpServer((req, res) => {
-    // Bodies without a declared length cannot be capped before they are read: refuse them.
+  // Bodies without a declared length cannot be capped before they are read: refuse them.
+  const handler: RequestListener = (req, res) => {
     if (req.headers["transfer-encoding"] && !req.headers["content-length"]) {
       res.writeHead(411, { "content-type": "application/json" });
       res.end(
@@ -48,9 +48,7 @@ async function main() {
       return;
     }
     void yoga(req, res);
-  });
-  http.requestTimeout = 30_000;
-  http.headersTimeout = 10_000;
+  };
   try {
     await applyConstraints(db);
     if (config.KG_SEED_ON_START) await seedArticleIfEmpty(db, log);
@@ -60,9 +58,26 @@ async function main() {
     await target.stop();
     process.exit(1);
   }
-  http.listen(config.PORT, config.HOST, () => {
-    const url = `http://${config.HOST === "0.0.0.0" ? "localhost" : config.HOST}:${config.PORT}/graphql`;
-    log.info({ url, database: target.origin }, `GraphiQL: ${url}`);
+  // "localhost" means both loopback addresses, so clients that resolve it to ::1 find us too.
+  const hosts = config.HOST === "localhost" ? ["127.0.0.1", "::1"] : [config.HOST];
+  servers = await Promise.all(hosts.map((host, i) => listen(handler, host, config.PORT, i > 0)));
+  const url = `http://${config.HOST === "0.0.0.0" || config.HOST === "::" ? "localhost" : config.HOST}:${config.PORT}/graphql`;
+  log.info({ url, database: target.origin }, `GraphiQL: ${url}`);
+}
+
+/** Listens on one address; an optional address that cannot be bound (no IPv6) is skipped. */
+function listen(handler: RequestListener, host: string, port: number, optional: boolean): Promise<Server | undefined> {
+  return new Promise((resolve, reject) => {
+    const server = createHttpServer(handler);
+    server.requestTimeout = 30_000;
+    server.headersTimeout = 10_000;
+    server.once("error", (error) => {
+      if (optional) {
+        log.debug({ host, err: error }, "address not available; skipped");
+        resolve(undefined);
+      } else reject(error);
+    });
+    server.listen(port, host, () => resolve(server));
   });
 }
 

@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import net from "node:net";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { Database, int } from "../src/db/database.js";
 import { constraintStatements } from "../src/db/schema-setup.js";
 import { clearGraph, testDatabase, testServer } from "./helpers.js";
@@ -64,5 +65,19 @@ describe("health and readiness", () => {
     expect(Date.now() - started).toBeLessThan(5_000);
     expect((await server.fetch("http://localhost/health")).status).toBe(200);
     await gone.close();
+  });
+});
+
+describe("Bolt sockets", () => {
+  it("switch Nagle's algorithm off, so queries over one TCP segment are not held back", async () => {
+    const setNoDelay = vi.spyOn(net.Socket.prototype, "setNoDelay");
+    const db = testDatabase();
+    try {
+      await db.read("RETURN 1");
+      expect(setNoDelay).toHaveBeenCalledWith(true);
+    } finally {
+      setNoDelay.mockRestore();
+      await db.close();
+    }
   });
 });

@@ -6,6 +6,7 @@
 import neo4j, { type Driver, type ManagedTransaction, type QueryResult, type RecordShape } from "neo4j-driver";
 import { fromDriverError } from "../errors.js";
 import type { DatabaseTarget } from "./provision.js";
+import { enableTcpNoDelay } from "./tcp-no-delay.js";
 
 export interface DatabaseOptions {
   /** Transaction timeout for every read and write, in milliseconds. */
@@ -29,6 +30,7 @@ export class Database {
   constructor(target: Pick<DatabaseTarget, "uri" | "user" | "password" | "database">, options: DatabaseOptions) {
     this.name = target.database;
     this.timeoutMs = options.queryTimeoutMs;
+    enableTcpNoDelay();
     this.driver = neo4j.driver(target.uri, neo4j.auth.basic(target.user, target.password), {
       connectionAcquisitionTimeout: options.acquireTimeoutMs,
       connectionTimeout: Math.min(options.acquireTimeoutMs, 5_000),
