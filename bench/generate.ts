@@ -6,11 +6,15 @@
  * on claims and links is computed with the real evidence rule, so the graph is what the writers
  * would have produced.
  *
- * `npm run generate -- --links 100000 [--seed 42] [--clear]` loads it straight into the Neo4j the
- * project finds (NEO4J_URI or the embedded launcher), in batched UNWIND writes, with progress.
+ * `npm run generate -- --links 100000 [--seed 42] [--clear]` loads it straight into NEO4J_URI or
+ * the benchmark's embedded Neo4j (`.neo4j/bench`, port 7689, left running; `npm run db:stop` does
+ * not touch it: stop it with its pid in `.neo4j/bench/launcher.pid`), in batched UNWIND writes,
+ * with progress and rate.
  */
+import path from "node:path";
 import { parseArgs } from "node:util";
 import { Database, int } from "../src/db/database.js";
+import { driverCause } from "../src/errors.js";
 import type { Logger } from "../src/logger.js";
 import { type StudyStance, summarizeEvidence } from "../src/model/evidence-rule.js";
 import {
@@ -243,13 +247,18 @@ async function main() {
       clear: { type: "boolean", default: false },
     },
   });
-  const { loadConfig } = await import("../src/config.js");
+  const { loadConfig, PROJECT_ROOT } = await import("../src/config.js");
   const { provisionDatabase } = await import("../src/db/provision.js");
   const { applyConstraints } = await import("../src/db/schema-setup.js");
   const { createLogger } = await import("../src/logger.js");
   const config = loadConfig();
   const log = createLogger("kg-generate", config.LOG_LEVEL);
-  const target = await provisionDatabase(config, log, { detached: true });
+  // The benchmark's own store, never the development graph (unless NEO4J_URI names a server).
+  const target = await provisionDatabase(config, log, {
+    detached: true,
+    embeddedHome: path.join(PROJECT_ROOT, ".neo4j", "bench"),
+    embeddedPort: Number(process.env.NEO4J_BENCH_PORT ?? 7689),
+  });
   const db = new Database(target, { queryTimeoutMs: 600_000, acquireTimeoutMs: 10_000 });
   try {
     await applyConstraints(db);
@@ -268,23 +277,24 @@ async function main() {
   }
 }
 
-/** Deletes everything in batches, so a large graph does not need one huge transaction. */
+/** Deletes everything in batches (relationships first, so hubs do not blow one transaction). */
 export async function clearInBatches(db: Database, log: Logger): Promise<void> {
-  for (;;) {
-    const result = await db.write(
-      (tx) => tx.run("MATCH (n) WITH n LIMIT 20000 DETACH DELETE n RETURN count(*) AS deleted"),
-      undefined,
-      600_000,
-    );
-    const deleted = result.records[0]?.get("deleted").toNumber() ?? 0;
-    if (deleted === 0) break;
-    log.info({ deleted }, "clearing");
+  for (const [what, cypher] of [
+    ["relationships", "MATCH ()-[r]->() WITH r LIMIT 50000 DELETE r RETURN count(*) AS deleted"],
+    ["nodes", "MATCH (n) WITH n LIMIT 50000 DETACH DELETE n RETURN count(*) AS deleted"],
+  ] as const) {
+    for (;;) {
+      const result = await db.write((tx) => tx.run(cypher), undefined, 600_000);
+      const deleted = result.records[0]?.get("deleted").toNumber() ?? 0;
+      if (deleted === 0) break;
+      log.info({ what, deleted }, "clearing");
+    }
   }
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   main().catch((error) => {
-    console.error(error);
+    console.error(driverCause(error) ?? error);
     process.exit(1);
   });
 }

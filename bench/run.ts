@@ -17,6 +17,7 @@ import { loadConfig, PROJECT_ROOT } from "../src/config.js";
 import { Database } from "../src/db/database.js";
 import { provisionDatabase } from "../src/db/provision.js";
 import { applyConstraints } from "../src/db/schema-setup.js";
+import { driverCause } from "../src/errors.js";
 import { createLogger } from "../src/logger.js";
 import { searchQuery } from "../src/schema/search.js";
 import { clearInBatches, generateGraph, loadGenerated } from "./generate.js";
@@ -136,7 +137,12 @@ async function measure(target: Target, body: string): Promise<Measured> {
 }
 
 async function main() {
-  const config = loadConfig();
+  // The 1M-link graph wants more than the development defaults; the machine has 24 GiB.
+  const config = loadConfig({
+    ...process.env,
+    NEO4J_EMBEDDED_HEAP: process.env.NEO4J_EMBEDDED_HEAP ?? "4g",
+    NEO4J_EMBEDDED_PAGECACHE: process.env.NEO4J_EMBEDDED_PAGECACHE ?? "2g",
+  });
   const target = await provisionDatabase(config, log, {
     embeddedHome: path.join(PROJECT_ROOT, ".neo4j", "bench"),
     embeddedPort: Number(process.env.NEO4J_BENCH_PORT ?? 7689),
@@ -215,6 +221,6 @@ function markdown(rows: Array<Record<string, unknown>>): string {
 }
 
 main().catch((error) => {
-  log.fatal({ err: error }, "benchmark failed");
+  log.fatal({ err: driverCause(error) ?? error }, "benchmark failed");
   process.exit(1);
 });

@@ -50,7 +50,7 @@ export const RAW_CYPHER: Record<string, string> = {
       evidence: COLLECT { MATCH (s:Study)-[e:SUPPORTS|CONTRADICTS|MIXED]->(c) RETURN {stance: type(e), study: s {.id, .title, .year, .design}} AS x }} AS value`,
   search: `CALL db.index.fulltext.queryNodes('kg_search', $q, {limit: 10}) YIELD node, score
     RETURN {label: coalesce(node.name, node.statement, node.title), score: score} AS value`,
-  claimsPage: `MATCH (c:Claim) WITH c ORDER BY c.id LIMIT 21 RETURN c {.id, .statement, score: c.score} AS value`,
+  claimsPage: `MATCH (c:Claim) WHERE c.id > "" WITH c ORDER BY c.id LIMIT 21 RETURN c {.id, .statement, score: c.score} AS value`,
   neighborhood: `MATCH (a:Entity {id: $id})
     CALL { WITH a MATCH (a)-[:LINK]-(b:Entity) WHERE b <> a RETURN DISTINCT b ORDER BY b.id LIMIT 49 }
     WITH a, collect(b) + a AS ns

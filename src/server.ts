@@ -34,8 +34,9 @@ export function createServer({ db, config, log }: ServerOptions) {
     batching: false,
     graphiql: { title: "Gut-brain knowledge graph", defaultEditorToolsVisibility: true, ...graphiqlExamples() },
     maskedErrors: {
-      // Client errors (GraphQLErrors with a code) pass; anything else becomes "Unexpected error."
-      // with INTERNAL_SERVER_ERROR, and the original goes to the log, never to the client.
+      // GraphQLErrors of our vocabulary and of graphql-js pass; anything else (a thrown TypeError,
+      // an unmapped driver error) becomes "Unexpected error." with INTERNAL_SERVER_ERROR, and the
+      // original goes to the log, never to the client.
       maskError(error, message, isDev) {
         const masked = defaultMaskError(error, message, isDev);
         if (masked !== error || !(masked instanceof GraphQLError)) {
@@ -45,8 +46,8 @@ export function createServer({ db, config, log }: ServerOptions) {
         }
         const code = masked.extensions?.code;
         const cause = driverCause(error);
-        if (cause) log.warn({ err: cause, code }, "database error");
         if (code === "INTERNAL_SERVER_ERROR") log.error({ err: cause ?? error }, "internal error");
+        else if (cause) log.warn({ err: cause, code }, "database error");
         // graphql-js's own request errors (e.g. a variable of the wrong type) carry no code.
         return code
           ? masked

@@ -143,6 +143,33 @@ function classify<T extends { id: string }>(
   return out;
 }
 
+/** Writes the rows of one label that are new or changed, and says how each row was classified. */
+async function upsertNodes(
+  tx: ManagedTransaction,
+  label: "Entity" | "Source",
+  rows: Array<{ id: string; props: Props }>,
+  audit: Props,
+): Promise<Classified> {
+  const existing = await readMap(
+    tx,
+    `UNWIND $ids AS id MATCH (n:${label} {id: id}) USING INDEX n:${label}(id) RETURN n.id AS id, properties(n) AS props`,
+    rows.map((r) => r.id),
+  );
+  const c = classify(
+    rows,
+    (r) => !existing.has(r.id),
+    (r) => !sameProps(r.props, existing.get(r.id)?.props as Props),
+  );
+  const write = new Set([...c.created, ...c.updated]);
+  await writeNodes(
+    tx,
+    label,
+    rows.filter((r) => write.has(r.id)),
+    audit,
+  );
+  return c;
+}
+
 function tally(report: WriteReport, kind: keyof Counts, c: Classified) {
   report.created[kind] += c.created.length;
   report.updated[kind] += c.updated.length;
@@ -227,53 +254,29 @@ export async function writeBundle(tx: ManagedTransaction, bundle: Bundle, opts: 
   const studies = last(bundle.studies);
   const claims = last(bundle.claims).map(normalizeClaim);
 
-  /* entities */
+  /* entities and sources: plain nodes */
   await step("entities");
-  {
-    const existing = await readMap(
-      tx,
-      "UNWIND $ids AS id MATCH (n:Entity {id: id}) USING INDEX n:Entity(id) RETURN n.id AS id, properties(n) AS props",
-      entities.map((e) => e.id),
-    );
-    const rows = entities.map((e) => ({ id: e.id, props: entityProps(e) }));
-    const c = classify(
-      rows,
-      (r) => !existing.has(r.id),
-      (r) => !sameProps(r.props, existing.get(r.id)?.props as Props),
-    );
-    const write = new Set([...c.created, ...c.updated]);
-    await writeNodes(
+  tally(
+    report,
+    "entities",
+    await upsertNodes(
       tx,
       "Entity",
-      rows.filter((r) => write.has(r.id)),
+      entities.map((e) => ({ id: e.id, props: entityProps(e) })),
       audit,
-    );
-    tally(report, "entities", c);
-  }
-
-  /* sources */
+    ),
+  );
   await step("sources");
-  {
-    const existing = await readMap(
-      tx,
-      "UNWIND $ids AS id MATCH (n:Source {id: id}) USING INDEX n:Source(id) RETURN n.id AS id, properties(n) AS props",
-      sources.map((s) => s.id),
-    );
-    const rows = sources.map((s) => ({ id: s.id, props: sourceProps(s) }));
-    const c = classify(
-      rows,
-      (r) => !existing.has(r.id),
-      (r) => !sameProps(r.props, existing.get(r.id)?.props as Props),
-    );
-    const write = new Set([...c.created, ...c.updated]);
-    await writeNodes(
+  tally(
+    report,
+    "sources",
+    await upsertNodes(
       tx,
       "Source",
-      rows.filter((r) => write.has(r.id)),
+      sources.map((s) => ({ id: s.id, props: sourceProps(s) })),
       audit,
-    );
-    tally(report, "sources", c);
-  }
+    ),
+  );
 
   /* studies, their citations (CITES) and SAME_AS */
   await step("studies");

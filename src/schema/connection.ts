@@ -92,7 +92,9 @@ export async function pageOf(ctx: Context, info: GraphQLResolveInfo, page: PageR
   ];
   const match = page.prefix ? `${page.prefix} WITH node AS n WHERE n:${page.label}` : `MATCH (n:${page.label})`;
   const filters = page.where.length ? page.where.join(" AND ") : "true";
-  const keyset = after === null ? "" : ` AND n.id > ${q.param(after)}`;
+  // Always a range on id (from "" on the first page), so the id index yields rows in order and
+  // LIMIT stops the scan early instead of sorting the whole label.
+  const keyset = ` AND n.id > ${q.param(after ?? "")}`;
   const node = projection(page.type, "n", nodeFields, q);
   const wantsTotal = selection.some((f) => f.name === "totalCount");
   const total = wantsTotal
