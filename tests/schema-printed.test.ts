@@ -38,7 +38,8 @@ describe("the printed schema files", () => {
         const ours = fields[field.name.value];
         if (!ours) missing.push(`${type.name}.${field.name.value}`);
         for (const arg of field.arguments ?? []) {
-          if (!ours?.args.some((a) => a.name === arg.name.value)) missing.push(`${type.name}.${field.name.value}(${arg.name.value})`);
+          if (!ours?.args.some((a) => a.name === arg.name.value))
+            missing.push(`${type.name}.${field.name.value}(${arg.name.value})`);
         }
       }
     }
