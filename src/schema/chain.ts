@@ -4,7 +4,8 @@
  *
  * Paths are found by a beam search written out hop by hop (1..6 hops, the count from a fixed
  * table, never from request text): from every partial chain it follows the entity's strongest
- * FANOUT links (plus, for chains, any link straight into the target), drops paths that would
+ * FANOUT links (plus, for chains, any link straight into the target; each entity is expanded
+ * once per hop however many partial chains end there), drops paths that would
  * visit an entity twice, keeps at most `first` partial chains per entity reached (one, when
  * exploring one side), and the BEAM best partial chains by score for the next hop.
  * The work per request is therefore bounded by hops x BEAM x FANOUT whatever the graph's size;
@@ -72,8 +73,9 @@ function beamSearch(options: BeamOptions, q: CypherBuilder): string {
 CALL {
   WITH frontier${options.toTarget ? ", b" : ""}
   UNWIND frontier AS f
-  WITH f, f.nodes[-1] AS n${options.toTarget ? ", b" : ""}
+  WITH f.nodes[-1] AS n, collect(f) AS paths${options.toTarget ? ", b" : ""}
   CALL { ${expansions} }
+  UNWIND paths AS f
   WITH f, r, m${options.toTarget ? ", b" : ""} WHERE NOT m IN f.nodes
   WITH m${options.toTarget ? ", b" : ""}, {nodes: f.nodes + m, rels: f.rels + r, score: f.score * coalesce(r.score, 0.0)} AS p
   ORDER BY p.score DESC, [x IN p.rels | x.id]
