@@ -9,6 +9,8 @@ export default defineConfig({
     globalSetup: ["tests/global-setup.ts"],
     // Test files share one Neo4j and clear it; running them one at a time keeps them isolated.
     fileParallelism: false,
+    // The JSON report lets .ci/run print a plain "N passed, N failed" line.
+    reporters: ["default", ["json", { outputFile: ".vitest/results.json" }]],
     testTimeout: 60_000,
     hookTimeout: 180_000,
   },
