@@ -7,13 +7,13 @@ import { importBundle, loadBundleFiles } from "./import.js";
 
 export const SEED_DIR = path.join(PROJECT_ROOT, "seed", "data");
 
-export async function seedArticleIfEmpty(db: Database, log: Logger, dir = SEED_DIR): Promise<boolean> {
+export async function seedArticleIfEmpty(db: Database, log: Logger): Promise<boolean> {
   const result = await db.read("RETURN EXISTS { (:Entity) } AS seeded");
   if (result.records[0]?.get("seeded")) {
     log.info("database already holds entities; not seeding");
     return false;
   }
-  const { bundle, problems } = await loadBundleFiles([dir]);
+  const { bundle, problems } = await loadBundleFiles([SEED_DIR]);
   if (problems.length) throw new Error(`seed data has ${problems.length} problem(s); run npm run seed for details`);
   const report = await importBundle(db, bundle, { actor: "seed", dryRun: false, log });
   log.info({ report }, "seeded the article's content");

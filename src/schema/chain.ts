@@ -18,7 +18,7 @@ import { int } from "../db/database.js";
 import { clientError } from "../errors.js";
 import { readOne } from "../graph/read.js";
 import { CypherBuilder, firstArg, projection } from "../translate/projection.js";
-import { childSelection, type FieldSelection, selectionOf } from "../translate/selection.js";
+import { childSelection, type FieldSelection, selectionOf, withResponseKeys } from "../translate/selection.js";
 import { builder } from "./builder.js";
 import { byKey, ChainOrderEnum, PredicateEnum, type Projected } from "./common.js";
 import { checkId } from "./ids.js";
@@ -241,5 +241,5 @@ CALL {
 RETURN {found: a IS NOT NULL, reached: reached} AS value`;
   const row = (await readOne(ctx, cypher, q)) as Projected;
   if (!row.found) notFound([args.id]);
-  return row.reached.map((r: Projected) => ({ ...r, ...Object.fromEntries(fields.map((f) => [f.key, r[f.name]])) }));
+  return row.reached.map((r: Projected) => withResponseKeys(r, fields));
 }

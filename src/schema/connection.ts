@@ -2,7 +2,7 @@
  * Relay-style connections over one label, keyset-paginated by id: one Cypher round trip returns
  * the page (first + 1 rows, to know whether there is a next page) and, when asked, the total.
  */
-import type { GraphQLResolveInfo } from "graphql";
+import { type GraphQLResolveInfo, getNamedType } from "graphql";
 import { int } from "../db/database.js";
 import { clientError } from "../errors.js";
 import { readOne } from "../graph/read.js";
@@ -85,7 +85,7 @@ export interface PageRequest {
 export async function pageOf(ctx: Context, info: GraphQLResolveInfo, page: PageRequest, q = new CypherBuilder()) {
   const first = firstArg(page.first);
   const after = decodeCursor(page.type, page.after);
-  const selection = selectionOf(info).get(info.returnType.toString().replace("!", "")) ?? [];
+  const selection = selectionOf(info).get(getNamedType(info.returnType).name) ?? [];
   const nodeFields = [
     ...childSelection(childSelection(selection, "edges", `${page.type}Edge`), "node", page.type),
     ...childSelection(selection, "nodes", page.type),

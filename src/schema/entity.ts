@@ -83,12 +83,7 @@ builder.queryFields((t) => ({
     nullable: true,
     args: { id: t.arg.id({ required: true, description: "Any node id: slug, claim:..., study:... or source:..." }) },
     description: "Any node by id; null when no node has it. A malformed id is BAD_USER_INPUT.",
-    resolve: async (_root, { id }, ctx, info) => {
-      const label = LABELS[kindOfId(id)];
-      const q = new CypherBuilder();
-      const fields = selectionOf(info).get(label) ?? [];
-      return readOne(ctx, `MATCH (n:${label} {id: ${q.param(id)}}) RETURN ${projection(label, "n", fields, q)} AS value`, q);
-    },
+    resolve: (_root, { id }, ctx, info) => lookup(ctx, info, LABELS[kindOfId(id)], id),
   }),
   entity: t.field({
     type: EntityRef,

@@ -3,7 +3,7 @@ import { int } from "../db/database.js";
 import { clientError } from "../errors.js";
 import { readRows } from "../graph/read.js";
 import { CypherBuilder, firstArg, projection } from "../translate/projection.js";
-import { selectionOf } from "../translate/selection.js";
+import { selectionOf, withResponseKeys } from "../translate/selection.js";
 import { builder } from "./builder.js";
 import { byKey, NodeRef, type Projected } from "./common.js";
 
@@ -72,7 +72,7 @@ RETURN {score: score,
 ORDER BY score DESC, n.id`;
       const rows = await readRows(ctx, cypher, q);
       // Every hit's fields live under the response keys of its parent `search` selection.
-      return rows.map((row) => ({ ...row, ...Object.fromEntries(hit.map((f) => [f.key, row[f.name]])) }));
+      return rows.map((row) => withResponseKeys(row, hit));
     },
   }),
 }));

@@ -124,3 +124,11 @@ export function childSelection(fields: readonly FieldSelection[] | undefined, na
   }
   return merged;
 }
+
+/**
+ * A row whose fields were computed under their field names, with each requested field also
+ * under its response key (alias), for objects built outside the projection (search hits, reaches).
+ */
+export function withResponseKeys<T extends Record<string, unknown>>(row: T, fields: readonly FieldSelection[]): T {
+  return { ...row, ...Object.fromEntries(fields.map((f) => [f.key, row[f.name]])) };
+}
