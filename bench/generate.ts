@@ -15,6 +15,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { Database, int } from "../src/db/database.js";
 import { driverCause } from "../src/errors.js";
+import { ensureStrongestLinks } from "../src/graph/strongest-links.js";
 import type { Logger } from "../src/logger.js";
 import { type StudyStance, summarizeEvidence } from "../src/model/evidence-rule.js";
 import {
@@ -237,6 +238,8 @@ export async function loadGenerated(db: Database, graph: GeneratedGraph, log: Lo
       `UNWIND $rows AS r MATCH (s:Study {id: r.study}) MATCH (c:Claim {id: r.claim}) CREATE (s)-[:${stance}]->(c)`,
     );
   }
+  // The derived shortcuts the writers keep for chain searches, built for the whole graph at once.
+  await ensureStrongestLinks(db, log);
 }
 
 async function main() {

@@ -36,6 +36,8 @@ const Env = z.object({
     .enum(["true", "false"])
     .default("false")
     .transform((v) => v === "true"),
+  /** Traversal results kept (chains, reach, neighbourhoods), checked against the graph's version. 0: none. */
+  KG_TRAVERSAL_CACHE_ENTRIES: z.coerce.number().int().min(0).max(100_000).default(1_000),
   /** Seed the article's content on start-up when the database holds no entity. */
   KG_SEED_ON_START: z
     .enum(["true", "false"])

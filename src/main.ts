@@ -10,6 +10,7 @@ import { Database } from "./db/database.js";
 import { provisionDatabase } from "./db/provision.js";
 import { applyConstraints } from "./db/schema-setup.js";
 import { seedArticleIfEmpty } from "./graph/seed-on-start.js";
+import { ensureStrongestLinks } from "./graph/strongest-links.js";
 import { createLogger } from "./logger.js";
 import { createServer } from "./server.js";
 
@@ -52,6 +53,8 @@ async function main() {
   try {
     await applyConstraints(db);
     if (config.KG_SEED_ON_START) await seedArticleIfEmpty(db, log);
+    // Stores written before the strongest-link shortcuts, or bulk-loaded, get them now.
+    await ensureStrongestLinks(db, log);
   } catch (error) {
     log.fatal({ err: error }, "could not prepare the database");
     await db.close();

@@ -9,6 +9,7 @@ import { createYoga, maskError as defaultMaskError, useExecutionCancellation, us
 import type { Config } from "./config.js";
 import type { Database } from "./db/database.js";
 import { driverCause } from "./errors.js";
+import { TraversalCache } from "./graph/traversal-cache.js";
 import { graphiqlExamples } from "./graphiql-examples.js";
 import type { Logger } from "./logger.js";
 import { authorize, parseTokens } from "./plugins/auth.js";
@@ -25,6 +26,7 @@ export interface ServerOptions {
 
 export function createServer({ db, config, log }: ServerOptions) {
   const tokens = parseTokens(config.KG_API_TOKENS);
+  const traversalCache = config.KG_TRAVERSAL_CACHE_ENTRIES ? new TraversalCache(config.KG_TRAVERSAL_CACHE_ENTRIES) : undefined;
   return createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint: "/graphql",
@@ -64,6 +66,7 @@ export function createServer({ db, config, log }: ServerOptions) {
       return {
         db,
         counter: { queries: 0 },
+        traversalCache,
         requestId,
         log: log.child({ requestId }),
         signal: request.signal,

@@ -1,4 +1,5 @@
 /** Shared test helpers: the test database, a clean graph, the seeded article, GraphQL calls. */
+import { expect } from "vitest";
 import { loadConfig } from "../src/config.js";
 import { Database, toPlain } from "../src/db/database.js";
 import { createLogger } from "../src/logger.js";
@@ -34,6 +35,7 @@ export interface GraphQLResponse {
   // biome-ignore lint/suspicious/noExplicitAny: test responses are inspected field by field
   data?: any;
   errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
+  extensions?: { cypherQueries?: number };
 }
 
 /** POSTs one operation to the server in process (real HTTP semantics, no port). */
@@ -53,7 +55,9 @@ export async function gql(
 
 /** Every node and relationship with its properties, as one sorted string: equal means unchanged. */
 export async function graphSnapshot(db: Database): Promise<string> {
-  const nodes = await db.read("MATCH (n) RETURN labels(n) AS labels, properties(n) AS props ORDER BY n.id");
+  const nodes = await db.read(
+    "MATCH (n) WHERE NOT n:GraphVersion RETURN labels(n) AS labels, properties(n) AS props ORDER BY n.id",
+  );
   const rels = await db.read(
     "MATCH (a)-[r]->(b) RETURN type(r) AS type, a.id AS from, b.id AS to, properties(r) AS props ORDER BY type, from, to, r.id, r.locator",
   );
@@ -76,4 +80,39 @@ export async function seedArticle(db: Database): Promise<void> {
   await clearGraph(db);
   const { seedArticleIfEmpty } = await import("../src/graph/seed-on-start.js");
   await seedArticleIfEmpty(db, testLog);
+}
+
+/**
+ * Checks the strongest-link shortcuts against their definition, recomputed here in JS from the
+ * LINKs themselves: for every entity, its FANOUT best outgoing (and incoming) links by score
+ * descending, then id, in rank order, pointing at the right entity and carrying the link's score.
+ * Returns how many shortcuts were checked.
+ */
+export async function expectStrongestLinksConsistent(db: Database): Promise<number> {
+  const { FANOUT } = await import("../src/graph/strongest-links.js");
+  const links = (
+    await db.read("MATCH (a:Entity)-[l:LINK]->(b:Entity) RETURN a.id AS from, b.id AS to, l.id AS id, l.score AS score")
+  ).records.map((r) => toPlain(r.toObject()) as { from: string; to: string; id: string; score: number | null });
+  const shortcuts = (
+    await db.read(
+      `MATCH (a)-[s:STRONGEST_OUT|STRONGEST_IN]->(b)
+       RETURN type(s) AS type, a.id AS from, b.id AS to, s.linkId AS id, s.score AS score, s.rank AS rank`,
+    )
+  ).records.map(
+    (r) => toPlain(r.toObject()) as { type: string; from: string; to: string; id: string; score: number; rank: number },
+  );
+  const expected = (side: "from" | "to", type: string) => {
+    const byEntity = new Map<string, typeof links>();
+    for (const l of links) byEntity.set(l[side], [...(byEntity.get(l[side]) ?? []), l]);
+    return [...byEntity.values()].flatMap((own) =>
+      own
+        .sort((x, y) => (y.score ?? 0) - (x.score ?? 0) || (x.id < y.id ? -1 : 1))
+        .slice(0, FANOUT)
+        .map((l, rank) => ({ type, from: l.from, to: l.to, id: l.id, score: l.score ?? 0, rank })),
+    );
+  };
+  const key = (s: { type: string; id: string }) => `${s.type} ${s.id}`;
+  const sorted = (rows: Array<{ type: string; id: string }>) => [...rows].sort((x, y) => (key(x) < key(y) ? -1 : 1));
+  expect(sorted(shortcuts)).toEqual(sorted([...expected("from", "STRONGEST_OUT"), ...expected("to", "STRONGEST_IN")]));
+  return shortcuts.length;
 }

@@ -13,13 +13,17 @@
  *   leaves existing SAME_AS alone, so `upsertStudy` without these fields keeps them).
  * - Imports never delete nodes.
  * - Finally the cached EvidenceSummary of every affected Claim and LINK is recomputed with
- *   summarizeEvidence (src/model/evidence-rule.ts), in the same transaction.
+ *   summarizeEvidence (src/model/evidence-rule.ts), in the same transaction, and with it the
+ *   strongest-link shortcuts of the ends of every link created, deleted or re-scored
+ *   (strongest-links.ts).
  */
 import type { ManagedTransaction } from "neo4j-driver";
 import { int, toPlain } from "../db/database.js";
 import type { Bundle, ClaimInput, EntityInput, SourceInput, StudyInput } from "../model/bundle.js";
 import { type EvidenceSummary, summarizeEvidence } from "../model/evidence-rule.js";
 import { linkId, type Predicate, STANCES, type Stance, type StudyDesign } from "../model/vocabulary.js";
+import { linkEnds, refreshStrongestLinks } from "./strongest-links.js";
+import { bumpGraphVersion } from "./traversal-cache.js";
 
 export interface Counts {
   entities: number;
@@ -548,6 +552,8 @@ export async function writeBundle(tx: ManagedTransaction, bundle: Bundle, opts: 
       "UNWIND $rows AS id MATCH ()-[l:LINK {id: id}]->() USING INDEX l:LINK(id) DELETE l RETURN count(*) AS n",
       deleteLinks,
     );
+    const ends = deleteLinks.map((id) => existingLinks.get(id) as Props);
+    await refreshStrongestLinks(tx, { from: ends.map((e) => String(e.from)), to: ends.map((e) => String(e.to)) });
   }
   tally(report, "links", linkClasses);
   report.removed.links += deleteLinks.length;
@@ -618,6 +624,8 @@ export async function writeBundle(tx: ManagedTransaction, bundle: Bundle, opts: 
     studyIds: designChanged,
     linkIds: affectedLinks.filter((id) => !deleted.has(id)),
   });
+  const changed = [report.created, report.updated, report.removed].some((counts) => Object.values(counts).some((n) => n > 0));
+  if (changed) await bumpGraphVersion(tx);
   return report;
 }
 
@@ -728,6 +736,14 @@ export async function refreshEvidence(
        SET l.level = row.level, l.supporting = row.supporting, l.contradicting = row.contradicting, l.score = row.score
        RETURN count(*) AS n`,
       linkUpdates,
+    );
+    // Re-scored links may move in or out of their ends' strongest links.
+    await refreshStrongestLinks(
+      tx,
+      await linkEnds(
+        tx,
+        linkUpdates.map((row) => row.id),
+      ),
     );
   }
   return { claims: claimUpdates.length, links: linkUpdates.length };

@@ -2,6 +2,7 @@
 import SchemaBuilder from "@pothos/core";
 import { JSONResolver } from "graphql-scalars";
 import type { Database, QueryCounter } from "../db/database.js";
+import type { TraversalCache } from "../graph/traversal-cache.js";
 import type { Logger } from "../logger.js";
 
 export interface Context {
@@ -13,6 +14,8 @@ export interface Context {
   /** Why writes are refused for this request, when they are. */
   writeDenied?: { code: "UNAUTHENTICATED" | "WRITES_DISABLED"; message: string };
   signal?: AbortSignal;
+  /** Shared by the server's requests; absent when KG_TRAVERSAL_CACHE_ENTRIES is 0. */
+  traversalCache?: TraversalCache;
   requestId: string;
   log: Logger;
 }

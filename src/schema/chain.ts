@@ -1,32 +1,35 @@
 /**
  * Mechanism chains: directed paths of LINKs between entities, and one-sided exploration (what an
- * entity influences downstream; what leads into it upstream). Each is one Cypher query.
+ * entity influences downstream; what leads into it upstream). Each is one Cypher query (after
+ * the traversal cache's version check, traversal-cache.ts).
  *
  * Paths are found by a beam search written out hop by hop (1..6 hops, the count from a fixed
  * table, never from request text): from every partial chain it follows the entity's strongest
- * FANOUT links (plus, for chains, any link straight into the target; each entity is expanded
- * once per hop however many partial chains end there), drops paths that would
- * visit an entity twice, keeps at most `first` partial chains per entity reached (one, when
- * exploring one side), and the BEAM best partial chains by score for the next hop.
- * The work per request is therefore bounded by hops x BEAM x FANOUT whatever the graph's size;
- * on graphs where no entity has more than FANOUT links and no hop more than BEAM partial chains
- * (the article's graph, for one) the search is exhaustive and so exact. Scores are products of
- * link scores (evidence-rule.ts).
+ * FANOUT links, read from precomputed shortcuts (strongest-links.ts), plus, for chains, any link
+ * straight into the target; each entity is expanded once per hop however many partial chains
+ * end there. It drops paths that would visit an entity twice, keeps at most `first` partial
+ * chains per entity reached (one, when exploring one side), and the BEAM best partial chains by
+ * score for the next hop. The work per request is therefore bounded by hops x BEAM x FANOUT
+ * whatever the graph's size; on graphs where no entity has more than FANOUT links and no hop
+ * more than BEAM partial chains (the article's graph, for one) the search is exhaustive and so
+ * exact. Scores are products of link scores (evidence-rule.ts); ties break on link ids, so
+ * answers are deterministic.
  */
 import type { GraphQLResolveInfo } from "graphql";
 import { int } from "../db/database.js";
 import { clientError } from "../errors.js";
-import { readOne } from "../graph/read.js";
+
+import { FANOUT } from "../graph/strongest-links.js";
+import { readTraversal } from "../graph/traversal-cache.js";
 import { CypherBuilder, firstArg, projection } from "../translate/projection.js";
 import { childSelection, type FieldSelection, selectionOf, withResponseKeys } from "../translate/selection.js";
-import { builder } from "./builder.js";
+import { builder, type Context } from "./builder.js";
 import { byKey, ChainOrderEnum, PredicateEnum, type Projected } from "./common.js";
 import { checkId } from "./ids.js";
 import { EntityRef, MechanismLinkRef } from "./refs.js";
 
 export const MAX_HOPS = 6;
-export const BEAM = 200;
-export const FANOUT = 40;
+export const BEAM = 100;
 
 export function checkHops(hops: unknown, argument = "maxHops"): number {
   if (typeof hops !== "number" || !Number.isInteger(hops) || hops < 1 || hops > MAX_HOPS) {
@@ -50,38 +53,48 @@ interface BeamOptions {
 
 /**
  * Cypher that starts from `a` (and, with a target, `b`) and leaves `found`: a list of path maps
- * {nodes, rels, score}, nodes and rels in walk order from `a`.
+ * {nodes, ids, score}: entities and link ids in walk order from `a`.
  */
 function beamSearch(options: BeamOptions, q: CypherBuilder): string {
-  const step = options.direction === "OUT" ? (m: string) => `-[r:LINK]->(${m})` : (m: string) => `<-[r:LINK]-(${m})`;
-  const filter = options.predicates?.length ? ` WHERE r.predicate IN ${q.param(options.predicates)}` : "";
-  const fanout = q.param(int(FANOUT));
+  const filter = options.predicates?.length ? q.param(options.predicates) : null;
   const beam = q.param(int(BEAM));
   const perEntity = q.param(int(options.perEntity));
+  const out = options.direction === "OUT";
+  // Each entity's FANOUT strongest links are kept as shortcuts (strongest-links.ts), so a hub
+  // costs FANOUT reads, not thousands. A predicate filter changes which links are strongest:
+  // then the entity's links are read and ranked here.
+  const strongest = filter
+    ? `MATCH (n)${out ? "-[r:LINK]->" : "<-[r:LINK]-"}(m:Entity) WHERE r.predicate IN ${filter}
+       WITH r.id AS rid, coalesce(r.score, 0.0) AS rscore, m ORDER BY rscore DESC, rid LIMIT ${q.param(int(FANOUT))} RETURN rid, rscore, m`
+    : `MATCH (n)${out ? "-[r:STRONGEST_OUT]->" : "<-[r:STRONGEST_IN]-"}(m) RETURN r.linkId AS rid, r.score AS rscore, m`;
+  const intoTarget = `MATCH (n)-[r:LINK]->(b)${filter ? ` WHERE r.predicate IN ${filter}` : ""} RETURN r.id AS rid, coalesce(r.score, 0.0) AS rscore, b AS m`;
   const carried = options.toTarget ? "a, b" : "a";
-  let cypher = `WITH ${carried}, [{nodes: [a], rels: [], score: 1.0}] AS frontier, [] AS found`;
+  const withB = options.toTarget ? ", b" : "";
+  let cypher = `WITH ${carried}, [{nodes: [a], ids: [], score: 1.0}] AS frontier, [] AS found`;
   for (let level = 1; level <= options.hops; level++) {
     const last = level === options.hops;
-    const strongest = `WITH n${options.toTarget ? ", b" : ""} MATCH (n)${step("m:Entity")}${filter} WITH r, m ORDER BY r.score DESC, r.id LIMIT ${fanout} RETURN r, m`;
-    const intoTarget = `WITH n, b MATCH (n)${step("b")}${filter} RETURN r, b AS m`;
     // With a target, the last hop only needs links into it.
-    const expansions = !options.toTarget ? strongest : last ? intoTarget : `${strongest} UNION ${intoTarget}`;
+    const expansions = !options.toTarget
+      ? `WITH n ${strongest}`
+      : last
+        ? `WITH n, b ${intoTarget}`
+        : `WITH n ${strongest} UNION WITH n, b ${intoTarget}`;
     const split = options.toTarget
       ? `collect(CASE WHEN m = b THEN p END) AS reached, collect(CASE WHEN m <> b THEN p END)[0..${beam}] AS next`
       : `collect(p) AS reached, collect(p)[0..${beam}] AS next`;
     cypher += `
 CALL {
-  WITH frontier${options.toTarget ? ", b" : ""}
+  WITH frontier${withB}
   UNWIND frontier AS f
-  WITH f.nodes[-1] AS n, collect(f) AS paths${options.toTarget ? ", b" : ""}
+  WITH f.nodes[-1] AS n, collect(f) AS paths${withB}
   CALL { ${expansions} }
   UNWIND paths AS f
-  WITH f, r, m${options.toTarget ? ", b" : ""} WHERE NOT m IN f.nodes
-  WITH m${options.toTarget ? ", b" : ""}, {nodes: f.nodes + m, rels: f.rels + r, score: f.score * coalesce(r.score, 0.0)} AS p
-  ORDER BY p.score DESC, [x IN p.rels | x.id]
-  WITH m${options.toTarget ? ", b" : ""}, collect(p) AS paths
+  WITH f, rid, rscore, m${withB} WHERE NOT m IN f.nodes
+  WITH m${withB}, {nodes: f.nodes + m, ids: f.ids + rid, score: f.score * rscore} AS p
+  ORDER BY p.score DESC, p.ids
+  WITH m${withB}, collect(p) AS paths
   UNWIND ${options.toTarget ? `CASE WHEN m = b THEN paths ELSE paths[0..${perEntity}] END` : `paths[0..${perEntity}]`} AS p
-  WITH m${options.toTarget ? ", b" : ""}, p ORDER BY p.score DESC, [x IN p.rels | x.id]
+  WITH m${withB}, p ORDER BY p.score DESC, p.ids
   RETURN ${split}
 }
 WITH ${carried}, found + reached AS found, next AS frontier`;
@@ -110,13 +123,13 @@ const ReachRef = builder.objectRef<Projected>("Reach").implement({
   }),
 });
 
-/** Map expression for the path map `p` ({nodes, rels, score}) with the requested MechanismChain fields. */
+/** Map expression for the path map `p` ({nodes, ids, score}) with the requested MechanismChain fields. */
 function chainProjection(fields: readonly FieldSelection[], q: CypherBuilder, reversed = false): string {
-  const [nodes, links] = reversed ? ["reverse(p.nodes)", "reverse(p.rels)"] : ["p.nodes", "p.rels"];
-  const parts: string[] = ["hops: size(p.rels)", "score: p.score"];
+  const [nodes, ids] = reversed ? ["reverse(p.nodes)", "reverse(p.ids)"] : ["p.nodes", "p.ids"];
+  const parts: string[] = ["hops: size(p.ids)", "score: p.score"];
   for (const field of fields) {
     const key = `\`${field.key}\``;
-    if (field.name === "hops") parts.push(`${key}: size(p.rels)`);
+    if (field.name === "hops") parts.push(`${key}: size(p.ids)`);
     if (field.name === "score") parts.push(`${key}: p.score`);
     if (field.name === "nodes") {
       const x = q.variable("n");
@@ -127,7 +140,7 @@ function chainProjection(fields: readonly FieldSelection[], q: CypherBuilder, re
     if (field.name === "links") {
       const x = q.variable("l");
       parts.push(
-        `${key}: COLLECT { UNWIND range(0, size(${links}) - 1) AS i WITH ${links}[i] AS ${x}, i RETURN ${projection("MechanismLink", x, field.children.get("MechanismLink") ?? [], q)} AS value ORDER BY i }`,
+        `${key}: COLLECT { UNWIND range(0, size(${ids}) - 1) AS i MATCH ()-[${x}:LINK {id: ${ids}[i]}]->() RETURN ${projection("MechanismLink", x, field.children.get("MechanismLink") ?? [], q)} AS value ORDER BY i }`,
       );
     }
   }
@@ -163,7 +176,7 @@ builder.queryFields((t) => ({
       const hops = checkHops(args.maxHops ?? 4);
       const first = firstArg(args.first, 10);
       const limit = q.param(int(first));
-      const order = args.orderBy === "LENGTH" ? "size(p.rels), p.score DESC" : "p.score DESC, size(p.rels)";
+      const order = args.orderBy === "LENGTH" ? "size(p.ids), p.score DESC" : "p.score DESC, size(p.ids)";
       const fields = selectionOf(info).get("MechanismChain") ?? [];
       const search = beamSearch({ hops, direction: "OUT", toTarget: true, predicates: args.predicates, perEntity: first }, q);
       const cypher = `OPTIONAL MATCH (a:Entity {id: ${from}})
@@ -173,11 +186,11 @@ CALL {
   WITH a, b WHERE a IS NOT NULL AND b IS NOT NULL AND a <> b
   ${search}
   UNWIND found AS p
-  WITH p ORDER BY ${order}, [x IN p.rels | x.id] LIMIT ${limit}
+  WITH p ORDER BY ${order}, p.ids LIMIT ${limit}
   RETURN collect(${chainProjection(fields, q)}) AS chains
 }
 RETURN {fromFound: a IS NOT NULL, toFound: b IS NOT NULL, chains: chains} AS value`;
-      const row = (await readOne(ctx, cypher, q)) as Projected;
+      const row = (await readTraversal(ctx, cypher, q)) as Projected;
       const missing = [!row.fromFound && args.from, !row.toFound && args.to].filter(Boolean) as string[];
       if (missing.length) notFound(missing);
       return row.chains;
@@ -216,7 +229,7 @@ interface ReachArgs {
   predicates?: readonly string[] | null;
 }
 
-async function reach(ctx: Parameters<typeof readOne>[0], info: GraphQLResolveInfo, direction: "OUT" | "IN", args: ReachArgs) {
+async function reach(ctx: Context, info: GraphQLResolveInfo, direction: "OUT" | "IN", args: ReachArgs) {
   const q = new CypherBuilder();
   const anchor = q.param(checkId("entity", args.id));
   const hops = checkHops(args.maxHops ?? 3);
@@ -232,14 +245,14 @@ CALL {
   WITH a WHERE a IS NOT NULL
   ${search}
   UNWIND found AS p
-  WITH p.nodes[-1] AS e, p ORDER BY p.score DESC, size(p.rels), [x IN p.rels | x.id]
+  WITH p.nodes[-1] AS e, p ORDER BY p.score DESC, size(p.ids), p.ids
   WITH e, collect(p)[0] AS p
-  ORDER BY p.score DESC, size(p.rels), e.id
+  ORDER BY p.score DESC, size(p.ids), e.id
   LIMIT ${limit}
-  RETURN collect({entity: ${projection("Entity", "e", entityFields, q)}, hops: size(p.rels), score: p.score, chain: ${chainProjection(chainFields, q, direction === "IN")}}) AS reached
+  RETURN collect({entity: ${projection("Entity", "e", entityFields, q)}, hops: size(p.ids), score: p.score, chain: ${chainProjection(chainFields, q, direction === "IN")}}) AS reached
 }
 RETURN {found: a IS NOT NULL, reached: reached} AS value`;
-  const row = (await readOne(ctx, cypher, q)) as Projected;
+  const row = (await readTraversal(ctx, cypher, q)) as Projected;
   if (!row.found) notFound([args.id]);
   return row.reached.map((r: Projected) => withResponseKeys(r, fields));
 }

@@ -6,6 +6,7 @@
  */
 import { clientError } from "../errors.js";
 import { type ImportReport, importBundle, refreshEvidence } from "../graph/import.js";
+import { bumpGraphVersion } from "../graph/traversal-cache.js";
 import { STANCES } from "../model/vocabulary.js";
 import { requireWriter } from "../plugins/auth.js";
 import { builder } from "./builder.js";
@@ -246,5 +247,6 @@ async function editEvidence(
       actor,
     });
     await refreshEvidence(tx, { claimIds: [claim] });
+    await bumpGraphVersion(tx);
   }, ctx.counter);
 }

@@ -1,7 +1,7 @@
 /** Subgraphs for visualisations: an entity's neighbourhood as nodes, edges and Cytoscape.js JSON. */
 import { int } from "../db/database.js";
 import { clientError } from "../errors.js";
-import { readOne } from "../graph/read.js";
+import { readTraversal } from "../graph/traversal-cache.js";
 import { ENTITY_KINDS, type EntityKind } from "../model/vocabulary.js";
 import { CypherBuilder, firstArg } from "../translate/projection.js";
 import { builder } from "./builder.js";
@@ -124,7 +124,7 @@ RETURN {
                            level: coalesce(l.level, 'NONE_CITED'), claimCount: size(coalesce(l.claimIds, []))} AS e
                    ORDER BY e.id LIMIT ${MAX_EDGES} }
 } AS value`;
-      const row = await readOne(ctx, cypher, q);
+      const row = await readTraversal(ctx, cypher, q);
       if (!row?.found) {
         throw clientError("NOT_FOUND", `No entity with id "${args.id}".`, { ids: [args.id] });
       }

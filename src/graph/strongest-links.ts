@@ -1,0 +1,109 @@
+/**
+ * Each entity's strongest mechanism links, kept as shortcut relationships so that a chain search
+ * reads at most FANOUT links per entity instead of every link of a hub:
+ *
+ *   (e)-[:STRONGEST_OUT {linkId, score, rank}]->(m)  for e's FANOUT best outgoing LINKs
+ *   (m)-[:STRONGEST_IN  {linkId, score, rank}]->(e)  for e's FANOUT best incoming LINKs
+ *
+ * "Best" is the beam search's order: evidence score descending, then link id. Both are derived
+ * data, like the cached evidence summaries: the writers refresh them for the ends of every link
+ * created, deleted or re-scored, in the same transaction; `ensureStrongestLinks` rebuilds them
+ * for graphs written without them (older stores, bulk loads).
+ */
+import type { ManagedTransaction } from "neo4j-driver";
+import { type Database, int } from "../db/database.js";
+import type { Logger } from "../logger.js";
+import { bumpGraphVersion } from "./traversal-cache.js";
+
+/** Links followed from each entity per hop of a chain search (and kept as shortcuts). */
+export const FANOUT = 40;
+
+const REFRESH_OUT = `UNWIND $ids AS id
+  MATCH (e:Entity {id: id}) USING INDEX e:Entity(id)
+  CALL { WITH e MATCH (e)-[s:STRONGEST_OUT]->() DELETE s }
+  CALL {
+    WITH e
+    MATCH (e)-[l:LINK]->(m:Entity)
+    WITH e, l, m ORDER BY l.score DESC, l.id LIMIT $fanout
+    WITH e, collect({l: l, m: m}) AS top
+    UNWIND range(0, size(top) - 1) AS rank
+    WITH e, top[rank].l AS l, top[rank].m AS m, rank
+    CREATE (e)-[:STRONGEST_OUT {linkId: l.id, score: coalesce(l.score, 0.0), rank: rank}]->(m)
+    RETURN count(*) AS created
+  }
+  RETURN sum(created) AS n`;
+
+const REFRESH_IN = `UNWIND $ids AS id
+  MATCH (e:Entity {id: id}) USING INDEX e:Entity(id)
+  CALL { WITH e MATCH (e)<-[s:STRONGEST_IN]-() DELETE s }
+  CALL {
+    WITH e
+    MATCH (e)<-[l:LINK]-(m:Entity)
+    WITH e, l, m ORDER BY l.score DESC, l.id LIMIT $fanout
+    WITH e, collect({l: l, m: m}) AS top
+    UNWIND range(0, size(top) - 1) AS rank
+    WITH e, top[rank].l AS l, top[rank].m AS m, rank
+    CREATE (m)-[:STRONGEST_IN {linkId: l.id, score: coalesce(l.score, 0.0), rank: rank}]->(e)
+    RETURN count(*) AS created
+  }
+  RETURN sum(created) AS n`;
+
+/**
+ * Recomputes the shortcuts of the given link ends inside the caller's transaction: `from` ids
+ * get their outgoing shortcuts rebuilt, `to` ids their incoming ones.
+ */
+export async function refreshStrongestLinks(
+  tx: ManagedTransaction,
+  ends: { from: Iterable<string>; to: Iterable<string> },
+): Promise<void> {
+  const from = [...new Set(ends.from)];
+  const to = [...new Set(ends.to)];
+  if (from.length) await tx.run(REFRESH_OUT, { ids: from, fanout: int(FANOUT) });
+  if (to.length) await tx.run(REFRESH_IN, { ids: to, fanout: int(FANOUT) });
+}
+
+/** The ends of the given links (by id), for refreshStrongestLinks. */
+export async function linkEnds(tx: ManagedTransaction, linkIds: readonly string[]) {
+  const result = await tx.run(
+    `UNWIND $ids AS id MATCH (a:Entity)-[l:LINK {id: id}]->(b:Entity) USING INDEX l:LINK(id)
+     RETURN collect(DISTINCT a.id) AS from, collect(DISTINCT b.id) AS to`,
+    { ids: [...linkIds] },
+  );
+  return { from: result.records[0]?.get("from") as string[], to: result.records[0]?.get("to") as string[] };
+}
+
+const BATCH = 2_000;
+
+/**
+ * Builds the shortcuts of every entity that has links but none yet (in batches, with progress),
+ * so that a store written before them, or bulk-loaded, answers chain queries. Cheap when
+ * nothing is missing: one scan of the entities.
+ */
+export async function ensureStrongestLinks(db: Database, log?: Logger): Promise<number> {
+  const missing = await db.read(
+    `MATCH (e:Entity)
+     WHERE (EXISTS { (e)-[:LINK]->() } AND NOT EXISTS { (e)-[:STRONGEST_OUT]->() })
+        OR (EXISTS { (e)<-[:LINK]-() } AND NOT EXISTS { (e)<-[:STRONGEST_IN]-() })
+     RETURN e.id AS id`,
+  );
+  const ids = missing.records.map((r) => r.get("id") as string);
+  if (!ids.length) return 0;
+  const started = performance.now();
+  for (let i = 0; i < ids.length; i += BATCH) {
+    const batch = ids.slice(i, i + BATCH);
+    await db.write(
+      async (tx) => {
+        await refreshStrongestLinks(tx, { from: batch, to: batch });
+        await bumpGraphVersion(tx);
+      },
+      undefined,
+      600_000,
+    );
+    const done = Math.min(i + BATCH, ids.length);
+    log?.info(
+      { kind: "strongest links", done, total: ids.length, perSecond: Math.round(done / ((performance.now() - started) / 1000)) },
+      "building",
+    );
+  }
+  return ids.length;
+}
