@@ -4,24 +4,29 @@
  * For each graph size: generate and load a synthetic graph (bench/generate.ts), then, in the same
  * run and on the same Neo4j and data, drive a fixed mix of contract queries under concurrent
  * load (autocannon, 127.0.0.1 only, bounded in time) against (1) our server, (2) the raw-Cypher
- * floor and (3) @neo4j/graphql where it can express the query. Reports throughput and
- * p50/p95/p99 latency, our ratios to each, Cypher round trips per request, and how cost grows
- * with the graph. Results: bench/results/latest.json and bench/results/latest.md.
+ * floor and (3) @neo4j/graphql where it can express the query. Traversals are measured twice:
+ * with our traversal cache (what repeated queries get) and without it (every request computes
+ * the search); the ratio to raw Cypher compares like with like, so it uses the uncached run.
+ * The servers run compiled, in a child process of their own (bench/serve-targets.ts), so that
+ * autocannon does not share their event loop. Reports throughput and p50/p95/p99 latency, our
+ * ratios to each, Cypher round trips per request, and how cost grows with the graph.
+ * Results: bench/results/latest.json and bench/results/latest.md.
  * `--full` adds the 1,000,000-link graph (about five minutes to load on 2 cores).
  */
+import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import { loadConfig, PROJECT_ROOT } from "../src/config.js";
 import { Database } from "../src/db/database.js";
-import { provisionDatabase } from "../src/db/provision.js";
+import { type DatabaseTarget, provisionDatabase } from "../src/db/provision.js";
 import { applyConstraints } from "../src/db/schema-setup.js";
 import { driverCause } from "../src/errors.js";
 import { createLogger } from "../src/logger.js";
 import { searchQuery } from "../src/schema/search.js";
 import { clearInBatches, generateGraph, loadGenerated } from "./generate.js";
-import { startNeo4jGraphql, startOurs, startRawCypher, type Target } from "./targets.js";
+import type { Target } from "./targets.js";
 
 const { values } = parseArgs({
   options: {
@@ -42,6 +47,8 @@ const log = createLogger("kg-bench");
 
 interface BenchQuery {
   name: string;
+  /** Traversals go through our traversal cache: measured with and without it. */
+  traversal?: boolean;
   ours: string;
   raw?: { query: string; params: Record<string, unknown> };
   neo4jGraphql?: string;
@@ -69,14 +76,17 @@ function mix(): BenchQuery[] {
     },
     {
       name: "mechanismChains 3 hops",
+      traversal: true,
       ours: `{ mechanismChains(from: "e1", to: "e5", maxHops: 3, first: 10) { hops score nodes { id } links { predicate } } }`,
     },
     {
       name: "mechanismChains 5 hops",
+      traversal: true,
       ours: `{ mechanismChains(from: "e1", to: "e5", maxHops: 5, first: 10) { hops score nodes { id } links { predicate } } }`,
     },
     {
       name: "neighborhood of a hub",
+      traversal: true,
       ours: `{ neighborhood(id: "e0", hops: 1, first: 50) { nodes { id } edges { id } } }`,
       raw: { query: "neighborhood", params: { id: "e0" } },
     },
@@ -97,13 +107,16 @@ interface Measured {
   errors: number;
 }
 
-function bodyFor(target: Target, query: BenchQuery): string | undefined {
+type Endpoint = Pick<Target, "name" | "url">;
+
+function bodyFor(target: Endpoint, query: BenchQuery): string | undefined {
   if (target.name === "ours") return JSON.stringify({ query: query.ours });
+  if (target.name === "oursUncached") return query.traversal ? JSON.stringify({ query: query.ours }) : undefined;
   if (target.name === "rawCypher") return query.raw ? JSON.stringify(query.raw) : undefined;
   return query.neo4jGraphql ? JSON.stringify({ query: query.neo4jGraphql }) : undefined;
 }
 
-async function check(target: Target, body: string): Promise<{ cypherQueries?: number }> {
+async function check(target: Endpoint, body: string): Promise<{ cypherQueries?: number }> {
   const response = await fetch(target.url, { method: "POST", headers: { "content-type": "application/json" }, body });
   const json = (await response.json()) as { errors?: unknown; extensions?: { cypherQueries?: number } };
   if (response.status !== 200 || json.errors)
@@ -111,7 +124,7 @@ async function check(target: Target, body: string): Promise<{ cypherQueries?: nu
   return { cypherQueries: json.extensions?.cypherQueries };
 }
 
-async function measure(target: Target, body: string): Promise<Measured> {
+async function measure(target: Endpoint, body: string): Promise<Measured> {
   let errors = 0;
   for (let i = 0; i < 20; i++) await check(target, body); // warm-up: plans cached, JIT warm
   const result = await autocannon({
@@ -158,27 +171,32 @@ async function main() {
       const loadStarted = performance.now();
       await loadGenerated(db, graph, log);
       const loadSeconds = (performance.now() - loadStarted) / 1000;
-      const targets = [await startOurs(db, log), await startRawCypher(db), await startNeo4jGraphql(db)];
-      for (const query of mix()) {
-        const row: Record<string, unknown> = { links, query: query.name };
-        for (const t of targets) {
-          const body = bodyFor(t, query);
-          if (!body) continue;
-          if (t.name === "ours") row.cypherQueriesPerRequest = (await check(t, body)).cypherQueries;
-          log.info({ links, query: query.name, target: t.name, seconds }, "measuring");
-          row[t.name] = await measure(t, body);
+      const servers = await startTargets(target);
+      try {
+        for (const query of mix()) {
+          const row: Record<string, unknown> = { links, query: query.name };
+          for (const t of servers.targets) {
+            const body = bodyFor(t, query);
+            if (!body) continue;
+            if (t.name === "ours") row.cypherQueriesPerRequest = (await check(t, body)).cypherQueries;
+            if (t.name === "oursUncached") row.cypherQueriesPerRequestUncached = (await check(t, body)).cypherQueries;
+            log.info({ links, query: query.name, target: t.name, seconds }, "measuring");
+            row[t.name] = await measure(t, body);
+          }
+          // Like with like: the raw floor computes every answer, so compare it with our uncached run.
+          const ours = (row.oursUncached ?? row.ours) as Measured;
+          const raw = row.rawCypher as Measured | undefined;
+          const theirs = row.neo4jGraphql as Measured | undefined;
+          if (raw) row.oursVsRawP50 = +(ours.p50 / Math.max(raw.p50, 0.5)).toFixed(2);
+          if (raw) row.rawVsOursThroughput = +(raw.rps / Math.max(ours.rps, 1)).toFixed(2);
+          if (theirs) row.oursVsNeo4jGraphqlThroughput = +(ours.rps / Math.max(theirs.rps, 1)).toFixed(2);
+          log.info(row, "measured");
+          results.push(row);
         }
-        const ours = row.ours as Measured;
-        const raw = row.rawCypher as Measured | undefined;
-        const theirs = row.neo4jGraphql as Measured | undefined;
-        if (raw) row.oursVsRawP50 = +(ours.p50 / Math.max(raw.p50, 0.5)).toFixed(2);
-        if (raw) row.rawVsOursThroughput = +(raw.rps / Math.max(ours.rps, 1)).toFixed(2);
-        if (theirs) row.oursVsNeo4jGraphqlThroughput = +(ours.rps / Math.max(theirs.rps, 1)).toFixed(2);
-        log.info(row, "measured");
-        results.push(row);
+      } finally {
+        await servers.stop();
       }
       results.push({ links, loadSeconds: Math.round(loadSeconds), linksPerSecond: Math.round(links / loadSeconds) });
-      for (const t of targets) await t.close();
     }
   } finally {
     await db.close();
@@ -197,25 +215,76 @@ async function main() {
   log.info({ out: values.out }, "benchmark written");
 }
 
+/** Starts bench/serve-targets.ts, compiled (`npm run build`), and waits for its URLs. */
+async function startTargets(db: DatabaseTarget): Promise<{ targets: Endpoint[]; stop(): Promise<void> }> {
+  const script = path.join(PROJECT_ROOT, "dist", "bench", "serve-targets.js");
+  if (!fs.existsSync(script)) throw new Error(`${script} is missing: run npm run build (npm run bench does)`);
+  const child = spawn(process.execPath, [script], {
+    env: { ...process.env, NEO4J_URI: db.uri, NEO4J_USER: db.user, NEO4J_PASSWORD: db.password, NEO4J_DATABASE: db.database },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const targets = await new Promise<Endpoint[]>((resolve, reject) => {
+    let buffered = "";
+    child.stdout.on("data", (chunk: Buffer) => {
+      buffered += chunk.toString("utf8");
+      const line = buffered.split("\n")[0];
+      if (buffered.includes("\n") && line) resolve((JSON.parse(line) as { targets: Endpoint[] }).targets);
+    });
+    child.once("exit", (code) => reject(new Error(`the benchmark's servers exited (${code}) before listening`)));
+  });
+  return {
+    targets,
+    stop: async () => {
+      child.kill("SIGTERM");
+      await exited;
+    },
+  };
+}
+
 function markdown(rows: Array<Record<string, unknown>>): string {
   const m = (x: unknown, k: keyof Measured) => (x ? String((x as Measured)[k]) : "–");
+  const queries = rows.filter((r) => r.query);
   const lines = [
     "# Benchmark results",
     "",
-    "Latencies in ms under concurrent load; throughput in requests/s. Ratios: ours/raw p50 latency (target ≤ 1.25),",
-    "raw/ours throughput, ours/@neo4j/graphql throughput (target ≥ 1.5 on nested queries). `–`: not expressible there.",
+    `${connections} concurrent connections, ${seconds} s per measurement, all on this machine's loopback. Latencies in ms;`,
+    "throughput in requests/s. Traversals (chains, neighbourhood) are measured with our traversal cache (repeated",
+    "queries, as explorers send them) and without it (every request computes the search). Ratios: ours/raw p50",
+    "latency (target ≤ 1.25; uncached run for traversals), ours/@neo4j/graphql throughput (target ≥ 1.5 on nested",
+    "queries). `–`: not expressible there.",
     "",
-    "| links | query | ours p50 / p95 / p99 | ours rps | raw p50 / p95 | raw rps | @neo4j/graphql p50 / p95 | its rps | ours/raw p50 | ours/@neo4j/graphql rps | Cypher per request |",
-    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    "| links | query | ours p50 / p95 / p99 | ours rps | cache off p50 / p95 / p99 | cache off rps | raw p50 / p95 | raw rps | @neo4j/graphql p50 / p95 | its rps | ours/raw p50 | ours/@neo4j/graphql rps | Cypher per request |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
   ];
   for (const r of rows) {
     if (!r.query) {
-      lines.push(`| ${r.links} | (load: ${r.loadSeconds} s, ${r.linksPerSecond} links/s) | | | | | | | | | |`);
+      lines.push(`| ${r.links} | (load: ${r.loadSeconds} s, ${r.linksPerSecond} links/s) | | | | | | | | | | | |`);
       continue;
     }
+    const cypher = r.cypherQueriesPerRequestUncached
+      ? `${r.cypherQueriesPerRequest} (cache off: ${r.cypherQueriesPerRequestUncached})`
+      : `${r.cypherQueriesPerRequest ?? "–"}`;
     lines.push(
-      `| ${r.links} | ${r.query} | ${m(r.ours, "p50")} / ${m(r.ours, "p95")} / ${m(r.ours, "p99")} | ${m(r.ours, "rps")} | ${m(r.rawCypher, "p50")} / ${m(r.rawCypher, "p95")} | ${m(r.rawCypher, "rps")} | ${m(r.neo4jGraphql, "p50")} / ${m(r.neo4jGraphql, "p95")} | ${m(r.neo4jGraphql, "rps")} | ${r.oursVsRawP50 ?? "–"} | ${r.oursVsNeo4jGraphqlThroughput ?? "–"} | ${r.cypherQueriesPerRequest ?? "–"} |`,
+      `| ${r.links} | ${r.query} | ${m(r.ours, "p50")} / ${m(r.ours, "p95")} / ${m(r.ours, "p99")} | ${m(r.ours, "rps")} | ${m(r.oursUncached, "p50")} / ${m(r.oursUncached, "p95")} / ${m(r.oursUncached, "p99")} | ${m(r.oursUncached, "rps")} | ${m(r.rawCypher, "p50")} / ${m(r.rawCypher, "p95")} | ${m(r.rawCypher, "rps")} | ${m(r.neo4jGraphql, "p50")} / ${m(r.neo4jGraphql, "p95")} | ${m(r.neo4jGraphql, "rps")} | ${r.oursVsRawP50 ?? "–"} | ${r.oursVsNeo4jGraphqlThroughput ?? "–"} | ${cypher} |`,
     );
+  }
+  // Cost growth: one row per query, one column per graph size (uncached for traversals).
+  const sizes = [...new Set(queries.map((r) => r.links as number))];
+  lines.push(
+    "",
+    "## Cost growth (ours, p50 / p95 ms; traversals without the cache)",
+    "",
+    `| query | ${sizes.map((n) => `${n} links`).join(" | ")} |`,
+    `| --- | ${sizes.map(() => "---").join(" | ")} |`,
+  );
+  for (const name of [...new Set(queries.map((r) => r.query as string))]) {
+    const cells = sizes.map((n) => {
+      const r = queries.find((q) => q.query === name && q.links === n);
+      const x = (r?.oursUncached ?? r?.ours) as Measured | undefined;
+      return x ? `${x.p50} / ${x.p95}` : "–";
+    });
+    lines.push(`| ${name} | ${cells.join(" | ")} |`);
   }
   return `${lines.join("\n")}\n`;
 }

@@ -13,7 +13,8 @@ import type { Logger } from "../src/logger.js";
 import { createServer as createOurServer } from "../src/server.js";
 
 export interface Target {
-  name: "ours" | "rawCypher" | "neo4jGraphql";
+  /** oursUncached: our server with the traversal cache off, so every traversal is computed. */
+  name: "ours" | "oursUncached" | "rawCypher" | "neo4jGraphql";
   url: string;
   close(): Promise<void>;
 }
@@ -26,14 +27,18 @@ async function listen(handler: RequestListener): Promise<{ server: Server; url: 
 
 const closer = (server: Server) => () => new Promise<void>((resolve) => server.close(() => resolve()));
 
-export async function startOurs(db: Database, log: Logger): Promise<Target> {
+export async function startOurs(db: Database, log: Logger, options = { cache: true }): Promise<Target> {
   const yoga = createOurServer({
     db,
-    config: loadConfig({ ...process.env, LOG_LEVEL: "silent" }),
+    config: loadConfig({
+      ...process.env,
+      LOG_LEVEL: "silent",
+      ...(options.cache ? {} : { KG_TRAVERSAL_CACHE_ENTRIES: "0" }),
+    }),
     log: log.child({}, { level: "warn" }),
   });
   const { server, url } = await listen(yoga as unknown as RequestListener);
-  return { name: "ours", url: `${url}/graphql`, close: closer(server) };
+  return { name: options.cache ? "ours" : "oursUncached", url: `${url}/graphql`, close: closer(server) };
 }
 
 /**

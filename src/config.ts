@@ -1,9 +1,18 @@
 /** Environment -> one typed, validated configuration object. Read once, at start-up. */
+import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
 
-export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+/** The folder holding package.json, whether this runs from src/ (tsx) or dist/src/ (compiled). */
+export const PROJECT_ROOT = findProjectRoot(path.dirname(fileURLToPath(import.meta.url)));
+
+function findProjectRoot(dir: string): string {
+  for (let at = dir; ; at = path.dirname(at)) {
+    if (fs.existsSync(path.join(at, "package.json"))) return at;
+    if (path.dirname(at) === at) return path.resolve(dir, "..");
+  }
+}
 
 const port = z.coerce.number().int().min(1).max(65535);
 const optionalText = z

@@ -8,10 +8,11 @@
  * FANOUT links, read from precomputed shortcuts (strongest-links.ts), plus, for chains, any link
  * straight into the target; each entity is expanded once per hop however many partial chains
  * end there. It drops paths that would visit an entity twice, keeps at most `first` partial
- * chains per entity reached (one, when exploring one side), and the BEAM best partial chains by
- * score for the next hop. The work per request is therefore bounded by hops x BEAM x FANOUT
+ * chains per entity reached (one, when exploring one side), and the best partial chains by score
+ * for the next hop (the beam: 100 to 200, wider when more answers are asked for). The work per
+ * request is therefore bounded by hops x beam x FANOUT
  * whatever the graph's size; on graphs where no entity has more than FANOUT links and no hop
- * more than BEAM partial chains (the article's graph, for one) the search is exhaustive and so
+ * more partial chains than the beam (the article's graph, for one) the search is exhaustive and so
  * exact. Scores are products of link scores (evidence-rule.ts); ties break on link ids, so
  * answers are deterministic.
  */
@@ -29,7 +30,8 @@ import { checkId } from "./ids.js";
 import { EntityRef, MechanismLinkRef } from "./refs.js";
 
 export const MAX_HOPS = 6;
-export const BEAM = 100;
+/** Partial chains kept per hop: ten per answer asked for, within 100..200. */
+export const beamWidth = (first: number) => Math.min(200, Math.max(100, 10 * first));
 
 export function checkHops(hops: unknown, argument = "maxHops"): number {
   if (typeof hops !== "number" || !Number.isInteger(hops) || hops < 1 || hops > MAX_HOPS) {
@@ -49,6 +51,8 @@ interface BeamOptions {
    * `first` chains overall (as in k-shortest-path search), and one for the best chain to each.
    */
   perEntity: number;
+  /** Partial chains kept for the next hop (beamWidth). */
+  beam: number;
 }
 
 /**
@@ -57,7 +61,7 @@ interface BeamOptions {
  */
 function beamSearch(options: BeamOptions, q: CypherBuilder): string {
   const filter = options.predicates?.length ? q.param(options.predicates) : null;
-  const beam = q.param(int(BEAM));
+  const beam = q.param(int(options.beam));
   const perEntity = q.param(int(options.perEntity));
   const out = options.direction === "OUT";
   // Each entity's FANOUT strongest links are kept as shortcuts (strongest-links.ts), so a hub
@@ -178,7 +182,10 @@ builder.queryFields((t) => ({
       const limit = q.param(int(first));
       const order = args.orderBy === "LENGTH" ? "size(p.ids), p.score DESC" : "p.score DESC, size(p.ids)";
       const fields = selectionOf(info).get("MechanismChain") ?? [];
-      const search = beamSearch({ hops, direction: "OUT", toTarget: true, predicates: args.predicates, perEntity: first }, q);
+      const search = beamSearch(
+        { hops, direction: "OUT", toTarget: true, predicates: args.predicates, perEntity: first, beam: beamWidth(first) },
+        q,
+      );
       const cypher = `OPTIONAL MATCH (a:Entity {id: ${from}})
 OPTIONAL MATCH (b:Entity {id: ${to}})
 CALL {
@@ -233,12 +240,16 @@ async function reach(ctx: Context, info: GraphQLResolveInfo, direction: "OUT" | 
   const q = new CypherBuilder();
   const anchor = q.param(checkId("entity", args.id));
   const hops = checkHops(args.maxHops ?? 3);
-  const limit = q.param(int(firstArg(args.first, 20)));
+  const first = firstArg(args.first, 20);
+  const limit = q.param(int(first));
   const fields = selectionOf(info).get("Reach") ?? [];
   const entityFields = childSelection(fields, "entity", "Entity");
   const chainFields = childSelection(fields, "chain", "MechanismChain");
   // Upstream walks against the link direction; its paths are read reversed so chains read causally.
-  const search = beamSearch({ hops, direction, toTarget: false, predicates: args.predicates, perEntity: 1 }, q);
+  const search = beamSearch(
+    { hops, direction, toTarget: false, predicates: args.predicates, perEntity: 1, beam: beamWidth(first) },
+    q,
+  );
   const cypher = `OPTIONAL MATCH (a:Entity {id: ${anchor}})
 CALL {
   WITH a
