@@ -20,6 +20,7 @@ import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import { loadConfig, PROJECT_ROOT } from "../src/config.js";
 import { Database } from "../src/db/database.js";
+import { runningLauncher } from "../src/db/embedded.js";
 import { type DatabaseTarget, provisionDatabase } from "../src/db/provision.js";
 import { applyConstraints } from "../src/db/schema-setup.js";
 import { driverCause } from "../src/errors.js";
@@ -44,6 +45,7 @@ const sizes = values.sizes
 const seconds = Math.min(Number(values.seconds), 60);
 const connections = Math.min(Number(values.connections), 64);
 const log = createLogger("kg-bench");
+const BENCH_HOME = path.join(PROJECT_ROOT, ".neo4j", "bench");
 
 interface BenchQuery {
   name: string;
@@ -105,6 +107,27 @@ interface Measured {
   p95: number;
   p99: number;
   errors: number;
+  /** CPU milliseconds per request spent by the serving Node process and by Neo4j (Linux only). */
+  serverCpuMs?: number;
+  neo4jCpuMs?: number;
+}
+
+/** CPU time (ms) a process has used so far, from /proc; undefined where there is none. */
+function cpuMsOf(pid: number | undefined): number | undefined {
+  if (!pid) return undefined;
+  try {
+    const fields = (fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1] ?? "").split(" ");
+    const ticks = Number(fields[11]) + Number(fields[12]); // utime + stime, in clock ticks (100 Hz)
+    return Number.isFinite(ticks) ? ticks * 10 : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Who burns the CPU during a measurement: the pids of the servers' process and of Neo4j. */
+interface Processes {
+  server?: number;
+  neo4j?: number;
 }
 
 type Endpoint = Pick<Target, "name" | "url">;
@@ -124,9 +147,11 @@ async function check(target: Endpoint, body: string): Promise<{ cypherQueries?: 
   return { cypherQueries: json.extensions?.cypherQueries };
 }
 
-async function measure(target: Endpoint, body: string): Promise<Measured> {
+async function measure(target: Endpoint, body: string, processes: Processes): Promise<Measured> {
   let errors = 0;
   for (let i = 0; i < 20; i++) await check(target, body); // warm-up: plans cached, JIT warm
+  const serverBefore = cpuMsOf(processes.server);
+  const neo4jBefore = cpuMsOf(processes.neo4j);
   const result = await autocannon({
     url: target.url,
     method: "POST",
@@ -140,7 +165,11 @@ async function measure(target: Endpoint, body: string): Promise<Measured> {
       });
     },
   });
+  const perRequest = (before: number | undefined, after: number | undefined) =>
+    before === undefined || after === undefined ? undefined : +((after - before) / Math.max(result.requests.total, 1)).toFixed(2);
   return {
+    serverCpuMs: perRequest(serverBefore, cpuMsOf(processes.server)),
+    neo4jCpuMs: perRequest(neo4jBefore, cpuMsOf(processes.neo4j)),
     rps: Math.round(result.requests.average),
     p50: result.latency.p50,
     p95: result.latency.p97_5 ?? result.latency.p90,
@@ -157,10 +186,12 @@ async function main() {
     NEO4J_EMBEDDED_PAGECACHE: process.env.NEO4J_EMBEDDED_PAGECACHE ?? "2g",
   });
   const target = await provisionDatabase(config, log, {
-    embeddedHome: path.join(PROJECT_ROOT, ".neo4j", "bench"),
+    embeddedHome: BENCH_HOME,
     embeddedPort: Number(process.env.NEO4J_BENCH_PORT ?? 7689),
   });
   const db = new Database(target, { queryTimeoutMs: 600_000, acquireTimeoutMs: 10_000 });
+  // The embedded launcher's pid; a server named by NEO4J_URI is not ours to watch.
+  const neo4jPid = target.origin === "embedded" ? runningLauncher(BENCH_HOME)?.pid : undefined;
   const results: Array<Record<string, unknown>> = [];
   try {
     await applyConstraints(db);
@@ -181,7 +212,7 @@ async function main() {
             if (t.name === "ours") row.cypherQueriesPerRequest = (await check(t, body)).cypherQueries;
             if (t.name === "oursUncached") row.cypherQueriesPerRequestUncached = (await check(t, body)).cypherQueries;
             log.info({ links, query: query.name, target: t.name, seconds }, "measuring");
-            row[t.name] = await measure(t, body);
+            row[t.name] = await measure(t, body, { server: servers.pid, neo4j: neo4jPid });
           }
           // Like with like: the raw floor computes every answer, so compare it with our uncached run.
           const ours = (row.oursUncached ?? row.ours) as Measured;
@@ -216,7 +247,7 @@ async function main() {
 }
 
 /** Starts bench/serve-targets.ts, compiled (`npm run build`), and waits for its URLs. */
-async function startTargets(db: DatabaseTarget): Promise<{ targets: Endpoint[]; stop(): Promise<void> }> {
+async function startTargets(db: DatabaseTarget): Promise<{ targets: Endpoint[]; pid?: number; stop(): Promise<void> }> {
   const script = path.join(PROJECT_ROOT, "dist", "bench", "serve-targets.js");
   if (!fs.existsSync(script)) throw new Error(`${script} is missing: run npm run build (npm run bench does)`);
   const child = spawn(process.execPath, [script], {
@@ -235,6 +266,7 @@ async function startTargets(db: DatabaseTarget): Promise<{ targets: Endpoint[]; 
   });
   return {
     targets,
+    pid: child.pid,
     stop: async () => {
       child.kill("SIGTERM");
       await exited;
@@ -267,6 +299,23 @@ function markdown(rows: Array<Record<string, unknown>>): string {
       : `${r.cypherQueriesPerRequest ?? "–"}`;
     lines.push(
       `| ${r.links} | ${r.query} | ${m(r.ours, "p50")} / ${m(r.ours, "p95")} / ${m(r.ours, "p99")} | ${m(r.ours, "rps")} | ${m(r.oursUncached, "p50")} / ${m(r.oursUncached, "p95")} / ${m(r.oursUncached, "p99")} | ${m(r.oursUncached, "rps")} | ${m(r.rawCypher, "p50")} / ${m(r.rawCypher, "p95")} | ${m(r.rawCypher, "rps")} | ${m(r.neo4jGraphql, "p50")} / ${m(r.neo4jGraphql, "p95")} | ${m(r.neo4jGraphql, "rps")} | ${r.oursVsRawP50 ?? "–"} | ${r.oursVsNeo4jGraphqlThroughput ?? "–"} | ${cypher} |`,
+    );
+  }
+  // Where the CPU goes: per request, in the serving Node process and in Neo4j.
+  const cpu = (x: unknown) => {
+    const r = x as Measured | undefined;
+    return r?.serverCpuMs === undefined ? "–" : `${r.serverCpuMs} + ${r.neo4jCpuMs ?? "?"}`;
+  };
+  lines.push(
+    "",
+    "## CPU per request (ms: serving Node process + Neo4j), from /proc during each measurement",
+    "",
+    "| links | query | ours | cache off | raw Cypher | @neo4j/graphql |",
+    "| --- | --- | --- | --- | --- | --- |",
+  );
+  for (const r of queries) {
+    lines.push(
+      `| ${r.links} | ${r.query} | ${cpu(r.ours)} | ${cpu(r.oursUncached)} | ${cpu(r.rawCypher)} | ${cpu(r.neo4jGraphql)} |`,
     );
   }
   // Cost growth: one row per query, one column per graph size (uncached for traversals).
