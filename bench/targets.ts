@@ -42,13 +42,15 @@ export async function startOurs(db: Database, log: Logger, options = { cache: tr
 }
 
 /**
- * The floor: each benchmark query as the Cypher a person would write by hand, with its result
- * shaped like the GraphQL answer, served as JSON. Requests name the query and its parameters.
+ * The floor: each benchmark query as the Cypher a person would write by hand on this model (an
+ * entity's strongest links read from their shortcuts, as ours does), with its result shaped like
+ * the GraphQL answer, served as JSON. Requests name the query and its parameters.
  */
 export const RAW_CYPHER: Record<string, string> = {
   entityNested: `MATCH (e:Entity {id: $id})
     RETURN e {.id, .name, .kind,
-      outgoing: COLLECT { MATCH (e)-[l:LINK]->(t:Entity) RETURN {predicate: l.predicate, score: l.score, to: t {.id, .name}, claims: COLLECT { MATCH (c:Claim) WHERE c.id IN l.claimIds RETURN c {.id} }} AS x ORDER BY l.score DESC, l.id LIMIT 10 },
+      outgoing: COLLECT { MATCH (e)-[s:STRONGEST_OUT]->() WITH s ORDER BY s.rank LIMIT 10 MATCH ()-[l:LINK {id: s.linkId}]->(t:Entity)
+        RETURN {predicate: l.predicate, score: l.score, to: t {.id, .name}, claims: COLLECT { MATCH (c:Claim) WHERE c.id IN l.claimIds RETURN c {.id} }} AS x ORDER BY l.score DESC, l.id },
       claims: COLLECT { MATCH (c:Claim)-[:ABOUT]->(e) RETURN c {.id, .statement} AS x ORDER BY c.score DESC, c.id LIMIT 5 }} AS value`,
   claimStudies: `MATCH (c:Claim {id: $id})
     RETURN c {.id, .statement, evidenceSummary: {level: c.level, score: c.score},

@@ -96,6 +96,19 @@ describe("strongest-link shortcuts", () => {
     await expectStrongestLinksConsistent(db);
   });
 
+  it("serve an entity's strongest links in the same order as ranking all of them", async () => {
+    // first <= FANOUT reads the shortcuts; first > FANOUT ranks every link: the heads must agree.
+    const r = await gql(
+      testServer(db),
+      `{ entity(id: "hub") { top: outgoing(first: ${FANOUT}) { id evidence { score } } all: outgoing(first: ${FANOUT + 5}) { id } } }`,
+    );
+    expect(r.errors).toBeUndefined();
+    const top = r.data.entity.top.map((l: { id: string }) => l.id);
+    expect(top).toHaveLength(FANOUT);
+    expect(top).toEqual(r.data.entity.all.slice(0, FANOUT).map((l: { id: string }) => l.id));
+    expect(r.data.entity.top[0].evidence.score).toBeGreaterThan(0);
+  });
+
   it("are rebuilt for a graph that lacks them", async () => {
     await db.write((tx) => tx.run("MATCH ()-[s:STRONGEST_OUT|STRONGEST_IN]->() DELETE s"));
     expect(await ensureStrongestLinks(db)).toBe(TARGETS.length + 1); // every entity with links (t00 has none now; t42 has both)

@@ -9,6 +9,7 @@
 
 import { int } from "../db/database.js";
 import { clientError } from "../errors.js";
+import { FANOUT } from "../graph/strongest-links.js";
 import type { FieldSelection } from "./selection.js";
 
 export const LIST_DEFAULT = 20;
@@ -76,6 +77,29 @@ function predicateFilter(link: string, args: Record<string, unknown>, q: CypherB
   return predicates?.length ? ` WHERE ${link}.predicate IN ${q.param(predicates)}` : "";
 }
 
+/**
+ * An entity's links, strongest first (score, then id). Up to FANOUT of them, unfiltered, are read
+ * from the strongest-link shortcuts (graph/strongest-links.ts), which hold exactly that order:
+ * a hub's top ten cost ten reads instead of a sort of all its links.
+ */
+function strongestLinks(direction: "OUT" | "IN"): Relation["build"] {
+  return (p, c, args, q) => {
+    const first = firstArg(args.first);
+    const limit = q.param(int(first));
+    if (first <= FANOUT && !(args.predicates as string[] | null | undefined)?.length) {
+      const shortcut = direction === "OUT" ? `-[${c}_s:STRONGEST_OUT]->` : `<-[${c}_s:STRONGEST_IN]-`;
+      return {
+        body: `MATCH (${p})${shortcut}() WITH ${c}_s ORDER BY ${c}_s.rank LIMIT ${limit} MATCH ()-[${c}:LINK {id: ${c}_s.linkId}]->()`,
+        tail: `ORDER BY ${c}.score DESC, ${c}.id`,
+      };
+    }
+    return {
+      body: `MATCH (${p})${direction === "OUT" ? `-[${c}:LINK]->` : `<-[${c}:LINK]-`}()${predicateFilter(c, args, q)}`,
+      tail: `ORDER BY ${c}.score DESC, ${c}.id LIMIT ${limit}`,
+    };
+  };
+}
+
 export const TYPES: Record<string, TypeSpec> = {
   Entity: {
     fields: {
@@ -91,22 +115,8 @@ export const TYPES: Record<string, TypeSpec> = {
       degree: (v) => `COUNT { (${v})-[:LINK]-() }`,
     },
     relations: {
-      outgoing: {
-        target: "MechanismLink",
-        many: true,
-        build: (p, c, args, q) => ({
-          body: `MATCH (${p})-[${c}:LINK]->()${predicateFilter(c, args, q)}`,
-          tail: `ORDER BY ${c}.score DESC, ${c}.id LIMIT ${q.param(int(firstArg(args.first)))}`,
-        }),
-      },
-      incoming: {
-        target: "MechanismLink",
-        many: true,
-        build: (p, c, args, q) => ({
-          body: `MATCH (${p})<-[${c}:LINK]-()${predicateFilter(c, args, q)}`,
-          tail: `ORDER BY ${c}.score DESC, ${c}.id LIMIT ${q.param(int(firstArg(args.first)))}`,
-        }),
-      },
+      outgoing: { target: "MechanismLink", many: true, build: strongestLinks("OUT") },
+      incoming: { target: "MechanismLink", many: true, build: strongestLinks("IN") },
       claims: {
         target: "Claim",
         many: true,
