@@ -18,35 +18,30 @@ import { bumpGraphVersion } from "./traversal-cache.js";
 /** Links followed from each entity per hop of a chain search (and kept as shortcuts). */
 export const FANOUT = 40;
 
-const REFRESH_OUT = `UNWIND $ids AS id
+/** Rebuilds the shortcuts on one side of each entity in $ids: its FANOUT best links that way. */
+function refreshCypher(direction: "OUT" | "IN"): string {
+  const [shortcut, link, create] =
+    direction === "OUT"
+      ? ["(e)-[s:STRONGEST_OUT]->()", "(e)-[l:LINK]->(m:Entity)", "(e)-[:STRONGEST_OUT {props}]->(m)"]
+      : ["(e)<-[s:STRONGEST_IN]-()", "(e)<-[l:LINK]-(m:Entity)", "(m)-[:STRONGEST_IN {props}]->(e)"];
+  return `UNWIND $ids AS id
   MATCH (e:Entity {id: id}) USING INDEX e:Entity(id)
-  CALL { WITH e MATCH (e)-[s:STRONGEST_OUT]->() DELETE s }
+  CALL { WITH e MATCH ${shortcut} DELETE s }
   CALL {
     WITH e
-    MATCH (e)-[l:LINK]->(m:Entity)
+    MATCH ${link}
     WITH e, l, m ORDER BY l.score DESC, l.id LIMIT $fanout
     WITH e, collect({l: l, m: m}) AS top
     UNWIND range(0, size(top) - 1) AS rank
     WITH e, top[rank].l AS l, top[rank].m AS m, rank
-    CREATE (e)-[:STRONGEST_OUT {linkId: l.id, score: coalesce(l.score, 0.0), rank: rank}]->(m)
+    CREATE ${create.replace("props", "linkId: l.id, score: coalesce(l.score, 0.0), rank: rank")}
     RETURN count(*) AS created
   }
   RETURN sum(created) AS n`;
+}
 
-const REFRESH_IN = `UNWIND $ids AS id
-  MATCH (e:Entity {id: id}) USING INDEX e:Entity(id)
-  CALL { WITH e MATCH (e)<-[s:STRONGEST_IN]-() DELETE s }
-  CALL {
-    WITH e
-    MATCH (e)<-[l:LINK]-(m:Entity)
-    WITH e, l, m ORDER BY l.score DESC, l.id LIMIT $fanout
-    WITH e, collect({l: l, m: m}) AS top
-    UNWIND range(0, size(top) - 1) AS rank
-    WITH e, top[rank].l AS l, top[rank].m AS m, rank
-    CREATE (m)-[:STRONGEST_IN {linkId: l.id, score: coalesce(l.score, 0.0), rank: rank}]->(e)
-    RETURN count(*) AS created
-  }
-  RETURN sum(created) AS n`;
+const REFRESH_OUT = refreshCypher("OUT");
+const REFRESH_IN = refreshCypher("IN");
 
 /**
  * Recomputes the shortcuts of the given link ends inside the caller's transaction: `from` ids
