@@ -49,7 +49,7 @@ export async function startOurs(db: Database, log: Logger, options = { cache: tr
 export const RAW_CYPHER: Record<string, string> = {
   entityNested: `MATCH (e:Entity {id: $id})
     RETURN e {.id, .name, .kind,
-      outgoing: COLLECT { MATCH (e)-[s:STRONGEST_OUT]->() WITH s ORDER BY s.rank LIMIT 10 MATCH ()-[l:LINK {id: s.linkId}]->(t:Entity) USING INDEX l:LINK(id)
+      outgoing: COLLECT { MATCH (e)-[s:STRONGEST_OUT]->() WITH s ORDER BY s.rank LIMIT 10 MATCH ()-[l:LINK {id: s.linkId}]->(t:Entity) USING INDEX SEEK l:LINK(id)
         RETURN {predicate: l.predicate, score: l.score, to: t {.id, .name}, claims: COLLECT { MATCH (c:Claim) WHERE c.id IN l.claimIds RETURN c {.id} }} AS x ORDER BY l.score DESC, l.id },
       claims: COLLECT { MATCH (c:Claim)-[:ABOUT]->(e) RETURN c {.id, .statement} AS x ORDER BY c.score DESC, c.id LIMIT 5 }} AS value`,
   claimStudies: `MATCH (c:Claim {id: $id})

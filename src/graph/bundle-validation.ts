@@ -296,9 +296,9 @@ export function externalReferences(bundle: Bundle): { entities: string[]; studie
 
 /** Which of the given ids exist: one read query, three index seeks. */
 export const KNOWN_IDS_CYPHER = `
-CALL { UNWIND $entities AS id MATCH (n:Entity {id: id}) USING INDEX n:Entity(id) RETURN collect(n.id) AS entities }
-CALL { UNWIND $studies AS id MATCH (n:Study {id: id}) USING INDEX n:Study(id) RETURN collect(n.id) AS studies }
-CALL { UNWIND $sources AS id MATCH (n:Source {id: id}) USING INDEX n:Source(id) RETURN collect(n.id) AS sources }
+CALL { UNWIND $entities AS id MATCH (n:Entity {id: id}) USING INDEX SEEK n:Entity(id) RETURN collect(n.id) AS entities }
+CALL { UNWIND $studies AS id MATCH (n:Study {id: id}) USING INDEX SEEK n:Study(id) RETURN collect(n.id) AS studies }
+CALL { UNWIND $sources AS id MATCH (n:Source {id: id}) USING INDEX SEEK n:Source(id) RETURN collect(n.id) AS sources }
 RETURN entities, studies, sources`;
 
 function knownFrom(record: { get(key: string): unknown } | undefined): KnownIds {

@@ -156,7 +156,7 @@ async function upsertNodes(
 ): Promise<Classified> {
   const existing = await readMap(
     tx,
-    `UNWIND $ids AS id MATCH (n:${label} {id: id}) USING INDEX n:${label}(id) RETURN n.id AS id, properties(n) AS props`,
+    `UNWIND $ids AS id MATCH (n:${label} {id: id}) USING INDEX SEEK n:${label}(id) RETURN n.id AS id, properties(n) AS props`,
     rows.map((r) => r.id),
   );
   const c = classify(
@@ -288,7 +288,7 @@ export async function writeBundle(tx: ManagedTransaction, bundle: Bundle, opts: 
   {
     const existing = await readMap(
       tx,
-      `UNWIND $ids AS id MATCH (n:Study {id: id}) USING INDEX n:Study(id)
+      `UNWIND $ids AS id MATCH (n:Study {id: id}) USING INDEX SEEK n:Study(id)
        RETURN n.id AS id, properties(n) AS props,
          [(src:Source)-[r:CITES]->(n) | [src.id, r.as, r.locator]] AS citations,
          [(n)-[r:SAME_AS]->(o:Study) | [o.id, r.note]] AS sameAs`,
@@ -348,7 +348,7 @@ export async function writeBundle(tx: ManagedTransaction, bundle: Bundle, opts: 
       await unwind(
         tx,
         `UNWIND $rows AS row
-         MATCH (:Source {id: row.source})-[r:CITES]->(s:Study {id: row.study}) USING INDEX s:Study(id)
+         MATCH (:Source {id: row.source})-[r:CITES]->(s:Study {id: row.study}) USING INDEX SEEK s:Study(id)
          WHERE NOT [r.as, r.locator] IN row.keep
          DELETE r RETURN count(*) AS n`,
         keepCites,
@@ -365,7 +365,7 @@ export async function writeBundle(tx: ManagedTransaction, bundle: Bundle, opts: 
         tx,
         "citations",
         `UNWIND $rows AS row
-         MATCH (src:Source {id: row.source}), (s:Study {id: row.study}) USING INDEX src:Source(id) USING INDEX s:Study(id)
+         MATCH (src:Source {id: row.source}), (s:Study {id: row.study}) USING INDEX SEEK src:Source(id) USING INDEX SEEK s:Study(id)
          MERGE (src)-[r:CITES {as: row.as, locator: row.locator}]->(s)
          RETURN count(*) AS n`,
         cites,
@@ -378,7 +378,7 @@ export async function writeBundle(tx: ManagedTransaction, bundle: Bundle, opts: 
       await unwind(
         tx,
         `UNWIND $rows AS row
-         MATCH (s:Study {id: row.study})-[r:SAME_AS]->(o:Study) USING INDEX s:Study(id)
+         MATCH (s:Study {id: row.study})-[r:SAME_AS]->(o:Study) USING INDEX SEEK s:Study(id)
          WHERE NOT o.id IN row.keep
          DELETE r RETURN count(*) AS n`,
         withSameAs.map((r) => ({ study: r.id, keep: r.study.sameAs.map((s) => s.study) })),
@@ -387,7 +387,7 @@ export async function writeBundle(tx: ManagedTransaction, bundle: Bundle, opts: 
         tx,
         "sameAs",
         `UNWIND $rows AS row
-         MATCH (a:Study {id: row.from}), (b:Study {id: row.to}) USING INDEX a:Study(id) USING INDEX b:Study(id)
+         MATCH (a:Study {id: row.from}), (b:Study {id: row.to}) USING INDEX SEEK a:Study(id) USING INDEX SEEK b:Study(id)
          MERGE (a)-[r:SAME_AS]->(b)
          SET r.note = row.note
          RETURN count(*) AS n`,
@@ -404,7 +404,7 @@ export async function writeBundle(tx: ManagedTransaction, bundle: Bundle, opts: 
   const claimIds = claims.map((c) => c.id);
   const existingClaims = await readMap(
     tx,
-    `UNWIND $ids AS id MATCH (c:Claim {id: id}) USING INDEX c:Claim(id)
+    `UNWIND $ids AS id MATCH (c:Claim {id: id}) USING INDEX SEEK c:Claim(id)
      RETURN c.id AS id, properties(c) AS props,
        [(c)-[:ABOUT]->(e:Entity) | e.id] AS about,
        [(c)-[r:STATED_IN]->(s:Source) | [s.id, r.locator]] AS statedIn,
@@ -452,7 +452,7 @@ export async function writeBundle(tx: ManagedTransaction, bundle: Bundle, opts: 
     await unwind(
       tx,
       `UNWIND $rows AS row
-       MATCH (c:Claim {id: row.id})-[r:ABOUT]->(e:Entity) USING INDEX c:Claim(id)
+       MATCH (c:Claim {id: row.id})-[r:ABOUT]->(e:Entity) USING INDEX SEEK c:Claim(id)
        WHERE NOT e.id IN row.about
        DELETE r RETURN count(*) AS n`,
       updatedClaims.map((r) => ({ id: r.id, about: r.claim.about })),
@@ -460,7 +460,7 @@ export async function writeBundle(tx: ManagedTransaction, bundle: Bundle, opts: 
     await unwind(
       tx,
       `UNWIND $rows AS row
-       MATCH (c:Claim {id: row.id})-[r:STATED_IN]->(s:Source) USING INDEX c:Claim(id)
+       MATCH (c:Claim {id: row.id})-[r:STATED_IN]->(s:Source) USING INDEX SEEK c:Claim(id)
        WHERE NOT [s.id, r.locator] IN row.statedIn
        DELETE r RETURN count(*) AS n`,
       updatedClaims.map((r) => ({ id: r.id, statedIn: r.claim.statedIn.map((s) => [s.source, s.locator]) })),
@@ -472,7 +472,7 @@ export async function writeBundle(tx: ManagedTransaction, bundle: Bundle, opts: 
       tx,
       "about",
       `UNWIND $rows AS row
-       MATCH (c:Claim {id: row.claim}), (e:Entity {id: row.entity}) USING INDEX c:Claim(id) USING INDEX e:Entity(id)
+       MATCH (c:Claim {id: row.claim}), (e:Entity {id: row.entity}) USING INDEX SEEK c:Claim(id) USING INDEX SEEK e:Entity(id)
        MERGE (c)-[:ABOUT]->(e)
        RETURN count(*) AS n`,
       aboutRows,
@@ -484,7 +484,7 @@ export async function writeBundle(tx: ManagedTransaction, bundle: Bundle, opts: 
       tx,
       "statedIn",
       `UNWIND $rows AS row
-       MATCH (c:Claim {id: row.claim}), (s:Source {id: row.source}) USING INDEX c:Claim(id) USING INDEX s:Source(id)
+       MATCH (c:Claim {id: row.claim}), (s:Source {id: row.source}) USING INDEX SEEK c:Claim(id) USING INDEX SEEK s:Source(id)
        MERGE (c)-[:STATED_IN {locator: row.locator}]->(s)
        RETURN count(*) AS n`,
       statedRows,
@@ -506,7 +506,7 @@ export async function writeBundle(tx: ManagedTransaction, bundle: Bundle, opts: 
   const affectedLinks = uniq([...oldLinkIds, ...assertedBy.keys()]);
   const existingLinks = await readMap(
     tx,
-    `UNWIND $ids AS id MATCH (a)-[l:LINK {id: id}]->(b) USING INDEX l:LINK(id)
+    `UNWIND $ids AS id MATCH (a)-[l:LINK {id: id}]->(b) USING INDEX SEEK l:LINK(id)
      RETURN l.id AS id, l.claimIds AS claimIds, l.predicate AS predicate, a.id AS from, b.id AS to`,
     affectedLinks,
   );
@@ -537,7 +537,7 @@ export async function writeBundle(tx: ManagedTransaction, bundle: Bundle, opts: 
       tx,
       "links",
       `UNWIND $rows AS row
-       MATCH (a:Entity {id: row.from}), (b:Entity {id: row.to}) USING INDEX a:Entity(id) USING INDEX b:Entity(id)
+       MATCH (a:Entity {id: row.from}), (b:Entity {id: row.to}) USING INDEX SEEK a:Entity(id) USING INDEX SEEK b:Entity(id)
        MERGE (a)-[l:LINK {id: row.id}]->(b)
        ON CREATE SET l.createdAt = $now, l.createdBy = $actor
        SET l.predicate = row.predicate, l.claimIds = row.claimIds, l.updatedAt = $now, l.updatedBy = $actor
@@ -549,7 +549,7 @@ export async function writeBundle(tx: ManagedTransaction, bundle: Bundle, opts: 
   if (deleteLinks.length) {
     await unwind(
       tx,
-      "UNWIND $rows AS id MATCH ()-[l:LINK {id: id}]->() USING INDEX l:LINK(id) DELETE l RETURN count(*) AS n",
+      "UNWIND $rows AS id MATCH ()-[l:LINK {id: id}]->() USING INDEX SEEK l:LINK(id) DELETE l RETURN count(*) AS n",
       deleteLinks,
     );
     const ends = deleteLinks.map((id) => existingLinks.get(id) as Props);
@@ -595,7 +595,7 @@ export async function writeBundle(tx: ManagedTransaction, bundle: Bundle, opts: 
     await unwind(
       tx,
       `UNWIND $rows AS row
-       MATCH (:Study {id: row.study})-[e:${EVIDENCE_TYPES}]->(c:Claim {id: row.claim}) USING INDEX c:Claim(id)
+       MATCH (:Study {id: row.study})-[e:${EVIDENCE_TYPES}]->(c:Claim {id: row.claim}) USING INDEX SEEK c:Claim(id)
        DELETE e RETURN count(*) AS n`,
       dropEvidence,
     );
@@ -606,7 +606,7 @@ export async function writeBundle(tx: ManagedTransaction, bundle: Bundle, opts: 
       tx,
       `${stance} evidence`,
       `UNWIND $rows AS row
-       MATCH (s:Study {id: row.study}), (c:Claim {id: row.claim}) USING INDEX s:Study(id) USING INDEX c:Claim(id)
+       MATCH (s:Study {id: row.study}), (c:Claim {id: row.claim}) USING INDEX SEEK s:Study(id) USING INDEX SEEK c:Claim(id)
        MERGE (s)-[e:${EVIDENCE_REL[stance]}]->(c)
        ON CREATE SET e.createdAt = coalesce(row.createdAt, $now), e.createdBy = coalesce(row.createdBy, $actor)
        SET e.note = row.note, e.updatedAt = $now, e.updatedBy = $actor
@@ -686,9 +686,9 @@ export async function refreshEvidence(
   if (claimIds.length || studyIds.length) {
     const result = await tx.run(
       `CALL {
-         UNWIND $claimIds AS id MATCH (c:Claim {id: id}) USING INDEX c:Claim(id) RETURN c
+         UNWIND $claimIds AS id MATCH (c:Claim {id: id}) USING INDEX SEEK c:Claim(id) RETURN c
          UNION
-         UNWIND $studyIds AS sid MATCH (s:Study {id: sid})-[:${EVIDENCE_TYPES}]->(c:Claim) USING INDEX s:Study(id) RETURN c
+         UNWIND $studyIds AS sid MATCH (s:Study {id: sid})-[:${EVIDENCE_TYPES}]->(c:Claim) USING INDEX SEEK s:Study(id) RETURN c
        }
        RETURN c.id AS id, coalesce(c.linkIds, []) AS linkIds,
          [c.level, c.supporting, c.contradicting, c.score] AS current,
@@ -705,7 +705,7 @@ export async function refreshEvidence(
   if (claimUpdates.length) {
     await unwind(
       tx,
-      `UNWIND $rows AS row MATCH (c:Claim {id: row.id}) USING INDEX c:Claim(id)
+      `UNWIND $rows AS row MATCH (c:Claim {id: row.id}) USING INDEX SEEK c:Claim(id)
        SET c.level = row.level, c.supporting = row.supporting, c.contradicting = row.contradicting, c.score = row.score
        RETURN count(*) AS n`,
       claimUpdates,
@@ -714,11 +714,11 @@ export async function refreshEvidence(
   const linkUpdates: ReturnType<typeof summaryRow>[] = [];
   if (linkIds.size) {
     const result = await tx.run(
-      `UNWIND $linkIds AS id MATCH ()-[l:LINK {id: id}]->() USING INDEX l:LINK(id)
+      `UNWIND $linkIds AS id MATCH ()-[l:LINK {id: id}]->() USING INDEX SEEK l:LINK(id)
        RETURN l.id AS id, [l.level, l.supporting, l.contradicting, l.score] AS current,
          COLLECT {
            UNWIND coalesce(l.claimIds, []) AS cid
-           MATCH (s:Study)-[e:${EVIDENCE_TYPES}]->(c:Claim {id: cid}) USING INDEX c:Claim(id)
+           MATCH (s:Study)-[e:${EVIDENCE_TYPES}]->(c:Claim {id: cid}) USING INDEX SEEK c:Claim(id)
            RETURN {study: s.id, design: s.design, stance: type(e)}
          } AS evidence`,
       { linkIds: [...linkIds] },
@@ -732,7 +732,7 @@ export async function refreshEvidence(
   if (linkUpdates.length) {
     await unwind(
       tx,
-      `UNWIND $rows AS row MATCH ()-[l:LINK {id: row.id}]->() USING INDEX l:LINK(id)
+      `UNWIND $rows AS row MATCH ()-[l:LINK {id: row.id}]->() USING INDEX SEEK l:LINK(id)
        SET l.level = row.level, l.supporting = row.supporting, l.contradicting = row.contradicting, l.score = row.score
        RETURN count(*) AS n`,
       linkUpdates,

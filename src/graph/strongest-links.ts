@@ -25,7 +25,7 @@ function refreshCypher(direction: "OUT" | "IN"): string {
       ? ["(e)-[s:STRONGEST_OUT]->()", "(e)-[l:LINK]->(m:Entity)", "(e)-[:STRONGEST_OUT {props}]->(m)"]
       : ["(e)<-[s:STRONGEST_IN]-()", "(e)<-[l:LINK]-(m:Entity)", "(m)-[:STRONGEST_IN {props}]->(e)"];
   return `UNWIND $ids AS id
-  MATCH (e:Entity {id: id}) USING INDEX e:Entity(id)
+  MATCH (e:Entity {id: id}) USING INDEX SEEK e:Entity(id)
   CALL { WITH e MATCH ${shortcut} DELETE s }
   CALL {
     WITH e
@@ -60,7 +60,7 @@ export async function refreshStrongestLinks(
 /** The ends of the given links (by id), for refreshStrongestLinks. */
 export async function linkEnds(tx: ManagedTransaction, linkIds: readonly string[]) {
   const result = await tx.run(
-    `UNWIND $ids AS id MATCH (a:Entity)-[l:LINK {id: id}]->(b:Entity) USING INDEX l:LINK(id)
+    `UNWIND $ids AS id MATCH (a:Entity)-[l:LINK {id: id}]->(b:Entity) USING INDEX SEEK l:LINK(id)
      RETURN collect(DISTINCT a.id) AS from, collect(DISTINCT b.id) AS to`,
     { ids: [...linkIds] },
   );

@@ -144,7 +144,7 @@ function chainProjection(fields: readonly FieldSelection[], q: CypherBuilder, re
     if (field.name === "links") {
       const x = q.variable("l");
       parts.push(
-        `${key}: COLLECT { UNWIND range(0, size(${ids}) - 1) AS i MATCH ()-[${x}:LINK {id: ${ids}[i]}]->() USING INDEX ${x}:LINK(id) RETURN ${projection("MechanismLink", x, field.children.get("MechanismLink") ?? [], q)} AS value ORDER BY i }`,
+        `${key}: COLLECT { UNWIND range(0, size(${ids}) - 1) AS i MATCH ()-[${x}:LINK {id: ${ids}[i]}]->() USING INDEX SEEK ${x}:LINK(id) RETURN ${projection("MechanismLink", x, field.children.get("MechanismLink") ?? [], q)} AS value ORDER BY i }`,
       );
     }
   }

@@ -89,7 +89,7 @@ function strongestLinks(direction: "OUT" | "IN"): Relation["build"] {
     if (first <= FANOUT && !(args.predicates as string[] | null | undefined)?.length) {
       const shortcut = direction === "OUT" ? `-[${c}_s:STRONGEST_OUT]->` : `<-[${c}_s:STRONGEST_IN]-`;
       return {
-        body: `MATCH (${p})${shortcut}() WITH ${c}_s ORDER BY ${c}_s.rank LIMIT ${limit} MATCH ()-[${c}:LINK {id: ${c}_s.linkId}]->() USING INDEX ${c}:LINK(id)`,
+        body: `MATCH (${p})${shortcut}() WITH ${c}_s ORDER BY ${c}_s.rank LIMIT ${limit} MATCH ()-[${c}:LINK {id: ${c}_s.linkId}]->() USING INDEX SEEK ${c}:LINK(id)`,
         tail: `ORDER BY ${c}.score DESC, ${c}.id`,
       };
     }
@@ -168,7 +168,7 @@ export const TYPES: Record<string, TypeSpec> = {
         target: "MechanismLink",
         many: true,
         build: (p, c) => ({
-          body: `MATCH ()-[${c}:LINK]->() USING INDEX ${c}:LINK(id) WHERE ${c}.id IN ${p}.linkIds`,
+          body: `MATCH ()-[${c}:LINK]->() USING INDEX SEEK ${c}:LINK(id) WHERE ${c}.id IN ${p}.linkIds`,
           tail: `ORDER BY ${c}.id LIMIT ${UNPAGED_CAP}`,
         }),
       },
