@@ -10,16 +10,14 @@
  * end there. It drops paths that would visit an entity twice, keeps at most `first` partial
  * chains per entity reached (one, when exploring one side), and the best partial chains by score
  * for the next hop (the beam: 100 to 200, wider when more answers are asked for). The work per
- * request is therefore bounded by hops x beam x FANOUT
- * whatever the graph's size; on graphs where no entity has more than FANOUT links and no hop
- * more partial chains than the beam (the article's graph, for one) the search is exhaustive and so
- * exact. Scores are products of link scores (evidence-rule.ts); ties break on link ids, so
+ * request is therefore bounded by hops x beam x FANOUT whatever the graph's size; on graphs
+ * where no entity has more than FANOUT links and no hop more partial chains than the beam (the
+ * article's graph, for one) the search is exhaustive and so exact. Scores are products of link scores (evidence-rule.ts); ties break on link ids, so
  * answers are deterministic.
  */
 import type { GraphQLResolveInfo } from "graphql";
 import { int } from "../db/database.js";
 import { clientError } from "../errors.js";
-
 import { FANOUT } from "../graph/strongest-links.js";
 import { readTraversal } from "../graph/traversal-cache.js";
 import { CypherBuilder, firstArg, projection } from "../translate/projection.js";
