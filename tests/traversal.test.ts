@@ -123,8 +123,8 @@ describe("traversal cache", () => {
     const first = await gql(server, CHAIN);
     const again = await gql(server, CHAIN);
     expect(again.data).toEqual(first.data);
-    expect(first.extensions?.cypherQueries).toBe(2); // version check, then the search
-    expect(again.extensions?.cypherQueries).toBe(1); // version check only
+    expect(first.extensions?.cypherQueries).toBe(1); // the search, which reads the version with it
+    expect(again.extensions?.cypherQueries).toBe(1); // the version check only
 
     // A write that does not go through this server (as `npm run seed` would) still counts.
     await importBundle(
@@ -133,9 +133,27 @@ describe("traversal cache", () => {
       { actor: "test" },
     );
     const fresh = await gql(server, CHAIN);
-    expect(fresh.extensions?.cypherQueries).toBe(2);
+    expect(fresh.extensions?.cypherQueries).toBe(2); // the version check finds the entry stale, then the search
     expect(fresh.data.mechanismChains[0]).toEqual({ hops: 1, score: 0.75, nodes: [{ id: "hub" }, { id: "goal" }] });
     expect(fresh.data).not.toEqual(first.data);
+  });
+
+  it("finds an entry stored by a first search stale after a write", async () => {
+    // The entry's token comes from the traversal's own snapshot: after a write, the next request
+    // must not be a hit even though no version check preceded the first search.
+    const server = testServer(db);
+    const first = await gql(server, CHAIN);
+    await importBundle(db, { claims: [claimFor(2, "goal")] }, { actor: "test" });
+    const next = await gql(server, CHAIN);
+    expect(next.extensions?.cypherQueries).toBe(2);
+    expect(next.data).toEqual(first.data); // hub -> goal gains a claim, but no score: same chains
+  });
+
+  it("refuses a bad size setting with a clear error", async () => {
+    const { loadConfig } = await import("../src/config.js");
+    for (const bad of ["-1", "lots", "1000001"]) {
+      expect(() => loadConfig({ ...process.env, KG_TRAVERSAL_CACHE_ENTRIES: bad })).toThrow(/KG_TRAVERSAL_CACHE_ENTRIES/);
+    }
   });
 
   it("can be switched off", async () => {

@@ -22,7 +22,7 @@ import { int, toPlain } from "../db/database.js";
 import type { Bundle, ClaimInput, EntityInput, SourceInput, StudyInput } from "../model/bundle.js";
 import { type EvidenceSummary, summarizeEvidence } from "../model/evidence-rule.js";
 import { linkId, type Predicate, STANCES, type Stance, type StudyDesign } from "../model/vocabulary.js";
-import { linkEnds, refreshStrongestLinks } from "./strongest-links.js";
+import { refreshStrongestLinks } from "./strongest-links.js";
 import { bumpGraphVersion } from "./traversal-cache.js";
 
 export interface Counts {
@@ -552,8 +552,6 @@ export async function writeBundle(tx: ManagedTransaction, bundle: Bundle, opts: 
       "UNWIND $rows AS id MATCH ()-[l:LINK {id: id}]->() USING INDEX SEEK l:LINK(id) DELETE l RETURN count(*) AS n",
       deleteLinks,
     );
-    const ends = deleteLinks.map((id) => existingLinks.get(id) as Props);
-    await refreshStrongestLinks(tx, { from: ends.map((e) => String(e.from)), to: ends.map((e) => String(e.to)) });
   }
   tally(report, "links", linkClasses);
   report.removed.links += deleteLinks.length;
@@ -619,10 +617,12 @@ export async function writeBundle(tx: ManagedTransaction, bundle: Bundle, opts: 
   /* cached evidence summaries */
   await step("evidence-summaries");
   const deleted = new Set(deleteLinks);
+  const removedEnds = deleteLinks.map((id) => existingLinks.get(id) as Props);
   await refreshEvidence(tx, {
     claimIds,
     studyIds: designChanged,
     linkIds: affectedLinks.filter((id) => !deleted.has(id)),
+    removedLinkEnds: removedEnds.map((e) => ({ from: String(e.from), to: String(e.to) })),
   });
   const changed = [report.created, report.updated, report.removed].some((counts) => Object.values(counts).some((n) => n > 0));
   if (changed) await bumpGraphVersion(tx);
@@ -638,6 +638,8 @@ export interface RefreshTargets {
   linkIds?: readonly string[];
   /** Studies whose design changed: every claim they bear on (and its links) is refreshed. */
   studyIds?: readonly string[];
+  /** Ends of links just deleted: their strongest-link shortcuts are rebuilt with the re-scored ones. */
+  removedLinkEnds?: ReadonlyArray<{ from: string; to: string }>;
 }
 
 interface EvidenceRow {
@@ -712,10 +714,12 @@ export async function refreshEvidence(
     );
   }
   const linkUpdates: ReturnType<typeof summaryRow>[] = [];
+  // Shortcuts to rebuild: both ends of every deleted or re-scored link.
+  const ends = [...(targets.removedLinkEnds ?? [])];
   if (linkIds.size) {
     const result = await tx.run(
-      `UNWIND $linkIds AS id MATCH ()-[l:LINK {id: id}]->() USING INDEX SEEK l:LINK(id)
-       RETURN l.id AS id, [l.level, l.supporting, l.contradicting, l.score] AS current,
+      `UNWIND $linkIds AS id MATCH (a)-[l:LINK {id: id}]->(b) USING INDEX SEEK l:LINK(id)
+       RETURN l.id AS id, a.id AS from, b.id AS to, [l.level, l.supporting, l.contradicting, l.score] AS current,
          COLLECT {
            UNWIND coalesce(l.claimIds, []) AS cid
            MATCH (s:Study)-[e:${EVIDENCE_TYPES}]->(c:Claim {id: cid}) USING INDEX SEEK c:Claim(id)
@@ -724,9 +728,18 @@ export async function refreshEvidence(
       { linkIds: [...linkIds] },
     );
     for (const record of result.records) {
-      const row = toPlain(record.toObject()) as { id: string; current: unknown; evidence: EvidenceRow[] };
+      const row = toPlain(record.toObject()) as {
+        id: string;
+        from: string;
+        to: string;
+        current: unknown;
+        evidence: EvidenceRow[];
+      };
       const summary = summaryOf(distinctStudies(row.evidence));
-      if (!sameSummary(row.current, summary)) linkUpdates.push(summaryRow(row.id, summary));
+      if (!sameSummary(row.current, summary)) {
+        linkUpdates.push(summaryRow(row.id, summary));
+        ends.push({ from: row.from, to: row.to });
+      }
     }
   }
   if (linkUpdates.length) {
@@ -737,14 +750,8 @@ export async function refreshEvidence(
        RETURN count(*) AS n`,
       linkUpdates,
     );
-    // Re-scored links may move in or out of their ends' strongest links.
-    await refreshStrongestLinks(
-      tx,
-      await linkEnds(
-        tx,
-        linkUpdates.map((row) => row.id),
-      ),
-    );
   }
+  // Deleted and re-scored links may move in or out of their ends' strongest links.
+  if (ends.length) await refreshStrongestLinks(tx, { from: ends.map((e) => e.from), to: ends.map((e) => e.to) });
   return { claims: claimUpdates.length, links: linkUpdates.length };
 }

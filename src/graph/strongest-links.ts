@@ -20,10 +20,11 @@ export const FANOUT = 40;
 
 /** Rebuilds the shortcuts on one side of each entity in $ids: its FANOUT best links that way. */
 function refreshCypher(direction: "OUT" | "IN"): string {
+  const props = "{linkId: l.id, score: coalesce(l.score, 0.0), rank: rank}";
   const [shortcut, link, create] =
     direction === "OUT"
-      ? ["(e)-[s:STRONGEST_OUT]->()", "(e)-[l:LINK]->(m:Entity)", "(e)-[:STRONGEST_OUT {props}]->(m)"]
-      : ["(e)<-[s:STRONGEST_IN]-()", "(e)<-[l:LINK]-(m:Entity)", "(m)-[:STRONGEST_IN {props}]->(e)"];
+      ? ["(e)-[s:STRONGEST_OUT]->()", "(e)-[l:LINK]->(m:Entity)", `(e)-[:STRONGEST_OUT ${props}]->(m)`]
+      : ["(e)<-[s:STRONGEST_IN]-()", "(e)<-[l:LINK]-(m:Entity)", `(m)-[:STRONGEST_IN ${props}]->(e)`];
   return `UNWIND $ids AS id
   MATCH (e:Entity {id: id}) USING INDEX SEEK e:Entity(id)
   CALL { WITH e MATCH ${shortcut} DELETE s }
@@ -34,7 +35,7 @@ function refreshCypher(direction: "OUT" | "IN"): string {
     WITH e, collect({l: l, m: m}) AS top
     UNWIND range(0, size(top) - 1) AS rank
     WITH e, top[rank].l AS l, top[rank].m AS m, rank
-    CREATE ${create.replace("props", "linkId: l.id, score: coalesce(l.score, 0.0), rank: rank")}
+    CREATE ${create}
     RETURN count(*) AS created
   }
   RETURN sum(created) AS n`;
@@ -55,16 +56,6 @@ export async function refreshStrongestLinks(
   const to = [...new Set(ends.to)];
   if (from.length) await tx.run(REFRESH_OUT, { ids: from, fanout: int(FANOUT) });
   if (to.length) await tx.run(REFRESH_IN, { ids: to, fanout: int(FANOUT) });
-}
-
-/** The ends of the given links (by id), for refreshStrongestLinks. */
-export async function linkEnds(tx: ManagedTransaction, linkIds: readonly string[]) {
-  const result = await tx.run(
-    `UNWIND $ids AS id MATCH (a:Entity)-[l:LINK {id: id}]->(b:Entity) USING INDEX SEEK l:LINK(id)
-     RETURN collect(DISTINCT a.id) AS from, collect(DISTINCT b.id) AS to`,
-    { ids: [...linkIds] },
-  );
-  return { from: result.records[0]?.get("from") as string[], to: result.records[0]?.get("to") as string[] };
 }
 
 const BATCH = 2_000;

@@ -3,15 +3,16 @@
  * and the ones explorers repeat as they click through GraphiQL or a visualisation.
  *
  * Validity comes from the graph itself: every writer sets a fresh random token on the single
- * (:GraphVersion {id: "graph"}) node in its write transaction (bumpGraphVersion). A cached row
- * is served only while the token read just before is the one it was computed under, so a write
- * from any process (server, `npm run seed`, the generator) makes every earlier entry stale. A hit
- * costs one tiny read; a miss, that read plus the traversal. A write landing between the two
- * reads can only make an entry look older than it is, never serve stale data.
+ * (:GraphVersion {id: "graph"}) node in its write transaction (bumpGraphVersion). The traversal
+ * reads the token in the same query, so an entry always carries the token of the graph it was
+ * computed on; it is served only while a fresh read of the token still gives that one, so a
+ * write from any process (server, `npm run seed`, the generator) makes every earlier entry
+ * stale. A hit costs one tiny read; a first miss, the traversal alone; a stale entry, both.
  */
 
 import { LRUCache } from "lru-cache";
 import type { ManagedTransaction } from "neo4j-driver";
+import { toPlain } from "../db/database.js";
 import type { Context } from "../schema/builder.js";
 import type { CypherBuilder } from "../translate/projection.js";
 import { type Row, readOne } from "./read.js";
@@ -36,14 +37,31 @@ export class TraversalCache {
   /** readOne, answered from the cache while the graph is unchanged. */
   async readOne(ctx: Context, cypher: string, q: CypherBuilder): Promise<Row | null> {
     const key = `${cypher}\u0000${JSON.stringify(q.params)}`;
-    const token = await currentToken(ctx);
     const cached = this.entries.get(key);
     // Resolvers may reshape rows: hand out copies, keep the original.
-    if (cached && cached.token === token) return structuredClone(cached.row);
-    const row = await readOne(ctx, cypher, q);
+    if (cached && cached.token === (await currentToken(ctx))) return structuredClone(cached.row);
+    const { row, token } = await readWithToken(ctx, cypher, q);
     this.entries.set(key, { token, row: structuredClone(row) });
     return row;
   }
+}
+
+/** The traversal's single row and the graph token it was computed under, in one query. */
+async function readWithToken(ctx: Context, cypher: string, q: CypherBuilder) {
+  const result = await ctx.db.read(
+    `OPTIONAL MATCH (graphVersion:GraphVersion {id: 'graph'})
+     WITH graphVersion.token AS graphToken
+     CALL { ${cypher} }
+     RETURN value, graphToken`,
+    q.params,
+    ctx.counter,
+    ctx.signal,
+  );
+  const record = result.records[0];
+  return {
+    row: record ? (toPlain(record.get("value")) as Row) : null,
+    token: (record?.get("graphToken") as string | null | undefined) ?? null,
+  };
 }
 
 async function currentToken(ctx: Context): Promise<string | null> {
