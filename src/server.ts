@@ -13,6 +13,7 @@ import { TraversalCache } from "./graph/traversal-cache.js";
 import { graphiqlExamples } from "./graphiql-examples.js";
 import type { Logger } from "./logger.js";
 import { authorize, parseTokens } from "./plugins/auth.js";
+import { useJitForRepeatedDocuments } from "./plugins/jit.js";
 import { useArmor, useBodyLimit } from "./plugins/limits.js";
 import { requestIdFor, useRequestLog } from "./plugins/request-log.js";
 import type { Context } from "./schema/builder.js";
@@ -34,6 +35,9 @@ export function createServer({ db, config, log }: ServerOptions) {
     landingPage: false,
     logging: false,
     batching: false,
+    // useBodyLimit caps bodies by their required Content-Length; yoga's byte-counting copy of
+    // every body would only repeat it.
+    maxRequestBodySize: false,
     graphiql: { title: "Gut-brain knowledge graph", defaultEditorToolsVisibility: true, ...graphiqlExamples() },
     maskedErrors: {
       // GraphQLErrors of our vocabulary and of graphql-js pass; anything else (a thrown TypeError,
@@ -77,6 +81,7 @@ export function createServer({ db, config, log }: ServerOptions) {
       useBodyLimit(),
       useArmor({ fieldSuggestions: config.KG_FIELD_SUGGESTIONS }),
       useExecutionCancellation(),
+      ...useJitForRepeatedDocuments(log),
       useRequestLog(log),
       useReadinessCheck({ endpoint: "/ready", check: () => db.ping() }),
     ],

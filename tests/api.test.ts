@@ -5,6 +5,7 @@
  */
 import cytoscape from "cytoscape";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { graphiqlExamples } from "../src/graphiql-examples.js";
 import { gql, seedArticle, testDatabase, testServer } from "./helpers.js";
 
 const db = testDatabase();
@@ -330,5 +331,47 @@ describe("stats", () => {
     expect(s.sources).toBe(1);
     expect(s.evidenceGaps).toBeGreaterThan(0);
     expect(s.entitiesByKind.reduce((n: number, k: { count: number }) => n + k.count, 0)).toBe(s.entities);
+  });
+});
+
+// Repeated documents run compiled by graphql-jit (src/server.ts): the first execution of a
+// document is interpreted by graphql-js, later ones compiled. Both must answer identically,
+// errors included (codes, paths, nulls), so every document here is sent twice and compared.
+describe("compiled execution of repeated documents", () => {
+  const examples = graphiqlExamples().defaultQuery;
+  const operations: Array<{ query: string; operationName?: string; variables?: Record<string, unknown> }> = [
+    ...[...examples.matchAll(/^query (\w+)/gm)].map((m) => ({ query: examples, operationName: m[1] })),
+    {
+      query: `query Lookups($id: ID!, $first: Int) {
+        entity(id: $id) { id name kind synonyms outgoing(first: $first) { predicate evidence { level score } to { id } claims { id } } }
+        e: node(id: "vagus-nerve") { __typename id ... on Entity { name } }
+        s: node(id: "source:mg-glycinate-gut-brain") { __typename ... on Source { title cites { id } } }
+        c: node(id: "claim:no-such-claim") { id }
+      }`,
+      variables: { id: "magnesium", first: 3 },
+    },
+    { query: `{ entities(first: 5, kind: NEUROTRANSMITTER) { totalCount pageInfo { hasNextPage endCursor } nodes { id } } }` },
+    { query: `{ downstream(from: "magnesium", maxHops: 2, first: 5) { hops nodes { id } } }` },
+    { query: `{ entity(id: "Not A Slug!") { id } }` },
+    { query: `{ mechanismChains(from: "magnesium", to: "no-such-entity", maxHops: 3) { hops } }` },
+    { query: `{ mechanismChains(from: "magnesium", to: "anxiety", maxHops: 99) { hops } }` },
+    { query: `query Bad($first: Int) { entities(first: $first) { totalCount } }`, variables: { first: "lots" } },
+  ];
+
+  it("answers exactly as graphql-js does, errors included", async () => {
+    for (const operation of operations) {
+      const send = async () => {
+        const response = await server.fetch("http://localhost/graphql", {
+          method: "POST",
+          headers: { "content-type": "application/json", accept: "application/graphql-response+json" },
+          body: JSON.stringify(operation),
+        });
+        const { extensions: _roundTrips, ...answer } = (await response.json()) as Record<string, unknown>;
+        return { status: response.status, answer };
+      };
+      const interpreted = await send();
+      const compiled = await send();
+      expect(compiled, operation.operationName ?? operation.query).toEqual(interpreted);
+    }
   });
 });

@@ -141,6 +141,18 @@ describe("hostile and malformed requests", () => {
     expect((await response.json()).errors[0].extensions.code).toBe("PAYLOAD_TOO_LARGE");
   });
 
+  it("refuses a Content-Length that is not one byte count with 400 BAD_REQUEST", async () => {
+    for (const declared of ["12, 12", "-1", "lots"]) {
+      const response = await server.fetch("http://localhost/graphql", {
+        method: "POST",
+        headers: { "content-type": "application/json", "content-length": declared },
+        body: JSON.stringify({ query: "{ stats { entities } }" }),
+      });
+      expect(response.status).toBe(400);
+      expect((await response.json()).errors[0].extensions.code).toBe("BAD_REQUEST");
+    }
+  });
+
   it("refuses batched requests", async () => {
     const response = await server.fetch("http://localhost/graphql", {
       method: "POST",

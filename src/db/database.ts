@@ -3,7 +3,7 @@
  * read and write transactions with timeouts, the database always named, sessions always closed,
  * driver errors mapped to the client error vocabulary, and a count of Cypher round trips.
  */
-import neo4j, { type Driver, type ManagedTransaction, type QueryResult, type RecordShape } from "neo4j-driver";
+import neo4j, { type Driver, isRetriableError, type ManagedTransaction, type QueryResult, type RecordShape } from "neo4j-driver";
 import { fromDriverError } from "../errors.js";
 import type { DatabaseTarget } from "./provision.js";
 import { enableTcpNoDelay } from "./tcp-no-delay.js";
@@ -41,21 +41,39 @@ export class Database {
     });
   }
 
-  /** Runs one read query in a read transaction (routed to readers in a cluster). */
+  /**
+   * Runs one read query as an auto-commit transaction in a READ session (routed to readers in a
+   * cluster): one Bolt exchange (RUN+PULL) where a managed transaction needs three socket writes
+   * (BEGIN, RUN, COMMIT) and waits for the COMMIT. Every GraphQL request pays this, so it is a
+   * large share of a small query's cost. A read is safe to repeat, so a retriable failure (a
+   * pooled connection the server dropped, a leader switch) is retried once, as a managed
+   * transaction would.
+   */
   async read<T extends RecordShape = RecordShape>(
     cypher: string,
     params: Params = {},
     counter?: QueryCounter,
     signal?: AbortSignal,
   ): Promise<QueryResult<T>> {
+    if (counter) counter.queries += 1;
+    try {
+      return await this.readOnce<T>(cypher, params, signal);
+    } catch (error) {
+      if (!isRetriableError(error) || signal?.aborted) throw fromDriverError(error);
+      try {
+        return await this.readOnce<T>(cypher, params, signal);
+      } catch (again) {
+        throw fromDriverError(again);
+      }
+    }
+  }
+
+  private async readOnce<T extends RecordShape>(cypher: string, params: Params, signal?: AbortSignal) {
     const session = this.driver.session({ database: this.name, defaultAccessMode: neo4j.session.READ });
     const onAbort = () => void session.close();
     signal?.addEventListener("abort", onAbort, { once: true });
     try {
-      if (counter) counter.queries += 1;
-      return await session.executeRead((tx) => tx.run<T>(cypher, params), { timeout: this.timeoutMs });
-    } catch (error) {
-      throw fromDriverError(error);
+      return await session.run<T>(cypher, params, { timeout: this.timeoutMs });
     } finally {
       signal?.removeEventListener("abort", onAbort);
       await session.close();
