@@ -44,7 +44,7 @@ export async function startOurs(db: Database, log: Logger, options = { cache: tr
 /**
  * The floor: each benchmark query as the Cypher a person would write by hand on this model (an
  * entity's strongest links read from their shortcuts, as ours does), with its result shaped like
- * the GraphQL answer, served as JSON. Requests name the query and its parameters.
+ * the GraphQL answer (same order, same bounds on lists), served as JSON. Requests name the query and its parameters.
  */
 export const RAW_CYPHER: Record<string, string> = {
   entityNested: `MATCH (e:Entity {id: $id})
@@ -54,7 +54,7 @@ export const RAW_CYPHER: Record<string, string> = {
       claims: COLLECT { MATCH (c:Claim)-[:ABOUT]->(e) RETURN c {.id, .statement} AS x ORDER BY c.score DESC, c.id LIMIT 5 }} AS value`,
   claimStudies: `MATCH (c:Claim {id: $id})
     RETURN c {.id, .statement, evidenceSummary: {level: c.level, score: c.score},
-      evidence: COLLECT { MATCH (s:Study)-[e:SUPPORTS|CONTRADICTS|MIXED]->(c) RETURN {stance: type(e), study: s {.id, .title, .year, .design}} AS x }} AS value`,
+      evidence: COLLECT { MATCH (s:Study)-[e:SUPPORTS|CONTRADICTS|MIXED]->(c) RETURN {stance: type(e), study: s {.id, .title, .year, .design}} AS x ORDER BY type(e) DESC, s.id LIMIT 200 }} AS value`,
   search: `CALL db.index.fulltext.queryNodes('kg_search', $q, {limit: 10}) YIELD node, score
     RETURN {label: coalesce(node.name, node.statement, node.title), score: score} AS value`,
   claimsPage: `MATCH (c:Claim) WHERE c.id > "" WITH c ORDER BY c.id LIMIT 21 RETURN c {.id, .statement, score: c.score} AS value`,

@@ -46,12 +46,21 @@ export function firstArg(value: unknown, fallback = LIST_DEFAULT, max = LIST_MAX
 
 type Expression = (v: string) => string;
 
-interface Relation {
-  target: string;
-  many: boolean;
-  /** The subquery body binding `child` from `parent`, and what follows its RETURN. */
-  build(parent: string, child: string, args: Record<string, unknown>, q: CypherBuilder): { body: string; tail?: string };
-}
+/** A list: the subquery body binding `child` from `parent`, and what follows its RETURN. */
+type Subquery = (
+  parent: string,
+  child: string,
+  args: Record<string, unknown>,
+  q: CypherBuilder,
+) => { body: string; tail?: string };
+
+type Relation =
+  | { target: string; build: Subquery }
+  | {
+      target: string;
+      /** One value computed from `parent` (an end node, a map entry): no subquery needed. */
+      one: Expression;
+    };
 
 interface TypeSpec {
   fields: Record<string, Expression>;
@@ -82,7 +91,7 @@ function predicateFilter(link: string, args: Record<string, unknown>, q: CypherB
  * from the strongest-link shortcuts (graph/strongest-links.ts), which hold exactly that order:
  * a hub's top ten cost ten reads instead of a sort of all its links.
  */
-function strongestLinks(direction: "OUT" | "IN"): Relation["build"] {
+function strongestLinks(direction: "OUT" | "IN"): Subquery {
   return (p, c, args, q) => {
     const first = firstArg(args.first);
     const limit = q.param(int(first));
@@ -115,11 +124,10 @@ export const TYPES: Record<string, TypeSpec> = {
       degree: (v) => `COUNT { (${v})-[:LINK]-() }`,
     },
     relations: {
-      outgoing: { target: "MechanismLink", many: true, build: strongestLinks("OUT") },
-      incoming: { target: "MechanismLink", many: true, build: strongestLinks("IN") },
+      outgoing: { target: "MechanismLink", build: strongestLinks("OUT") },
+      incoming: { target: "MechanismLink", build: strongestLinks("IN") },
       claims: {
         target: "Claim",
-        many: true,
         build: (p, c, args, q) => ({
           body: `MATCH (${c}:Claim)-[:ABOUT]->(${p})`,
           tail: `ORDER BY ${c}.score DESC, ${c}.id LIMIT ${q.param(int(firstArg(args.first)))}`,
@@ -137,11 +145,10 @@ export const TYPES: Record<string, TypeSpec> = {
       toId: (v) => `endNode(${v}).id`,
     },
     relations: {
-      from: { target: "Entity", many: false, build: (p, c) => ({ body: `WITH startNode(${p}) AS ${c}` }) },
-      to: { target: "Entity", many: false, build: (p, c) => ({ body: `WITH endNode(${p}) AS ${c}` }) },
+      from: { target: "Entity", one: (p) => `startNode(${p})` },
+      to: { target: "Entity", one: (p) => `endNode(${p})` },
       claims: {
         target: "Claim",
-        many: true,
         build: (p, c) => ({
           body: `MATCH (${c}:Claim) WHERE ${c}.id IN ${p}.claimIds`,
           tail: `ORDER BY ${c}.score DESC, ${c}.id LIMIT ${UNPAGED_CAP}`,
@@ -161,12 +168,10 @@ export const TYPES: Record<string, TypeSpec> = {
     relations: {
       about: {
         target: "Entity",
-        many: true,
         build: (p, c) => ({ body: `MATCH (${p})-[:ABOUT]->(${c}:Entity)`, tail: `ORDER BY ${c}.id LIMIT ${UNPAGED_CAP}` }),
       },
       links: {
         target: "MechanismLink",
-        many: true,
         build: (p, c) => ({
           body: `MATCH ()-[${c}:LINK]->() USING INDEX SEEK ${c}:LINK(id) WHERE ${c}.id IN ${p}.linkIds`,
           tail: `ORDER BY ${c}.id LIMIT ${UNPAGED_CAP}`,
@@ -174,7 +179,6 @@ export const TYPES: Record<string, TypeSpec> = {
       },
       statedIn: {
         target: "Statement",
-        many: true,
         build: (p, c) => ({
           body: `MATCH (${p})-[${c}:STATED_IN]->(:Source)`,
           tail: `ORDER BY ${c}.locator LIMIT ${UNPAGED_CAP}`,
@@ -182,7 +186,6 @@ export const TYPES: Record<string, TypeSpec> = {
       },
       evidence: {
         target: "Evidence",
-        many: true,
         build: (p, c) => ({
           body: `MATCH (:Study)-[${c}:${EVIDENCE_TYPES}]->(${p})`,
           tail: `ORDER BY type(${c}) DESC, startNode(${c}).id LIMIT ${UNPAGED_CAP}`,
@@ -193,14 +196,14 @@ export const TYPES: Record<string, TypeSpec> = {
   Statement: {
     fields: { locator: prop("locator") },
     relations: {
-      source: { target: "Source", many: false, build: (p, c) => ({ body: `WITH endNode(${p}) AS ${c}` }) },
+      source: { target: "Source", one: (p) => `endNode(${p})` },
     },
   },
   Evidence: {
     fields: { stance: (v) => `type(${v})`, note: prop("note") },
     relations: {
-      study: { target: "Study", many: false, build: (p, c) => ({ body: `WITH startNode(${p}) AS ${c}` }) },
-      claim: { target: "Claim", many: false, build: (p, c) => ({ body: `WITH endNode(${p}) AS ${c}` }) },
+      study: { target: "Study", one: (p) => `startNode(${p})` },
+      claim: { target: "Claim", one: (p) => `endNode(${p})` },
     },
   },
   Study: {
@@ -221,7 +224,6 @@ export const TYPES: Record<string, TypeSpec> = {
     relations: {
       claims: {
         target: "Claim",
-        many: true,
         build: (p, c) => ({
           body: `MATCH (${p})-[:${EVIDENCE_TYPES}]->(${c}:Claim)`,
           tail: `ORDER BY ${c}.id LIMIT ${UNPAGED_CAP}`,
@@ -229,7 +231,6 @@ export const TYPES: Record<string, TypeSpec> = {
       },
       evidence: {
         target: "Evidence",
-        many: true,
         build: (p, c) => ({
           body: `MATCH (${p})-[${c}:${EVIDENCE_TYPES}]->(:Claim)`,
           tail: `ORDER BY endNode(${c}).id LIMIT ${UNPAGED_CAP}`,
@@ -237,7 +238,6 @@ export const TYPES: Record<string, TypeSpec> = {
       },
       citedIn: {
         target: "Citation",
-        many: true,
         build: (p, c) => ({
           body: `MATCH (:Source)-[${c}:CITES]->(${p})`,
           tail: `ORDER BY ${c}.as DESC, ${c}.locator LIMIT ${UNPAGED_CAP}`,
@@ -245,7 +245,6 @@ export const TYPES: Record<string, TypeSpec> = {
       },
       sameAs: {
         target: "SameAs",
-        many: true,
         build: (p, c, _args, q) => {
           // SAME_AS is stored one way but read both ways; the child is a map {note, study}.
           const [same, other] = [q.variable("same"), q.variable("other")];
@@ -260,13 +259,13 @@ export const TYPES: Record<string, TypeSpec> = {
   SameAs: {
     fields: { note: prop("note") },
     relations: {
-      study: { target: "Study", many: false, build: (p, c) => ({ body: `WITH ${p}.study AS ${c}` }) },
+      study: { target: "Study", one: (p) => `${p}.study` },
     },
   },
   Citation: {
     fields: { as: prop("as"), locator: prop("locator") },
     relations: {
-      source: { target: "Source", many: false, build: (p, c) => ({ body: `WITH startNode(${p}) AS ${c}` }) },
+      source: { target: "Source", one: (p) => `startNode(${p})` },
     },
   },
   Source: {
@@ -280,7 +279,6 @@ export const TYPES: Record<string, TypeSpec> = {
     relations: {
       cites: {
         target: "Study",
-        many: true,
         build: (p, c) => ({
           body: `MATCH (${p})-[:CITES]->(${c}:Study) WITH DISTINCT ${c}`,
           tail: `ORDER BY ${c}.id LIMIT ${UNPAGED_CAP}`,
@@ -288,7 +286,6 @@ export const TYPES: Record<string, TypeSpec> = {
       },
       claims: {
         target: "Claim",
-        many: true,
         build: (p, c) => ({
           body: `MATCH (${c}:Claim)-[:STATED_IN]->(${p}) WITH DISTINCT ${c}`,
           tail: `ORDER BY ${c}.id LIMIT ${UNPAGED_CAP}`,
@@ -319,10 +316,15 @@ export function projection(type: string, variable: string, fields: readonly Fiel
     const relation = spec.relations[field.name];
     if (!relation) continue; // resolved outside Cypher (e.g. computed from other fields)
     const child = q.variable(relation.target.charAt(0).toLowerCase());
-    const { body, tail } = relation.build(variable, child, field.args, q);
     const inner = projection(relation.target, child, field.children.get(relation.target) ?? [], q);
-    const subquery = `COLLECT { ${body} RETURN ${inner} AS value${tail ? ` ${tail}` : ""} }`;
-    parts.push(`${key}: ${relation.many ? subquery : `${subquery}[0]`}`);
+    if ("one" in relation) {
+      // A map projection needs a variable: a one-element list comprehension binds it in place,
+      // far cheaper than a subquery per row.
+      parts.push(`${key}: [${child} IN [${relation.one(variable)}] | ${inner}][0]`);
+      continue;
+    }
+    const { body, tail } = relation.build(variable, child, field.args, q);
+    parts.push(`${key}: COLLECT { ${body} RETURN ${inner} AS value${tail ? ` ${tail}` : ""} }`);
   }
   // Map projection works alike on nodes, relationships and maps.
   return `${variable} {${parts.join(", ")}}`;
