@@ -58,10 +58,28 @@ export const RAW_CYPHER: Record<string, string> = {
   search: `CALL db.index.fulltext.queryNodes('kg_search', $q, {limit: 10}) YIELD node, score
     RETURN {label: coalesce(node.name, node.statement, node.title), score: score} AS value`,
   claimsPage: `MATCH (c:Claim) WHERE c.id > "" WITH c ORDER BY c.id LIMIT 21 RETURN c {.id, .statement, score: c.score} AS value`,
+  // One hop, both ways: the 49 neighbours behind the strongest links (read from the shortcuts),
+  // then the links among them, a dense entity's found from the other end (as ours does).
   neighborhood: `MATCH (a:Entity {id: $id})
-    CALL { WITH a MATCH (a)-[:LINK]-(b:Entity) WHERE b <> a RETURN DISTINCT b ORDER BY b.id LIMIT 49 }
-    WITH a, collect(b) + a AS ns
-    RETURN {nodes: [n IN ns | n.id], edges: COLLECT { MATCH (x:Entity)-[l:LINK]->(y:Entity) WHERE x IN ns AND y IN ns RETURN l.id AS id LIMIT 1000 }} AS value`,
+    CALL { WITH a
+      CALL { WITH a MATCH (a)-[s:STRONGEST_OUT]->(b) RETURN b, s.score AS score, s.linkId AS lid
+             UNION ALL WITH a MATCH (a)<-[s:STRONGEST_IN]-(b) RETURN b, s.score AS score, s.linkId AS lid }
+      WITH b, score, lid ORDER BY score DESC, lid
+      WITH b, collect(lid)[0] AS lid, max(score) AS score ORDER BY score DESC, lid LIMIT 49
+      RETURN collect(b) AS around }
+    WITH [a] + around AS ns
+    WITH ns, [n IN ns WHERE COUNT { (n)-[:LINK]->() } > 200] AS dense
+    RETURN {nodes: [n IN ns | n.id], edges: COLLECT {
+      CALL { WITH ns, dense UNWIND ns AS x WITH x, ns WHERE NOT x IN dense MATCH (x)-[l:LINK]->(y) WHERE y IN ns RETURN l
+        UNION ALL WITH ns, dense UNWIND ns AS y WITH y, dense WHERE COUNT { (y)<-[:LINK]-() } <= 200
+          MATCH (y)<-[l:LINK]-() WHERE startNode(l) IN dense RETURN l
+        UNION ALL WITH ns, dense UNWIND dense AS x UNWIND ns AS y WITH x, y WHERE y <> x AND COUNT { (y)<-[:LINK]-() } > 200
+          CALL { WITH x, y WITH x, y WHERE COUNT { (y)<-[:LINK]-() } <= COUNT { (x)-[:LINK]->() }
+                   MATCH (y)<-[l:LINK]-() WHERE startNode(l) = x RETURN l
+                 UNION ALL WITH x, y WITH x, y WHERE COUNT { (y)<-[:LINK]-() } > COUNT { (x)-[:LINK]->() }
+                   MATCH (x)-[l:LINK]->() WHERE endNode(l) = y RETURN l }
+          RETURN l }
+      RETURN l.id AS id ORDER BY id LIMIT 1000 }} AS value`,
 };
 
 export async function startRawCypher(db: Database): Promise<Target> {

@@ -761,6 +761,31 @@ describe("broken inputs are rejected with file, entry, field and message; the gr
     ]);
   });
 
+  it("a mechanism link from an entity to itself", async () => {
+    const error = (await importBundle(
+      db,
+      {
+        sources: [{ id: "source:loop", title: "A loop test source", kind: "test" }],
+        entities: [{ id: "loop-entity", name: "Loop", kind: "PHENOTYPE" }],
+        claims: [
+          {
+            id: "claim:loop",
+            statement: "s",
+            about: ["loop-entity"],
+            links: [{ from: "loop-entity", predicate: "INCREASES", to: "loop-entity" }],
+            statedIn: [{ source: "source:loop", locator: "x" }],
+          },
+        ],
+      },
+      { actor: ACTOR },
+    ).catch((e: unknown) => e)) as GraphQLError;
+    expect(error.extensions.code).toBe("BAD_USER_INPUT");
+    expect(error.extensions.problems).toEqual([
+      expect.objectContaining({ entry: "claims[0] (claim:loop)", field: "links[0].to", code: "SELF_REFERENCE" }),
+    ]);
+    expect(await graphSnapshot(db)).toBe(before);
+  });
+
   it("an in-memory bundle (the GraphQL importBundle path): all problems in extensions.problems", async () => {
     const error = (await importBundle(
       db,

@@ -247,6 +247,14 @@ export function checkReferences(result: Pick<ValidationResult, "bundle" | "origi
     claim.links.forEach((link, j) => {
       check("claims", i, "entities", link.from, `links[${j}].from`);
       check("claims", i, "entities", link.to, `links[${j}].to`);
+      if (link.from === link.to) {
+        problems.push({
+          ...labelOf(bundle, origins, "claims", i),
+          field: `links[${j}].to`,
+          message: "a mechanism link cannot go from an entity to itself",
+          code: PROBLEM_CODES.selfReference,
+        });
+      }
     });
     claim.statedIn.forEach((s, j) => {
       check("claims", i, "sources", s.source, `statedIn[${j}].source`);

@@ -1,6 +1,7 @@
 /** Subgraphs for visualisations: an entity's neighbourhood as nodes, edges and Cytoscape.js JSON. */
 import { int } from "../db/database.js";
 import { clientError } from "../errors.js";
+import { FANOUT } from "../graph/strongest-links.js";
 import { readTraversal } from "../graph/traversal-cache.js";
 import { ENTITY_KINDS, type EntityKind } from "../model/vocabulary.js";
 import { CypherBuilder, firstArg } from "../translate/projection.js";
@@ -11,13 +12,49 @@ import { checkId } from "./ids.js";
 export const MAX_NEIGHBORHOOD_HOPS = 3;
 const MAX_EDGES = 1000;
 
-/** One expansion per depth, with the direction and depth as literals from this table. */
-const LEVEL_PATTERNS = {
-  OUT: ["-[:LINK]->", "-[:LINK*2..2]->", "-[:LINK*3..3]->"],
-  IN: ["<-[:LINK]-", "<-[:LINK*2..2]-", "<-[:LINK*3..3]-"],
-  BOTH: ["-[:LINK]-", "-[:LINK*2..2]-", "-[:LINK*3..3]-"],
+/**
+ * The links one level of the neighbourhood follows from an entity x, as rows (b, score, lid):
+ * x's strongest FANOUT links each way, read from the strongest-link shortcuts
+ * (strongest-links.ts), the same links a chain search follows. A hub thus costs at most FANOUT
+ * reads per direction, not thousands; an entity with fewer links has them all followed.
+ */
+const FOLLOW = {
+  OUT: ["WITH x MATCH (x)-[s:STRONGEST_OUT]->(b) RETURN b, s.score AS score, s.linkId AS lid"],
+  IN: ["WITH x MATCH (x)<-[s:STRONGEST_IN]-(b) RETURN b, s.score AS score, s.linkId AS lid"],
+  BOTH: [
+    "WITH x MATCH (x)-[s:STRONGEST_OUT]->(b) RETURN b, s.score AS score, s.linkId AS lid",
+    "WITH x MATCH (x)<-[s:STRONGEST_IN]-(b) RETURN b, s.score AS score, s.linkId AS lid",
+  ],
 } as const;
 
+/** Entities with more links one way than this are dense: their links are found from the other end. */
+export const DENSE_DEGREE = 200;
+
+/**
+ * Cypher leaving `around`: the entities within `hops` of `a`, breadth first (one level per hop,
+ * the count from the argument's bounds, never from request text), each level strongest first
+ * (best score of a link reaching it from the level before, then that link's id), until `room`
+ * entities are chosen.
+ */
+function levels(hops: number, direction: keyof typeof FOLLOW, room: string): string {
+  let cypher = "WITH a, [a] AS seen, [a] AS frontier, [] AS around";
+  for (let d = 1; d <= hops; d++) {
+    cypher += `
+CALL {
+  WITH seen, frontier, around
+  WITH seen, frontier, ${room} - size(around) AS left WHERE left > 0
+  UNWIND frontier AS x
+  CALL { ${FOLLOW[direction].join(" UNION ALL ")} }
+  WITH b, score, lid, left WHERE NOT b IN seen
+  WITH b, score, lid, left ORDER BY score DESC, lid
+  WITH b, collect({score: score, lid: lid})[0] AS best, left
+  ORDER BY best.score DESC, best.lid
+  RETURN coalesce(collect(b)[0..max(left)], []) AS level
+}
+WITH a, seen + level AS seen, level AS frontier, around + [b IN level | {node: b, d: ${d}}] AS around`;
+  }
+  return cypher;
+}
 const GraphNodeRef = builder.objectRef<Projected>("GraphNode").implement({
   description: "A node of a subgraph, ready for a visualisation.",
   fields: (t) => ({
@@ -45,7 +82,11 @@ const GraphEdgeRef = builder.objectRef<Projected>("GraphEdge").implement({
 const SubgraphRef = builder.objectRef<Projected>("Subgraph").implement({
   description: "Nodes and edges ready for a visualisation library (Cytoscape.js, D3, Gephi).",
   fields: (t) => ({
-    nodes: t.field({ type: [GraphNodeRef], resolve: (p) => p.nodes, description: "Entities, nearest first." }),
+    nodes: t.field({
+      type: [GraphNodeRef],
+      resolve: (p) => p.nodes,
+      description: "Entities, nearest first, then by their strongest link.",
+    }),
     edges: t.field({
       type: [GraphEdgeRef],
       resolve: (p) => p.edges,
@@ -89,10 +130,10 @@ builder.queryFields((t) => ({
       first: t.arg.int({
         required: false,
         defaultValue: 50,
-        description: "At most this many nodes, centre included (1..100), nearest first.",
+        description: "At most this many nodes, centre included (1..100): nearest first, then strongest link first.",
       }),
     },
-    description: "The entities around one entity and every link between them, for visualisations. NOT_FOUND for an unknown id.",
+    description: `The entities around one entity and every link between them, for visualisations. Found breadth first along each entity's ${FANOUT} strongest links each way (all of them for entities with fewer), strongest first within each distance. NOT_FOUND for an unknown id.`,
     resolve: async (_root, args, ctx) => {
       const hops = args.hops ?? 1;
       if (!Number.isInteger(hops) || hops < 1 || hops > MAX_NEIGHBORHOOD_HOPS) {
@@ -103,26 +144,56 @@ builder.queryFields((t) => ({
       const q = new CypherBuilder();
       const centre = q.param(checkId("entity", args.id));
       const others = q.param(int(firstArg(args.first, 50) - 1));
-      const patterns = LEVEL_PATTERNS[(args.direction ?? "BOTH") as keyof typeof LEVEL_PATTERNS].slice(0, hops);
-      const levels = patterns
-        .map((pattern, i) => `WITH a MATCH (a)${pattern}(b:Entity) WHERE b <> a RETURN DISTINCT b, ${i + 1} AS d`)
-        .join(" UNION ");
+      const direction = (args.direction ?? "BOTH") as keyof typeof FOLLOW;
+      // Edges: every link among the chosen entities (mechanism links never loop on one entity).
+      // Most entities' outgoing links are read once. A dense entity's (a hub's thousands) are
+      // found from the other end instead, by reading the incoming links of each chosen entity
+      // once; only links between two dense entities are looked up pair by pair, from whichever
+      // end has fewer links (degrees are O(1) in Neo4j).
       const cypher = `OPTIONAL MATCH (a:Entity {id: ${centre}})
 CALL {
   WITH a
-  CALL { ${levels} }
-  WITH b, min(d) AS d ORDER BY d, b.id LIMIT ${others}
-  RETURN collect({node: b, d: d}) AS around
+  WITH a WHERE a IS NOT NULL
+  ${levels(hops, direction, others)}
+  RETURN around
 }
 WITH a, [{node: a, d: 0}] + around AS members
 WITH a, members, [m IN members | m.node] AS ns
+WITH a, members, ns, [n IN ns WHERE COUNT { (n)-[:LINK]->() } > ${DENSE_DEGREE}] AS denseOut
 RETURN {
   found: a IS NOT NULL,
   nodes: [m IN members | {id: m.node.id, label: m.node.name, kind: m.node.kind, distance: m.d}],
-  edges: COLLECT { MATCH (x:Entity)-[l:LINK]->(y:Entity) WHERE x IN ns AND y IN ns
-                   RETURN {id: l.id, source: x.id, target: y.id, predicate: l.predicate, score: coalesce(l.score, 0.0),
-                           level: coalesce(l.level, 'NONE_CITED'), claimCount: size(coalesce(l.claimIds, []))} AS e
-                   ORDER BY e.id LIMIT ${MAX_EDGES} }
+  edges: COLLECT {
+    CALL {
+      WITH ns, denseOut
+      UNWIND ns AS x
+      WITH x, ns WHERE NOT x IN denseOut
+      MATCH (x)-[l:LINK]->(y) WHERE y IN ns RETURN l
+      UNION ALL
+      WITH ns, denseOut
+      UNWIND ns AS y
+      WITH y, denseOut WHERE denseOut <> [] AND COUNT { (y)<-[:LINK]-() } <= ${DENSE_DEGREE}
+      MATCH (y)<-[l:LINK]-() WHERE startNode(l) IN denseOut RETURN l
+      UNION ALL
+      WITH ns, denseOut
+      UNWIND denseOut AS x
+      UNWIND ns AS y
+      WITH x, y WHERE y <> x AND COUNT { (y)<-[:LINK]-() } > ${DENSE_DEGREE}
+      CALL {
+        WITH x, y
+        WITH x, y WHERE COUNT { (y)<-[:LINK]-() } <= COUNT { (x)-[:LINK]->() }
+        MATCH (y)<-[l:LINK]-() WHERE startNode(l) = x RETURN l
+        UNION ALL
+        WITH x, y
+        WITH x, y WHERE COUNT { (y)<-[:LINK]-() } > COUNT { (x)-[:LINK]->() }
+        MATCH (x)-[l:LINK]->() WHERE endNode(l) = y RETURN l
+      }
+      RETURN l
+    }
+    WITH l ORDER BY l.id LIMIT ${MAX_EDGES}
+    RETURN {id: l.id, source: startNode(l).id, target: endNode(l).id, predicate: l.predicate, score: coalesce(l.score, 0.0),
+            level: coalesce(l.level, 'NONE_CITED'), claimCount: size(coalesce(l.claimIds, []))}
+  }
 } AS value`;
       const row = await readTraversal(ctx, cypher, q);
       if (!row?.found) {
