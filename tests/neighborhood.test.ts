@@ -89,6 +89,12 @@ describe("neighbourhood of a dense entity", () => {
     expect(expected.slice(0, 5)).not.toEqual(OUT.slice(0, 5));
   });
 
+  it("returns the centre alone when asked for one node", async () => {
+    const { nodes, edges } = await neighborhood({ id: "hub", hops: 3, direction: "BOTH", first: 1 });
+    expect(nodes).toEqual([{ id: "hub", distance: 0 }]);
+    expect(edges).toEqual([]);
+  });
+
   it("returns every link among the chosen nodes, whichever end is dense", async () => {
     for (const variables of [
       { id: "hub", hops: 1, direction: "BOTH", first: 50 },
