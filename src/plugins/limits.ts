@@ -2,7 +2,8 @@
  * What one request may cost, checked before any resolver (and so any Cypher) runs:
  * GraphQL Armor's depth, alias, token, directive and cost limits, each with its own stable
  * `extensions.code`; field suggestions blocked unless KG_FIELD_SUGGESTIONS=true; and a cap on
- * the request body (by its declared length). Argument bounds (first, maxHops, hops) are checked in the resolvers.
+ * the request body, by its declared length. Argument bounds (first, maxHops, hops) are checked
+ * in the resolvers.
  */
 import { EnvelopArmorPlugin } from "@escape.tech/graphql-armor";
 import type { GraphQLError } from "graphql";
