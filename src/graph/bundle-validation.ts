@@ -240,6 +240,9 @@ export function checkReferences(result: Pick<ValidationResult, "bundle" | "origi
       code: PROBLEM_CODES.dangling,
     });
   };
+  const selfReference = (kind: Kind, i: number, field: string, message: string) => {
+    problems.push({ ...labelOf(bundle, origins, kind, i), field, message, code: PROBLEM_CODES.selfReference });
+  };
   bundle.claims.forEach((claim, i) => {
     claim.about.forEach((id, j) => {
       check("claims", i, "entities", id, `about[${j}]`);
@@ -247,14 +250,8 @@ export function checkReferences(result: Pick<ValidationResult, "bundle" | "origi
     claim.links.forEach((link, j) => {
       check("claims", i, "entities", link.from, `links[${j}].from`);
       check("claims", i, "entities", link.to, `links[${j}].to`);
-      if (link.from === link.to) {
-        problems.push({
-          ...labelOf(bundle, origins, "claims", i),
-          field: `links[${j}].to`,
-          message: "a mechanism link cannot go from an entity to itself",
-          code: PROBLEM_CODES.selfReference,
-        });
-      }
+      if (link.from === link.to)
+        selfReference("claims", i, `links[${j}].to`, "a mechanism link cannot go from an entity to itself");
     });
     claim.statedIn.forEach((s, j) => {
       check("claims", i, "sources", s.source, `statedIn[${j}].source`);
@@ -268,14 +265,8 @@ export function checkReferences(result: Pick<ValidationResult, "bundle" | "origi
       check("studies", i, "sources", c.source, `citations[${j}].source`);
     });
     study.sameAs.forEach((s, j) => {
-      if (s.study === study.id) {
-        problems.push({
-          ...labelOf(bundle, origins, "studies", i),
-          field: `sameAs[${j}].study`,
-          message: "a study cannot be the same as itself",
-          code: PROBLEM_CODES.selfReference,
-        });
-      } else check("studies", i, "studies", s.study, `sameAs[${j}].study`);
+      if (s.study === study.id) selfReference("studies", i, `sameAs[${j}].study`, "a study cannot be the same as itself");
+      else check("studies", i, "studies", s.study, `sameAs[${j}].study`);
     });
   });
   return problems;
