@@ -147,9 +147,10 @@ async function check(target: Endpoint, body: string): Promise<{ cypherQueries?: 
   return { cypherQueries: json.extensions?.cypherQueries };
 }
 
-/** One autocannon run of `duration` seconds; `requests` and CPU totals let rounds be combined. */
+/** One autocannon run of `duration` seconds, with every response's latency kept. */
 async function measure(target: Endpoint, body: string, processes: Processes, duration: number): Promise<Round> {
   let errors = 0;
+  const latencies: number[] = [];
   for (let i = 0; i < 20; i++) await check(target, body); // warm-up: plans cached, JIT warm
   const serverBefore = cpuMsOf(processes.server);
   const neo4jBefore = cpuMsOf(processes.neo4j);
@@ -161,6 +162,7 @@ async function measure(target: Endpoint, body: string, processes: Processes, dur
     connections,
     duration,
     setupClient: (client) => {
+      client.on("response", (_status, _bytes, responseTime) => latencies.push(responseTime));
       client.on("body", (b: Buffer) => {
         if (b.includes('"errors"')) errors += 1;
       });
@@ -169,42 +171,35 @@ async function measure(target: Endpoint, body: string, processes: Processes, dur
   const used = (before: number | undefined, after: number | undefined) =>
     before === undefined || after === undefined ? undefined : after - before;
   return {
-    requests: result.requests.total,
+    seconds: duration,
+    latencies,
     serverCpu: used(serverBefore, cpuMsOf(processes.server)),
     neo4jCpu: used(neo4jBefore, cpuMsOf(processes.neo4j)),
-    rps: result.requests.average,
-    p50: result.latency.p50,
-    p95: result.latency.p97_5 ?? result.latency.p90,
-    p99: result.latency.p99,
     errors: errors + result.errors + result.non2xx + result.timeouts,
   };
 }
 
 interface Round {
-  requests: number;
+  seconds: number;
+  /** Milliseconds, one per response. */
+  latencies: number[];
   serverCpu?: number;
   neo4jCpu?: number;
-  rps: number;
-  p50: number;
-  p95: number;
-  p99: number;
   errors: number;
 }
 
-/** Rounds of one target and query combined: throughput averaged, latencies weighted by requests. */
+/** Rounds of one target and query pooled: exact percentiles over every response of every round. */
 function combine(rounds: Round[]): Measured {
-  const requests = rounds.reduce((sum, r) => sum + r.requests, 0);
-  const weighted = (k: "p50" | "p95" | "p99") =>
-    Math.round(rounds.reduce((sum, r) => sum + r[k] * r.requests, 0) / Math.max(requests, 1));
+  const latencies = rounds.flatMap((r) => r.latencies).sort((a, b) => a - b);
+  const n = Math.max(latencies.length, 1);
+  const percentile = (p: number) => +(latencies[Math.ceil((p / 100) * n) - 1] ?? 0).toFixed(1);
   const cpu = (k: "serverCpu" | "neo4jCpu") =>
-    rounds.some((r) => r[k] === undefined)
-      ? undefined
-      : +(rounds.reduce((sum, r) => sum + (r[k] ?? 0), 0) / Math.max(requests, 1)).toFixed(2);
+    rounds.some((r) => r[k] === undefined) ? undefined : +(rounds.reduce((sum, r) => sum + (r[k] ?? 0), 0) / n).toFixed(2);
   return {
-    rps: Math.round(rounds.reduce((sum, r) => sum + r.rps, 0) / rounds.length),
-    p50: weighted("p50"),
-    p95: weighted("p95"),
-    p99: weighted("p99"),
+    rps: Math.round(latencies.length / rounds.reduce((sum, r) => sum + r.seconds, 0)),
+    p50: percentile(50),
+    p95: percentile(95),
+    p99: percentile(99),
     errors: rounds.reduce((sum, r) => sum + r.errors, 0),
     serverCpuMs: cpu("serverCpu"),
     neo4jCpuMs: cpu("neo4jCpu"),
