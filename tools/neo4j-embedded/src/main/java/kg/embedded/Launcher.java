@@ -23,7 +23,7 @@ import org.neo4j.graphdb.GraphDatabaseService;
  *
  * <p>Options (all optional): --home DIR (default .neo4j), --port N (default 7687),
  * --host ADDR (default 127.0.0.1), --pagecache BYTES (default 512m), --tx-timeout SECONDS
- * (default 60). Prints one line "NEO4J_EMBEDDED_READY bolt://host:port" once Bolt listens;
+ * (default 60), --tx-log-retention POLICY (default "1G size"). Prints one line "NEO4J_EMBEDDED_READY bolt://host:port" once Bolt listens;
  * exits with code 2 on bad options, 3 when the port is taken, 4 when the store is locked
  * or the engine cannot start.
  */
@@ -37,6 +37,9 @@ public final class Launcher {
     int port = parseInt(options.getOrDefault("port", "7687"), "port");
     long pagecache = parseBytes(options.getOrDefault("pagecache", "512m"));
     long txTimeoutSeconds = parseInt(options.getOrDefault("tx-timeout", "60"), "tx-timeout");
+    // Neo4j keeps transaction logs for two days by default (for incremental backups, which this
+    // launcher never serves); a few benchmark loads of a million links then fill tens of GB.
+    String txLogRetention = options.getOrDefault("tx-log-retention", "1G size");
 
     // Fail fast and clearly instead of letting Neo4j log a bind error deep in its start-up.
     ensurePortFree(host, port);
@@ -57,6 +60,7 @@ public final class Launcher {
               .setConfig(GraphDatabaseSettings.pagecache_memory, pagecache)
               .setConfig(
                   GraphDatabaseSettings.transaction_timeout, Duration.ofSeconds(txTimeoutSeconds))
+              .setConfig(GraphDatabaseSettings.keep_logical_logs, txLogRetention)
               .build();
     } catch (Exception e) {
       fail(4, "engine failed to start (is another launcher using " + home + "?): " + rootMessage(e));
