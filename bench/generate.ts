@@ -154,7 +154,9 @@ export function generateGraph(linkCount: number, seed = 42): GeneratedGraph {
     const asserted = links.slice(i, i + 2);
     const id = `claim:c${i / 2}`;
     const stances: StudyStance[] = [];
-    const studyCountForClaim = rand() < 0.33 ? 0 : 1 + Math.floor(rand() * 3);
+    // About a third are evidence gaps; never claim:c1, whose studies the benchmark reads (mix.ts).
+    const gap = rand() < 0.33 && id !== "claim:c1";
+    const studyCountForClaim = gap ? 0 : 1 + Math.floor(rand() * 3);
     const used = new Set<string>();
     for (let k = 0; k < studyCountForClaim; k++) {
       const study = `study:s${Math.floor(rand() * studyCount)}`;

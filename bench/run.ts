@@ -10,14 +10,14 @@
  * The servers run compiled, in a child process of their own (bench/serve-targets.ts), so that
  * autocannon does not share their event loop. Reports throughput and p50/p95/p99 latency, our
  * ratios to each, Cypher round trips per request, and how cost grows with the graph.
- * Results: bench/results/latest.json and bench/results/latest.md.
+ * Results: bench/results/latest.json and bench/results/latest.md. The queries are in mix.ts, the
+ * servers in targets.ts, one measurement in measure.ts and the Markdown in report.ts.
  * `--full` adds the 1,000,000-link graph (about five minutes to load on 2 cores).
  */
 import { spawn } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import autocannon from "autocannon";
 import { loadConfig, PROJECT_ROOT } from "../src/config.js";
 import { Database } from "../src/db/database.js";
 import { runningLauncher } from "../src/db/embedded.js";
@@ -25,9 +25,10 @@ import { type DatabaseTarget, provisionDatabase } from "../src/db/provision.js";
 import { applyConstraints } from "../src/db/schema-setup.js";
 import { driverCause } from "../src/errors.js";
 import { createLogger } from "../src/logger.js";
-import { searchQuery } from "../src/schema/search.js";
 import { clearInBatches, generateGraph, loadGenerated } from "./generate.js";
-import type { Target } from "./targets.js";
+import { bodyFor, check, combine, cpuMsOf, type Endpoint, type Measured, measure, type Round } from "./measure.js";
+import { mix } from "./mix.js";
+import { markdown } from "./report.js";
 
 const { values } = parseArgs({
   options: {
@@ -46,165 +47,6 @@ const seconds = Math.min(Number(values.seconds), 60);
 const connections = Math.min(Number(values.connections), 64);
 const log = createLogger("kg-bench");
 const BENCH_HOME = path.join(PROJECT_ROOT, ".neo4j", "bench");
-
-interface BenchQuery {
-  name: string;
-  /** Traversals go through our traversal cache: measured with and without it. */
-  traversal?: boolean;
-  ours: string;
-  raw?: { query: string; params: Record<string, unknown> };
-  neo4jGraphql?: string;
-}
-
-/** The fixed mix, on well-connected entities of the generated graph (e0, e1 ... are the hubs). */
-function mix(): BenchQuery[] {
-  return [
-    {
-      name: "entity with nested links and claims",
-      ours: `{ entity(id: "e1") { id name kind outgoing(first: 10) { predicate evidence { score } to { id name } claims { id } } claims(first: 5) { id statement } } }`,
-      raw: { query: "entityNested", params: { id: "e1" } },
-      neo4jGraphql: `{ entities(where: { id: { eq: "e1" } }) { id name kind outgoingConnection(first: 10, sort: [{ edge: { score: DESC } }]) { edges { properties { predicate score } node { id name } } } claims(limit: 5, sort: [{ score: DESC }]) { id statement } } }`,
-    },
-    {
-      name: "a claim's studies",
-      ours: `{ claim(id: "claim:c1") { id statement evidenceSummary { level score } evidence { stance study { id title year design } } } }`,
-      raw: { query: "claimStudies", params: { id: "claim:c1" } },
-      neo4jGraphql: `{ claims(where: { id: { eq: "claim:c1" } }) { id statement level score supportedBy { id title year design } } }`,
-    },
-    {
-      name: "search",
-      ours: `{ search(query: "entity 12", first: 10) { label score } }`,
-      raw: { query: "search", params: { q: searchQuery("entity 12") } },
-    },
-    {
-      name: "mechanismChains 3 hops",
-      traversal: true,
-      ours: `{ mechanismChains(from: "e1", to: "e5", maxHops: 3, first: 10) { hops score nodes { id } links { predicate } } }`,
-    },
-    {
-      name: "mechanismChains 5 hops",
-      traversal: true,
-      ours: `{ mechanismChains(from: "e1", to: "e5", maxHops: 5, first: 10) { hops score nodes { id } links { predicate } } }`,
-    },
-    {
-      name: "neighborhood of a hub",
-      traversal: true,
-      ours: `{ neighborhood(id: "e0", hops: 1, first: 50) { nodes { id } edges { id } } }`,
-      raw: { query: "neighborhood", params: { id: "e0" } },
-    },
-    {
-      name: "claims page",
-      ours: `{ claims(first: 20) { pageInfo { hasNextPage endCursor } nodes { id statement evidenceSummary { score } } } }`,
-      raw: { query: "claimsPage", params: {} },
-      neo4jGraphql: `{ claims(limit: 21, sort: [{ id: ASC }]) { id statement score } }`,
-    },
-  ];
-}
-
-interface Measured {
-  rps: number;
-  p50: number;
-  p95: number;
-  p99: number;
-  errors: number;
-  /** CPU milliseconds per request spent by the serving Node process and by Neo4j (Linux only). */
-  serverCpuMs?: number;
-  neo4jCpuMs?: number;
-}
-
-/** CPU time (ms) a process has used so far, from /proc; undefined where there is none. */
-function cpuMsOf(pid: number | undefined): number | undefined {
-  if (!pid) return undefined;
-  try {
-    const fields = (fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1] ?? "").split(" ");
-    const ticks = Number(fields[11]) + Number(fields[12]); // utime + stime, in clock ticks (100 Hz)
-    return Number.isFinite(ticks) ? ticks * 10 : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Who burns the CPU during a measurement: the pids of the servers' process and of Neo4j. */
-interface Processes {
-  server?: number;
-  neo4j?: number;
-}
-
-type Endpoint = Pick<Target, "name" | "url">;
-
-function bodyFor(target: Endpoint, query: BenchQuery): string | undefined {
-  if (target.name === "ours") return JSON.stringify({ query: query.ours });
-  if (target.name === "oursUncached") return query.traversal ? JSON.stringify({ query: query.ours }) : undefined;
-  if (target.name === "rawCypher") return query.raw ? JSON.stringify(query.raw) : undefined;
-  return query.neo4jGraphql ? JSON.stringify({ query: query.neo4jGraphql }) : undefined;
-}
-
-async function check(target: Endpoint, body: string): Promise<{ cypherQueries?: number }> {
-  const response = await fetch(target.url, { method: "POST", headers: { "content-type": "application/json" }, body });
-  const json = (await response.json()) as { errors?: unknown; extensions?: { cypherQueries?: number } };
-  if (response.status !== 200 || json.errors)
-    throw new Error(`${target.name} answered ${response.status}: ${JSON.stringify(json.errors)}`);
-  return { cypherQueries: json.extensions?.cypherQueries };
-}
-
-/** One autocannon run of `duration` seconds, with every response's latency kept. */
-async function measure(target: Endpoint, body: string, processes: Processes, duration: number): Promise<Round> {
-  let errors = 0;
-  const latencies: number[] = [];
-  for (let i = 0; i < 20; i++) await check(target, body); // warm-up: plans cached, JIT warm
-  const serverBefore = cpuMsOf(processes.server);
-  const neo4jBefore = cpuMsOf(processes.neo4j);
-  const result = await autocannon({
-    url: target.url,
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body,
-    connections,
-    duration,
-    setupClient: (client) => {
-      client.on("response", (_status, _bytes, responseTime) => latencies.push(responseTime));
-      client.on("body", (b: Buffer) => {
-        if (b.includes('"errors"')) errors += 1;
-      });
-    },
-  });
-  const used = (before: number | undefined, after: number | undefined) =>
-    before === undefined || after === undefined ? undefined : after - before;
-  return {
-    seconds: duration,
-    latencies,
-    serverCpu: used(serverBefore, cpuMsOf(processes.server)),
-    neo4jCpu: used(neo4jBefore, cpuMsOf(processes.neo4j)),
-    errors: errors + result.errors + result.non2xx + result.timeouts,
-  };
-}
-
-interface Round {
-  seconds: number;
-  /** Milliseconds, one per response. */
-  latencies: number[];
-  serverCpu?: number;
-  neo4jCpu?: number;
-  errors: number;
-}
-
-/** Rounds of one target and query pooled: exact percentiles over every response of every round. */
-function combine(rounds: Round[]): Measured {
-  const latencies = rounds.flatMap((r) => r.latencies).sort((a, b) => a - b);
-  const n = Math.max(latencies.length, 1);
-  const percentile = (p: number) => +(latencies[Math.ceil((p / 100) * n) - 1] ?? 0).toFixed(1);
-  const cpu = (k: "serverCpu" | "neo4jCpu") =>
-    rounds.some((r) => r[k] === undefined) ? undefined : +(rounds.reduce((sum, r) => sum + (r[k] ?? 0), 0) / n).toFixed(2);
-  return {
-    rps: Math.round(latencies.length / rounds.reduce((sum, r) => sum + r.seconds, 0)),
-    p50: percentile(50),
-    p95: percentile(95),
-    p99: percentile(99),
-    errors: rounds.reduce((sum, r) => sum + r.errors, 0),
-    serverCpuMs: cpu("serverCpu"),
-    neo4jCpuMs: cpu("neo4jCpu"),
-  };
-}
 
 async function main() {
   // The 1M-link graph wants more than the development defaults; the machine has 24 GiB.
@@ -247,11 +89,27 @@ async function main() {
           for (const order of [measured, [...measured].reverse()]) {
             for (const t of order) {
               log.info({ links, query: query.name, target: t.name, seconds: seconds / 2 }, "measuring");
-              const round = await measure(t, bodyFor(t, query) as string, { server: servers.pid, neo4j: neo4jPid }, seconds / 2);
+              const round = await measure(
+                t,
+                bodyFor(t, query) as string,
+                { server: servers.pid, neo4j: neo4jPid },
+                seconds / 2,
+                connections,
+              );
               rounds.set(t.name, [...(rounds.get(t.name) ?? []), round]);
             }
           }
           for (const [name, r] of rounds) row[name] = combine(r);
+          // A computed traversal's own latency, without queueing behind other clients' requests:
+          // what one explorer waits on an otherwise idle machine.
+          const uncached = measured.find((t) => t.name === "oursUncached");
+          if (uncached) {
+            log.info({ links, query: query.name, target: uncached.name, connections: 1 }, "measuring one client");
+            const processes = { server: servers.pid, neo4j: neo4jPid };
+            row.oursUncachedOneClient = combine([
+              await measure(uncached, bodyFor(uncached, query) as string, processes, seconds / 2, 1),
+            ]);
+          }
           // Like with like: the raw floor computes every answer, so compare it with our uncached run.
           const ours = (row.oursUncached ?? row.ours) as Measured;
           const raw = row.rawCypher as Measured | undefined;
@@ -280,7 +138,7 @@ async function main() {
     results,
   };
   fs.writeFileSync(path.join(values.out, "latest.json"), `${JSON.stringify(report, null, 2)}\n`);
-  fs.writeFileSync(path.join(values.out, "latest.md"), markdown(report.results));
+  fs.writeFileSync(path.join(values.out, "latest.md"), markdown(report.results, { connections, seconds }));
   log.info({ out: values.out }, "benchmark written");
 }
 
@@ -327,71 +185,6 @@ async function startTargets(db: DatabaseTarget): Promise<{ targets: Endpoint[]; 
       await exited;
     },
   };
-}
-
-function markdown(rows: Array<Record<string, unknown>>): string {
-  const m = (x: unknown, k: keyof Measured) => (x ? String((x as Measured)[k]) : "–");
-  const queries = rows.filter((r) => r.query);
-  const lines = [
-    "# Benchmark results",
-    "",
-    `${connections} concurrent connections, ${seconds} s per measurement (two rounds of half that, targets in A-B-B-A order),`,
-    "all on this machine's loopback; Neo4j left to settle (indexes online, idle) after each load. Latencies in ms;",
-    "throughput in requests/s. Traversals (chains, neighbourhood) are measured with our traversal cache (repeated",
-    "queries, as explorers send them) and without it (every request computes the search). Ratios: ours/raw p50",
-    "latency (target ≤ 1.25; uncached run for traversals), ours/@neo4j/graphql throughput (target ≥ 1.5 on nested",
-    "queries). `–`: not expressible there.",
-    "",
-    "| links | query | ours p50 / p95 / p99 | ours rps | cache off p50 / p95 / p99 | cache off rps | raw p50 / p95 | raw rps | @neo4j/graphql p50 / p95 | its rps | ours/raw p50 | ours/@neo4j/graphql rps | Cypher per request |",
-    "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
-  ];
-  for (const r of rows) {
-    if (!r.query) {
-      lines.push(`| ${r.links} | (load: ${r.loadSeconds} s, ${r.linksPerSecond} links/s) | | | | | | | | | | | |`);
-      continue;
-    }
-    const cypher = r.cypherQueriesPerRequestUncached
-      ? `${r.cypherQueriesPerRequest} (cache off: ${r.cypherQueriesPerRequestUncached})`
-      : `${r.cypherQueriesPerRequest ?? "–"}`;
-    lines.push(
-      `| ${r.links} | ${r.query} | ${m(r.ours, "p50")} / ${m(r.ours, "p95")} / ${m(r.ours, "p99")} | ${m(r.ours, "rps")} | ${m(r.oursUncached, "p50")} / ${m(r.oursUncached, "p95")} / ${m(r.oursUncached, "p99")} | ${m(r.oursUncached, "rps")} | ${m(r.rawCypher, "p50")} / ${m(r.rawCypher, "p95")} | ${m(r.rawCypher, "rps")} | ${m(r.neo4jGraphql, "p50")} / ${m(r.neo4jGraphql, "p95")} | ${m(r.neo4jGraphql, "rps")} | ${r.oursVsRawP50 ?? "–"} | ${r.oursVsNeo4jGraphqlThroughput ?? "–"} | ${cypher} |`,
-    );
-  }
-  // Where the CPU goes: per request, in the serving Node process and in Neo4j.
-  const cpu = (x: unknown) => {
-    const r = x as Measured | undefined;
-    return r?.serverCpuMs === undefined ? "–" : `${r.serverCpuMs} + ${r.neo4jCpuMs ?? "?"}`;
-  };
-  lines.push(
-    "",
-    "## CPU per request (ms: serving Node process + Neo4j), from /proc during each measurement",
-    "",
-    "| links | query | ours | cache off | raw Cypher | @neo4j/graphql |",
-    "| --- | --- | --- | --- | --- | --- |",
-  );
-  for (const r of queries) {
-    lines.push(
-      `| ${r.links} | ${r.query} | ${cpu(r.ours)} | ${cpu(r.oursUncached)} | ${cpu(r.rawCypher)} | ${cpu(r.neo4jGraphql)} |`,
-    );
-  }
-  // Cost growth: one row per query, one column per graph size (uncached for traversals).
-  const sizes = [...new Set(queries.map((r) => r.links as number))];
-  lines.push(
-    "",
-    "## Cost growth (ours, p50 / p95 ms; traversals without the cache)",
-    "",
-    `| query | ${sizes.map((n) => `${n} links`).join(" | ")} |`,
-    `| --- | ${sizes.map(() => "---").join(" | ")} |`,
-  );
-  for (const name of [...new Set(queries.map((r) => r.query as string))]) {
-    const cells = sizes.map((n) => {
-      const r = queries.find((q) => q.query === name && q.links === n);
-      const x = (r?.oursUncached ?? r?.ours) as Measured | undefined;
-      return x ? `${x.p50} / ${x.p95}` : "–";
-    });
-    lines.push(`| ${name} | ${cells.join(" | ")} |`);
-  }
-  return `${lines.join("\n")}\n`;
 }
 
 main().catch((error) => {

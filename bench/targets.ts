@@ -56,7 +56,7 @@ export const RAW_CYPHER: Record<string, string> = {
     RETURN c {.id, .statement, evidenceSummary: {level: c.level, score: c.score},
       evidence: COLLECT { MATCH (s:Study)-[e:SUPPORTS|CONTRADICTS|MIXED]->(c) RETURN {stance: type(e), study: s {.id, .title, .year, .design}} AS x ORDER BY type(e) DESC, s.id LIMIT 200 }} AS value`,
   search: `CALL db.index.fulltext.queryNodes('kg_search', $q, {limit: 10}) YIELD node, score
-    RETURN {label: coalesce(node.name, node.statement, node.title), score: score} AS value`,
+    RETURN {label: coalesce(node.name, node.statement, node.title), score: score} AS value ORDER BY score DESC, node.id`,
   claimsPage: `MATCH (c:Claim) WHERE c.id > "" WITH c ORDER BY c.id LIMIT 21 RETURN c {.id, .statement, score: c.score} AS value`,
   // One hop, both ways: the 49 neighbours behind the strongest links (read from the shortcuts),
   // then the links among them, a dense entity's found from the other end (as ours does).

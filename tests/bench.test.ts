@@ -1,0 +1,202 @@
+/**
+ * The benchmark, checked for shape and fairness (never for speed): the generator is deterministic
+ * and shaped as promised, a generated graph loads completely, every target answers every query
+ * of the mix, the raw-Cypher floor answers the same questions as our server (so the ratios
+ * compare like with like), and a short measurement yields a well-formed report.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateGraph, loadGenerated } from "../bench/generate.js";
+import { bodyFor, check, combine, type Endpoint, type Measured, measure } from "../bench/measure.js";
+import { mix } from "../bench/mix.js";
+import { markdown } from "../bench/report.js";
+import { startNeo4jGraphql, startOurs, startRawCypher, type Target } from "../bench/targets.js";
+import { toPlain } from "../src/db/database.js";
+import { FANOUT } from "../src/graph/strongest-links.js";
+import { clearGraph, testDatabase, testLog } from "./helpers.js";
+
+const LINKS = 3_000;
+const db = testDatabase();
+const graph = generateGraph(LINKS, 42);
+let targets: Target[] = [];
+
+// biome-ignore lint/suspicious/noExplicitAny: answers are compared field by field
+async function answer(target: Endpoint, body: string): Promise<any> {
+  const response = await fetch(target.url, { method: "POST", headers: { "content-type": "application/json" }, body });
+  expect(response.status).toBe(200);
+  const json = (await response.json()) as { data?: unknown; errors?: unknown };
+  expect(json.errors).toBeUndefined();
+  return json.data;
+}
+
+const byName = (name: Target["name"]) => targets.find((t) => t.name === name) as Target;
+const queryNamed = (name: string) => mix().find((q) => q.name === name) as ReturnType<typeof mix>[number];
+
+beforeAll(async () => {
+  await clearGraph(db);
+  await loadGenerated(db, graph, testLog);
+  targets = [
+    await startOurs(db, testLog),
+    await startOurs(db, testLog, { cache: false }),
+    await startRawCypher(db),
+    await startNeo4jGraphql(db),
+  ];
+}, 120_000);
+
+afterAll(async () => {
+  for (const t of targets) await t.close();
+  await clearGraph(db);
+  await db.close();
+});
+
+describe("the synthetic graph generator", () => {
+  it("is deterministic for a seed and differs between seeds", () => {
+    expect(generateGraph(LINKS, 42)).toEqual(graph);
+    expect(generateGraph(LINKS, 7).links.map((l) => l.id)).not.toEqual(graph.links.map((l) => l.id));
+  });
+
+  it("has the promised shape: exact link count, skewed degrees, claims behind every link, gaps", () => {
+    expect(graph.links).toHaveLength(LINKS);
+    expect(new Set(graph.links.map((l) => l.id)).size).toBe(LINKS);
+    expect(graph.links.every((l) => l.from !== l.to)).toBe(true);
+    const degree = new Map<string, number>();
+    for (const l of graph.links) for (const e of [l.from, l.to]) degree.set(e, (degree.get(e) ?? 0) + 1);
+    const degrees = [...degree.values()].sort((a, b) => a - b);
+    const median = degrees[Math.floor(degrees.length / 2)] as number;
+    expect(degree.get("e0")).toBeGreaterThan(10 * median); // a hub, as the benchmark's queries assume
+    const claimIds = new Set(graph.claims.map((c) => c.id));
+    expect(graph.links.every((l) => l.claimIds.length > 0 && l.claimIds.every((id) => claimIds.has(id)))).toBe(true);
+    const studyIds = new Set(graph.studies.map((s) => s.id));
+    expect(graph.evidence.every((e) => studyIds.has(e.study) && claimIds.has(e.claim))).toBe(true);
+    expect(new Set(graph.studies.map((s) => s.design)).size).toBeGreaterThanOrEqual(5);
+    expect(new Set(graph.entities.map((e) => e.kind)).size).toBeGreaterThanOrEqual(8);
+    const gaps = graph.claims.filter((c) => c.supporting === 0).length / graph.claims.length;
+    expect(gaps).toBeGreaterThan(0.2);
+    expect(gaps).toBeLessThan(0.5);
+  });
+
+  it("loads completely, with the strongest-link shortcuts the chain searches read", async () => {
+    const count = async (cypher: string) => toPlain((await db.read(cypher)).records[0]?.get("n")) as number;
+    expect(await count("MATCH (e:Entity) RETURN count(e) AS n")).toBe(graph.entities.length);
+    expect(await count("MATCH ()-[l:LINK]->() RETURN count(l) AS n")).toBe(LINKS);
+    expect(await count("MATCH (c:Claim) RETURN count(c) AS n")).toBe(graph.claims.length);
+    expect(await count("MATCH (:Study)-[r:SUPPORTS|CONTRADICTS]->(:Claim) RETURN count(r) AS n")).toBe(graph.evidence.length);
+    const outDegree = new Map<string, number>();
+    for (const l of graph.links) outDegree.set(l.from, (outDegree.get(l.from) ?? 0) + 1);
+    const expected = [...outDegree.values()].reduce((sum, d) => sum + Math.min(d, FANOUT), 0);
+    expect(await count("MATCH ()-[s:STRONGEST_OUT]->() RETURN count(s) AS n")).toBe(expected);
+  });
+});
+
+describe("the benchmark's targets", () => {
+  it("all answer every query of the mix they can express, without errors, in one Cypher round trip for ours", async () => {
+    for (const query of mix()) {
+      for (const target of targets) {
+        const body = bodyFor(target, query);
+        if (!body) continue;
+        const { cypherQueries } = await check(target, body);
+        if (target.name === "ours" || target.name === "oursUncached") expect(cypherQueries, query.name).toBe(1);
+      }
+    }
+  });
+
+  it("the raw-Cypher floor answers the same questions as our server", async () => {
+    const ours = byName("ours");
+    const raw = byName("rawCypher");
+    const both = async (name: string) => {
+      const query = queryNamed(name);
+      return [await answer(ours, bodyFor(ours, query) as string), await answer(raw, bodyFor(raw, query) as string)] as const;
+    };
+
+    const [entity, rawEntity] = await both("entity with nested links and claims");
+    // biome-ignore lint/suspicious/noExplicitAny: GraphQL answer
+    const outgoing = entity.entity.outgoing.map((l: any) => ({
+      predicate: l.predicate,
+      score: l.evidence.score,
+      to: l.to,
+      claims: l.claims.map((c: { id: string }) => c.id).sort(),
+    }));
+    expect(outgoing.length).toBeGreaterThan(0);
+    expect(outgoing).toEqual(
+      // biome-ignore lint/suspicious/noExplicitAny: raw answer
+      rawEntity[0].outgoing.map((l: any) => ({ ...l, claims: l.claims.map((c: { id: string }) => c.id).sort() })),
+    );
+    expect(entity.entity.claims).toEqual(rawEntity[0].claims);
+
+    const [claim, rawClaim] = await both("a claim's studies");
+    expect(claim.claim.evidence.length).toBeGreaterThan(0);
+    expect(claim.claim).toEqual(rawClaim[0]);
+
+    const [search, rawSearch] = await both("search");
+    expect(search.search.length).toBeGreaterThan(0);
+    expect(search.search).toEqual(rawSearch);
+
+    const [around, rawAround] = await both("neighborhood of a hub");
+    expect(around.neighborhood.nodes.map((n: { id: string }) => n.id)).toEqual(rawAround[0].nodes);
+    expect(around.neighborhood.edges.map((e: { id: string }) => e.id)).toEqual(rawAround[0].edges);
+    expect(rawAround[0].edges.length).toBeGreaterThan(0);
+
+    const [page, rawPage] = await both("claims page");
+    expect(page.claims.nodes).toEqual(
+      rawPage.slice(0, 20).map((c: { id: string; statement: string; score: number }) => ({
+        id: c.id,
+        statement: c.statement,
+        evidenceSummary: { score: c.score },
+      })),
+    );
+    expect(page.claims.pageInfo.hasNextPage).toBe(rawPage.length > 20);
+  });
+
+  it("@neo4j/graphql is asked the same questions where it can express them", async () => {
+    const theirs = byName("neo4jGraphql");
+    const ours = byName("ours");
+    const page = queryNamed("claims page");
+    const theirPage = await answer(theirs, bodyFor(theirs, page) as string);
+    const ourPage = await answer(ours, bodyFor(ours, page) as string);
+    expect(theirPage.claims.slice(0, 20).map((c: { id: string }) => c.id)).toEqual(
+      ourPage.claims.nodes.map((c: { id: string }) => c.id),
+    );
+    const studies = queryNamed("a claim's studies");
+    const theirClaim = (await answer(theirs, bodyFor(theirs, studies) as string)).claims[0];
+    const ourClaim = (await answer(ours, bodyFor(ours, studies) as string)).claim;
+    // Its schema has the supporting studies only.
+    expect(theirClaim.supportedBy.map((s: { id: string }) => s.id).sort()).toEqual(
+      ourClaim.evidence
+        .filter((e: { stance: string }) => e.stance === "SUPPORTS")
+        .map((e: { study: { id: string } }) => e.study.id)
+        .sort(),
+    );
+  });
+});
+
+describe("a short measurement", () => {
+  it("records every response and pools rounds into ordered percentiles and a report", async () => {
+    const ours = byName("ours");
+    const raw = byName("rawCypher");
+    const query = queryNamed("a claim's studies");
+    const rounds = [
+      await measure(ours, bodyFor(ours, query) as string, {}, 0.5, 2),
+      await measure(ours, bodyFor(ours, query) as string, {}, 0.5, 2),
+    ];
+    for (const round of rounds) expect(round.latencies.length).toBeGreaterThan(0);
+    const measured = combine(rounds);
+    expect(measured.errors).toBe(0);
+    expect(measured.rps).toBe(Math.round((rounds[0]?.latencies.length ?? 0) + (rounds[1]?.latencies.length ?? 0)));
+    expect(measured.p50).toBeGreaterThan(0);
+    expect(measured.p50).toBeLessThanOrEqual(measured.p95);
+    expect(measured.p95).toBeLessThanOrEqual(measured.p99);
+    const floor: Measured = combine([await measure(raw, bodyFor(raw, query) as string, {}, 0.5, 2)]);
+
+    const report = markdown(
+      [
+        { links: LINKS, query: query.name, cypherQueriesPerRequest: 1, ours: measured, rawCypher: floor, oursVsRawP50: 1.1 },
+        { links: LINKS, loadSeconds: 1, linksPerSecond: LINKS },
+      ],
+      { connections: 2, seconds: 1 },
+    );
+    expect(report).toContain(
+      `| ${LINKS} | ${query.name} | ${measured.p50} / ${measured.p95} / ${measured.p99} | ${measured.rps} | – / – / – |`,
+    );
+    expect(report).toContain(`| ${query.name} | ${measured.p50} / ${measured.p95} |`); // the growth table
+    expect(report).toContain(`(load: 1 s, ${LINKS} links/s)`);
+  });
+});
