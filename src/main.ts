@@ -13,6 +13,7 @@ import { seedArticleIfEmpty } from "./graph/seed-on-start.js";
 import { ensureStrongestLinks } from "./graph/strongest-links.js";
 import { createLogger } from "./logger.js";
 import { createServer } from "./server.js";
+import { warmUp } from "./warm-up.js";
 
 const config = loadConfig();
 const log = createLogger("kg-server", config.LOG_LEVEL);
@@ -56,6 +57,7 @@ async function main() {
   servers = await Promise.all(hosts.map((host, i) => listen(handler, host, config.PORT, i > 0)));
   const url = `http://${config.HOST === "0.0.0.0" || config.HOST === "::" ? "localhost" : config.HOST}:${config.PORT}/graphql`;
   log.info({ url, database: target.origin }, `GraphiQL: ${url}`);
+  void warmUp(yoga, log);
 }
 
 /** Listens on one address; an optional address that cannot be bound (no IPv6) is skipped. */

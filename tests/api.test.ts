@@ -6,7 +6,8 @@
 import cytoscape from "cytoscape";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { graphiqlExamples } from "../src/graphiql-examples.js";
-import { gql, seedArticle, testDatabase, testServer } from "./helpers.js";
+import { warmUp } from "../src/warm-up.js";
+import { gql, seedArticle, testDatabase, testLog, testServer } from "./helpers.js";
 
 const db = testDatabase();
 const server = testServer(db);
@@ -331,6 +332,16 @@ describe("stats", () => {
     expect(s.sources).toBe(1);
     expect(s.evidenceGaps).toBeGreaterThan(0);
     expect(s.entitiesByKind.reduce((n: number, k: { count: number }) => n + k.count, 0)).toBe(s.entities);
+  });
+});
+
+// npm start runs the GraphiQL examples once after listening, so the first user's requests are warm.
+describe("start-up warm-up", () => {
+  it("runs every GraphiQL example once, each answered without errors", async () => {
+    const examples = graphiqlExamples().defaultQuery;
+    const results = await warmUp(server, testLog);
+    expect(results.map((r) => r.operation)).toEqual([...examples.matchAll(/^query (\w+)/gm)].map((m) => m[1]));
+    for (const result of results) expect(result, result.operation).toMatchObject({ status: 200, errors: [] });
   });
 });
 
