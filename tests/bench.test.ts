@@ -198,5 +198,9 @@ describe("a short measurement", () => {
     );
     expect(report).toContain(`| ${query.name} | ${measured.p50} / ${measured.p95} |`); // the growth table
     expect(report).toContain(`(load: 1 s, ${LINKS} links/s)`);
+    expect(report).toContain(
+      `- GraphQL overhead within 1.25x of the raw-Cypher floor (p50): met on 1 of 1 rows; worst 1.1 (${query.name}, ${LINKS} links).`,
+    );
+    expect(report).toContain("- 5-hop chains: not measured.");
   });
 });
