@@ -209,6 +209,32 @@ describe("subgraphs for visualisations", () => {
     expect(cy.getElementById("magnesium").data("label")).toMatch(/Magnesium/);
   });
 
+  it("reads only the fields asked for, and answers them as the full selection does", async () => {
+    const args = `id: "magnesium", hops: 2, first: 40`;
+    const full = await gql(
+      server,
+      `{ neighborhood(${args}) { nodes { id label kind biolinkCategory distance } edges { id source target predicate score level claimCount } cytoscape } }`,
+    );
+    expect(full.errors).toBeUndefined();
+    const { nodes, edges, cytoscape: doc } = full.data.neighborhood;
+    expect(edges.length).toBeGreaterThan(0);
+    const pick = (rows: Array<Record<string, unknown>>, keys: string[]) =>
+      rows.map((row) => Object.fromEntries(keys.map((k) => [k, row[k]])));
+    const shapes: Array<[string, (n: typeof full.data.neighborhood) => void]> = [
+      [`nodes { id }`, (n) => expect(n).toEqual({ nodes: pick(nodes, ["id"]) })],
+      [`nodes { biolinkCategory }`, (n) => expect(n.nodes).toEqual(pick(nodes, ["biolinkCategory"]))],
+      [`edges { id }`, (n) => expect(n).toEqual({ edges: pick(edges, ["id"]) })],
+      [`edges { claimCount level }`, (n) => expect(n.edges).toEqual(pick(edges, ["claimCount", "level"]))],
+      [`e: edges { to: target }`, (n) => expect(n.e).toEqual(edges.map((e: { target: string }) => ({ to: e.target })))],
+      [`cytoscape`, (n) => expect(n.cytoscape).toEqual(doc)],
+    ];
+    for (const [selection, check] of shapes) {
+      const r = await gql(server, `{ neighborhood(${args}) { ${selection} } }`);
+      expect(r.errors, selection).toBeUndefined();
+      check(r.data.neighborhood);
+    }
+  });
+
   it("follows only outgoing links with direction OUT", async () => {
     const r = await gql(server, `{ neighborhood(id: "gaba", hops: 1, direction: OUT) { nodes { id } edges { source target } } }`);
     for (const n of r.data.neighborhood.nodes.slice(1)) {

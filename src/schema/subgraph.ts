@@ -5,6 +5,7 @@ import { FANOUT } from "../graph/strongest-links.js";
 import { readTraversal } from "../graph/traversal-cache.js";
 import { ENTITY_KINDS, type EntityKind } from "../model/vocabulary.js";
 import { CypherBuilder, firstArg } from "../translate/projection.js";
+import { childSelection, type FieldSelection, selectionOf } from "../translate/selection.js";
 import { builder } from "./builder.js";
 import { DirectionEnum, EntityKindEnum, EvidenceLevelEnum, PredicateEnum, type Projected } from "./common.js";
 import { checkId } from "./ids.js";
@@ -55,6 +56,49 @@ WITH a, seen + level AS seen, level AS frontier, around + [b IN level | {node: b
   }
   return cypher;
 }
+/** Cypher for each GraphNode field, over a member map m ({node, d}). */
+const NODE_FIELDS: Record<string, string> = {
+  id: "m.node.id",
+  label: "m.node.name",
+  kind: "m.node.kind",
+  distance: "m.d",
+};
+/** Cypher for each GraphEdge field, over a LINK l. */
+const EDGE_FIELDS: Record<string, string> = {
+  id: "l.id",
+  source: "startNode(l).id",
+  target: "endNode(l).id",
+  predicate: "l.predicate",
+  score: "coalesce(l.score, 0.0)",
+  level: "coalesce(l.level, 'NONE_CITED')",
+  claimCount: "size(coalesce(l.claimIds, []))",
+};
+/** What `cytoscape` reads (toCytoscape). */
+const CYTOSCAPE_NEEDS = {
+  nodes: ["id", "label", "kind", "distance"],
+  edges: ["id", "source", "target", "predicate", "score", "level"],
+};
+
+/**
+ * The node and edge fields a request needs, so that a query for ids does not read every link's
+ * ends and evidence; null for edges when neither edges nor cytoscape are asked for (then the links
+ * among the nodes are not looked up at all).
+ */
+function neededFields(fields: readonly FieldSelection[]): { nodes: string[]; edges: string[] | null } {
+  const names = (type: string, field: string) => childSelection(fields, field, type).map((f) => f.name);
+  const cytoscape = fields.some((f) => f.name === "cytoscape");
+  const nodes = new Set(["id", ...names("GraphNode", "nodes"), ...(cytoscape ? CYTOSCAPE_NEEDS.nodes : [])]);
+  if (nodes.has("biolinkCategory")) nodes.add("kind");
+  const edgesAsked = cytoscape || fields.some((f) => f.name === "edges");
+  const edges = new Set(["id", ...names("GraphEdge", "edges"), ...(cytoscape ? CYTOSCAPE_NEEDS.edges : [])]);
+  return {
+    nodes: [...nodes].filter((n) => n in NODE_FIELDS),
+    edges: edgesAsked ? [...edges].filter((e) => e in EDGE_FIELDS) : null,
+  };
+}
+
+const mapOf = (keys: string[], table: Record<string, string>) => `{${keys.map((k) => `${k}: ${table[k]}`).join(", ")}}`;
+
 const GraphNodeRef = builder.objectRef<Projected>("GraphNode").implement({
   description: "A node of a subgraph, ready for a visualisation.",
   fields: (t) => ({
@@ -134,7 +178,7 @@ builder.queryFields((t) => ({
       }),
     },
     description: `The entities around one entity and every link between them, for visualisations. Found breadth first along each entity's ${FANOUT} strongest links each way (all of them for entities with fewer), strongest first within each distance. NOT_FOUND for an unknown id.`,
-    resolve: async (_root, args, ctx) => {
+    resolve: async (_root, args, ctx, info) => {
       const hops = args.hops ?? 1;
       if (!Number.isInteger(hops) || hops < 1 || hops > MAX_NEIGHBORHOOD_HOPS) {
         throw clientError("BAD_USER_INPUT", `\`hops\` must be a whole number from 1 to ${MAX_NEIGHBORHOOD_HOPS}.`, {
@@ -145,11 +189,7 @@ builder.queryFields((t) => ({
       const centre = q.param(checkId("entity", args.id));
       const others = q.param(int(firstArg(args.first, 50) - 1));
       const direction = (args.direction ?? "BOTH") as keyof typeof FOLLOW;
-      // Edges: every link among the chosen entities (mechanism links never loop on one entity).
-      // Most entities' outgoing links are read once. A dense entity's (a hub's thousands) are
-      // found from the other end instead, by reading the incoming links of each chosen entity
-      // once; only links between two dense entities are looked up pair by pair, from whichever
-      // end has fewer links (degrees are O(1) in Neo4j).
+      const needed = neededFields(selectionOf(info).get("Subgraph") ?? []);
       const cypher = `OPTIONAL MATCH (a:Entity {id: ${centre}})
 CALL {
   WITH a
@@ -162,8 +202,27 @@ WITH a, members, [m IN members | m.node] AS ns
 WITH a, members, ns, [n IN ns WHERE COUNT { (n)-[:LINK]->() } > ${DENSE_DEGREE}] AS denseOut
 RETURN {
   found: a IS NOT NULL,
-  nodes: [m IN members | {id: m.node.id, label: m.node.name, kind: m.node.kind, distance: m.d}],
-  edges: COLLECT {
+  nodes: [m IN members | ${mapOf(needed.nodes, NODE_FIELDS)}],
+  edges: ${needed.edges ? edgesCypher(mapOf(needed.edges, EDGE_FIELDS)) : "[]"}
+} AS value`;
+      const row = await readTraversal(ctx, cypher, q);
+      if (!row?.found) {
+        throw clientError("NOT_FOUND", `No entity with id "${args.id}".`, { ids: [args.id] });
+      }
+      return row;
+    },
+  }),
+}));
+
+/**
+ * Every link among the entities `ns` (mechanism links never loop on one entity), at most
+ * MAX_EDGES by id, each as `projection` of l. Most entities' outgoing links are read once. A
+ * dense entity's (a hub's thousands) are found from the other end instead, by reading the
+ * incoming links of each chosen entity once; only links between two dense entities are looked up
+ * pair by pair, from whichever end has fewer links (degrees are O(1) in Neo4j).
+ */
+function edgesCypher(projection: string): string {
+  return `COLLECT {
     CALL {
       WITH ns, denseOut
       UNWIND ns AS x
@@ -191,15 +250,6 @@ RETURN {
       RETURN l
     }
     WITH l ORDER BY l.id LIMIT ${MAX_EDGES}
-    RETURN {id: l.id, source: startNode(l).id, target: endNode(l).id, predicate: l.predicate, score: coalesce(l.score, 0.0),
-            level: coalesce(l.level, 'NONE_CITED'), claimCount: size(coalesce(l.claimIds, []))}
-  }
-} AS value`;
-      const row = await readTraversal(ctx, cypher, q);
-      if (!row?.found) {
-        throw clientError("NOT_FOUND", `No entity with id "${args.id}".`, { ids: [args.id] });
-      }
-      return row;
-    },
-  }),
-}));
+    RETURN ${projection}
+  }`;
+}
