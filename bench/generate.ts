@@ -53,6 +53,9 @@ const PREDICATE_WEIGHTS: Array<[Predicate, number]> = PREDICATE_NAMES.map((p) =>
       : 1,
 ]);
 
+/** The claim the benchmark asks for the studies of (bench/mix.ts): never an evidence gap. */
+export const STUDIED_CLAIM = "claim:c1";
+
 /** mulberry32: small, fast and deterministic. */
 export function random(seed: number): () => number {
   let a = seed >>> 0;
@@ -154,8 +157,8 @@ export function generateGraph(linkCount: number, seed = 42): GeneratedGraph {
     const asserted = links.slice(i, i + 2);
     const id = `claim:c${i / 2}`;
     const stances: StudyStance[] = [];
-    // About a third are evidence gaps; never claim:c1, whose studies the benchmark reads (mix.ts).
-    const gap = rand() < 0.33 && id !== "claim:c1";
+    // About a third are evidence gaps; never the claim whose studies the benchmark reads.
+    const gap = rand() < 0.33 && id !== STUDIED_CLAIM;
     const studyCountForClaim = gap ? 0 : 1 + Math.floor(rand() * 3);
     const used = new Set<string>();
     for (let k = 0; k < studyCountForClaim; k++) {

@@ -46,12 +46,13 @@ export function bodyFor(target: Endpoint, query: BenchQuery): string | undefined
   return query.neo4jGraphql ? JSON.stringify({ query: query.neo4jGraphql }) : undefined;
 }
 
-export async function check(target: Endpoint, body: string): Promise<{ cypherQueries?: number }> {
+/** One request; throws unless it is answered 200 without errors. */
+export async function check(target: Endpoint, body: string): Promise<{ data: unknown; cypherQueries?: number }> {
   const response = await fetch(target.url, { method: "POST", headers: { "content-type": "application/json" }, body });
-  const json = (await response.json()) as { errors?: unknown; extensions?: { cypherQueries?: number } };
+  const json = (await response.json()) as { data?: unknown; errors?: unknown; extensions?: { cypherQueries?: number } };
   if (response.status !== 200 || json.errors)
     throw new Error(`${target.name} answered ${response.status}: ${JSON.stringify(json.errors)}`);
-  return { cypherQueries: json.extensions?.cypherQueries };
+  return { data: json.data, cypherQueries: json.extensions?.cypherQueries };
 }
 
 /** One autocannon run of `duration` seconds, with every response's latency kept. */

@@ -1,5 +1,6 @@
 /** The benchmark's fixed mix of contract queries, each as ours, as raw Cypher and as @neo4j/graphql. */
 import { searchQuery } from "../src/schema/search.js";
+import { STUDIED_CLAIM } from "./generate.js";
 
 export interface BenchQuery {
   name: string;
@@ -21,9 +22,9 @@ export function mix(): BenchQuery[] {
     },
     {
       name: "a claim's studies",
-      ours: `{ claim(id: "claim:c1") { id statement evidenceSummary { level score } evidence { stance study { id title year design } } } }`,
-      raw: { query: "claimStudies", params: { id: "claim:c1" } },
-      neo4jGraphql: `{ claims(where: { id: { eq: "claim:c1" } }) { id statement level score supportedBy { id title year design } } }`,
+      ours: `{ claim(id: "${STUDIED_CLAIM}") { id statement evidenceSummary { level score } evidence { stance study { id title year design } } } }`,
+      raw: { query: "claimStudies", params: { id: STUDIED_CLAIM } },
+      neo4jGraphql: `{ claims(where: { id: { eq: "${STUDIED_CLAIM}" } }) { id statement level score supportedBy { id title year design } } }`,
     },
     {
       name: "search",

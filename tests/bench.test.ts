@@ -20,13 +20,7 @@ const graph = generateGraph(LINKS, 42);
 let targets: Target[] = [];
 
 // biome-ignore lint/suspicious/noExplicitAny: answers are compared field by field
-async function answer(target: Endpoint, body: string): Promise<any> {
-  const response = await fetch(target.url, { method: "POST", headers: { "content-type": "application/json" }, body });
-  expect(response.status).toBe(200);
-  const json = (await response.json()) as { data?: unknown; errors?: unknown };
-  expect(json.errors).toBeUndefined();
-  return json.data;
-}
+const answer = async (target: Endpoint, body: string): Promise<any> => (await check(target, body)).data;
 
 const byName = (name: Target["name"]) => targets.find((t) => t.name === name) as Target;
 const queryNamed = (name: string) => mix().find((q) => q.name === name) as ReturnType<typeof mix>[number];

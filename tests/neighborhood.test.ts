@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { importBundle } from "../src/graph/import.js";
 import { FANOUT } from "../src/graph/strongest-links.js";
+import { linkId } from "../src/model/vocabulary.js";
 import { DENSE_DEGREE } from "../src/schema/subgraph.js";
 import { clearGraph, gql, testDatabase, testServer } from "./helpers.js";
 
@@ -123,5 +124,30 @@ describe("neighbourhood of a dense entity", () => {
     const hubIn = (await strongestNeighbours("hub", "IN")).slice(0, FANOUT);
     for (const id of viaHub) expect(hubOut.includes(id) || hubIn.includes(id) || id === "in-012").toBe(true);
     expect(viaHub.length).toBeGreaterThan(FANOUT - 5);
+  });
+
+  // Runs last: it adds links into the sink.
+  it("finds a link between two dense entities from whichever end has fewer links", async () => {
+    const hubToSink = linkId("hub", "INCREASES", "sink");
+    const edgesAroundHub = async () => {
+      const { nodes, edges } = await neighborhood({ id: "hub", hops: 1, direction: "BOTH", first: 50 });
+      const ids = nodes.map((n) => n.id);
+      expect(ids).toContain("sink");
+      expect(edges.map((e) => e.id)).toEqual(await linksAmong(ids));
+      return edges.map((e) => e.id);
+    };
+    // The sink has as many links in as the hub has out: the link is looked up from the sink.
+    expect(await edgesAroundHub()).toContain(hubToSink);
+    // Three more links into the sink make it the denser end: now it is looked up from the hub.
+    const extra = ["extra-0", "extra-1", "extra-2"];
+    await importBundle(
+      db,
+      {
+        entities: extra.map((id) => ({ id, name: id, kind: "PHENOTYPE" })),
+        claims: extra.map((id, k) => link(id, "sink", 2000 + k, false)),
+      },
+      { actor: "test" },
+    );
+    expect(await edgesAroundHub()).toContain(hubToSink);
   });
 });

@@ -19,17 +19,17 @@ const MAX_EDGES = 1000;
  * (strongest-links.ts), the same links a chain search follows. A hub thus costs at most FANOUT
  * reads per direction, not thousands; an entity with fewer links has them all followed.
  */
-const FOLLOW = {
-  OUT: ["WITH x MATCH (x)-[s:STRONGEST_OUT]->(b) RETURN b, s.score AS score, s.linkId AS lid"],
-  IN: ["WITH x MATCH (x)<-[s:STRONGEST_IN]-(b) RETURN b, s.score AS score, s.linkId AS lid"],
-  BOTH: [
-    "WITH x MATCH (x)-[s:STRONGEST_OUT]->(b) RETURN b, s.score AS score, s.linkId AS lid",
-    "WITH x MATCH (x)<-[s:STRONGEST_IN]-(b) RETURN b, s.score AS score, s.linkId AS lid",
-  ],
-} as const;
+const FOLLOW_OUT = "WITH x MATCH (x)-[s:STRONGEST_OUT]->(b) RETURN b, s.score AS score, s.linkId AS lid";
+const FOLLOW_IN = "WITH x MATCH (x)<-[s:STRONGEST_IN]-(b) RETURN b, s.score AS score, s.linkId AS lid";
+const FOLLOW = { OUT: [FOLLOW_OUT], IN: [FOLLOW_IN], BOTH: [FOLLOW_OUT, FOLLOW_IN] } as const;
 
 /** Entities with more links one way than this are dense: their links are found from the other end. */
 export const DENSE_DEGREE = 200;
+
+/** The chosen entities `ns` with more than DENSE_DEGREE links out, and in (degrees are O(1) reads). */
+const DENSE_ENDS = `WITH a, members, ns,
+     [n IN ns WHERE COUNT { (n)-[:LINK]->() } > ${DENSE_DEGREE}] AS denseOut,
+     [n IN ns WHERE COUNT { (n)<-[:LINK]-() } > ${DENSE_DEGREE}] AS denseIn`;
 
 /**
  * Cypher leaving `around`: the entities within `hops` of `a`, breadth first (one level per hop,
@@ -199,7 +199,7 @@ CALL {
 }
 WITH a, [{node: a, d: 0}] + around AS members
 WITH a, members, [m IN members | m.node] AS ns
-WITH a, members, ns, [n IN ns WHERE COUNT { (n)-[:LINK]->() } > ${DENSE_DEGREE}] AS denseOut
+${needed.edges ? DENSE_ENDS : ""}
 RETURN {
   found: a IS NOT NULL,
   nodes: [m IN members | ${mapOf(needed.nodes, NODE_FIELDS)}],
@@ -219,7 +219,7 @@ RETURN {
  * MAX_EDGES by id, each as `projection` of l. Most entities' outgoing links are read once. A
  * dense entity's (a hub's thousands) are found from the other end instead, by reading the
  * incoming links of each chosen entity once; only links between two dense entities are looked up
- * pair by pair, from whichever end has fewer links (degrees are O(1) in Neo4j).
+ * pair by pair, from whichever end has fewer links.
  */
 function edgesCypher(projection: string): string {
   return `COLLECT {
@@ -229,22 +229,22 @@ function edgesCypher(projection: string): string {
       WITH x, ns WHERE NOT x IN denseOut
       MATCH (x)-[l:LINK]->(y) WHERE y IN ns RETURN l
       UNION ALL
-      WITH ns, denseOut
+      WITH ns, denseOut, denseIn
       UNWIND ns AS y
-      WITH y, denseOut WHERE denseOut <> [] AND COUNT { (y)<-[:LINK]-() } <= ${DENSE_DEGREE}
+      WITH y, denseOut WHERE denseOut <> [] AND NOT y IN denseIn
       MATCH (y)<-[l:LINK]-() WHERE startNode(l) IN denseOut RETURN l
       UNION ALL
-      WITH ns, denseOut
+      WITH denseOut, denseIn
       UNWIND denseOut AS x
-      UNWIND ns AS y
-      WITH x, y WHERE y <> x AND COUNT { (y)<-[:LINK]-() } > ${DENSE_DEGREE}
+      UNWIND denseIn AS y
+      WITH x, y, COUNT { (y)<-[:LINK]-() } <= COUNT { (x)-[:LINK]->() } AS fromTarget WHERE y <> x
       CALL {
-        WITH x, y
-        WITH x, y WHERE COUNT { (y)<-[:LINK]-() } <= COUNT { (x)-[:LINK]->() }
+        WITH x, y, fromTarget
+        WITH x, y WHERE fromTarget
         MATCH (y)<-[l:LINK]-() WHERE startNode(l) = x RETURN l
         UNION ALL
-        WITH x, y
-        WITH x, y WHERE COUNT { (y)<-[:LINK]-() } > COUNT { (x)-[:LINK]->() }
+        WITH x, y, fromTarget
+        WITH x, y WHERE NOT fromTarget
         MATCH (x)-[l:LINK]->() WHERE endNode(l) = y RETURN l
       }
       RETURN l
