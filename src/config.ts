@@ -47,6 +47,11 @@ const Env = z.object({
     .transform((v) => v === "true"),
   /** Traversal results kept (chains, reach, neighbourhoods), checked against the graph's version. 0: none. */
   KG_TRAVERSAL_CACHE_ENTRIES: z.coerce.number().int().min(0).max(100_000).default(1_000),
+  /**
+   * Chain searches run as the database's kg.beamSearch procedure when it has it (the embedded
+   * launcher does; same answers, a fraction of the cost), else as Cypher. "off": always Cypher.
+   */
+  KG_NATIVE_SEARCH: z.enum(["auto", "off"]).default("auto"),
   /** Seed the article's content on start-up when the database holds no entity. */
   KG_SEED_ON_START: z
     .enum(["true", "false"])

@@ -9,6 +9,7 @@ import { createYoga, maskError as defaultMaskError, useExecutionCancellation, us
 import type { Config } from "./config.js";
 import type { Database } from "./db/database.js";
 import { driverCause } from "./errors.js";
+import { NativeSearch } from "./graph/native-search.js";
 import { TraversalCache } from "./graph/traversal-cache.js";
 import { graphiqlExamples } from "./graphiql-examples.js";
 import type { Logger } from "./logger.js";
@@ -27,6 +28,8 @@ export interface ServerOptions {
 
 export function createServer({ db, config, log }: ServerOptions) {
   const tokens = parseTokens(config.KG_API_TOKENS);
+  const nativeSearch = config.KG_NATIVE_SEARCH === "auto" ? new NativeSearch(db) : undefined;
+  void nativeSearch?.available(); // asked now, so that no request pays for the question
   const traversalCache = config.KG_TRAVERSAL_CACHE_ENTRIES ? new TraversalCache(config.KG_TRAVERSAL_CACHE_ENTRIES) : undefined;
   return createYoga<Record<string, unknown>, Context>({
     schema,
@@ -71,6 +74,7 @@ export function createServer({ db, config, log }: ServerOptions) {
         db,
         counter: { queries: 0 },
         traversalCache,
+        nativeSearch,
         requestId,
         log: log.child({ requestId }),
         signal: request.signal,

@@ -11,8 +11,9 @@ import { mix } from "../bench/mix.js";
 import { markdown } from "../bench/report.js";
 import { startNeo4jGraphql, startOurs, startRawCypher, type Target } from "../bench/targets.js";
 import { toPlain } from "../src/db/database.js";
+import { NativeSearch } from "../src/graph/native-search.js";
 import { FANOUT } from "../src/graph/strongest-links.js";
-import { clearGraph, testDatabase, testLog } from "./helpers.js";
+import { clearGraph, gql, testDatabase, testLog, testServer } from "./helpers.js";
 
 const LINKS = 3_000;
 const db = testDatabase();
@@ -159,6 +160,65 @@ describe("the benchmark's targets", () => {
         .map((e: { study: { id: string } }) => e.study.id)
         .sort(),
     );
+  });
+});
+
+describe("the chain search run by the database (kg.beamSearch)", () => {
+  // On this graph hubs have more than FANOUT links and hops more partial chains than the beam,
+  // so the search really prunes: the cases where two implementations could drift apart.
+  const CASES = [
+    ...["e1:e5", "e0:e3", "e2:e0", "e7:e1", "e3:e11"].flatMap((pair) => {
+      const [from, to] = pair.split(":");
+      return [2, 3, 5, 6].flatMap((maxHops) => [
+        `{ mechanismChains(from: "${from}", to: "${to}", maxHops: ${maxHops}, first: 10) { hops score nodes { id } links { id predicate } } }`,
+        `{ mechanismChains(from: "${from}", to: "${to}", maxHops: ${maxHops}, first: 30, orderBy: LENGTH) { hops score links { id } } }`,
+      ]);
+    }),
+    `{ mechanismChains(from: "e1", to: "e5", maxHops: 4, first: 20, predicates: [INCREASES, DECREASES, REGULATES]) { score links { id } } }`,
+    `{ mechanismChains(from: "e0", to: "e2", maxHops: 5, first: 5, predicates: [PRODUCES]) { score links { id } } }`,
+    ...["e0", "e1", "e4"].flatMap((id) => [
+      `{ downstream(id: "${id}", maxHops: 4, first: 50) { entity { id } hops score chain { links { id } } } }`,
+      `{ upstream(id: "${id}", maxHops: 4, first: 50) { entity { id } hops score chain { nodes { id } links { id } } } }`,
+      `{ downstream(id: "${id}", maxHops: 3, first: 20, predicates: [INCREASES, CONTRIBUTES_TO]) { entity { id } score } }`,
+    ]),
+  ];
+
+  it("is offered by the embedded Neo4j, and gives exactly the Cypher search's answers", async () => {
+    const native = await new NativeSearch(db).available();
+    // Docker's or a configured server's Neo4j has no such procedure; there the Cypher runs alone.
+    if (process.env.KG_TEST_NEO4J_ORIGIN === "embedded") expect(native).toBe(true);
+    const withProcedure = testServer(db, { KG_TRAVERSAL_CACHE_ENTRIES: "0" });
+    const cypherOnly = testServer(db, { KG_TRAVERSAL_CACHE_ENTRIES: "0", KG_NATIVE_SEARCH: "off" });
+    let answers = 0;
+    for (const query of CASES) {
+      const [a, b] = [await gql(withProcedure, query), await gql(cypherOnly, query)];
+      expect(a.errors, query).toBeUndefined();
+      expect(a.data, query).toEqual(b.data);
+      answers += (Object.values(a.data)[0] as unknown[]).length;
+    }
+    expect(answers).toBeGreaterThan(CASES.length * 3); // the searches found things to compare
+  });
+
+  it("is what the server calls when the database has it, and not when switched off", async () => {
+    const cypher: string[] = [];
+    const watched = testDatabase();
+    const read = watched.read.bind(watched);
+    watched.read = (text, ...rest) => {
+      cypher.push(text);
+      return read(text, ...rest);
+    };
+    try {
+      const query = CASES[0] as string;
+      await gql(testServer(watched, { KG_TRAVERSAL_CACHE_ENTRIES: "0" }), query);
+      const native = await new NativeSearch(db).available();
+      expect(cypher.some((c) => c.includes("kg.beamSearch"))).toBe(native);
+      cypher.length = 0;
+      await gql(testServer(watched, { KG_TRAVERSAL_CACHE_ENTRIES: "0", KG_NATIVE_SEARCH: "off" }), query);
+      expect(cypher.some((c) => c.includes("kg.beamSearch"))).toBe(false);
+      expect(cypher.some((c) => c.includes("STRONGEST_OUT"))).toBe(true);
+    } finally {
+      await watched.close();
+    }
   });
 });
 

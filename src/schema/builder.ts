@@ -2,6 +2,7 @@
 import SchemaBuilder from "@pothos/core";
 import { JSONResolver } from "graphql-scalars";
 import type { Database, QueryCounter } from "../db/database.js";
+import type { NativeSearch } from "../graph/native-search.js";
 import type { TraversalCache } from "../graph/traversal-cache.js";
 import type { Logger } from "../logger.js";
 
@@ -14,6 +15,8 @@ export interface Context {
   /** Why writes are refused for this request, when they are. */
   writeDenied?: { code: "UNAUTHENTICATED" | "WRITES_DISABLED"; message: string };
   signal?: AbortSignal;
+  /** Present when chain searches may use the database's procedure (KG_NATIVE_SEARCH=auto). */
+  nativeSearch?: NativeSearch;
   /** Shared by the server's requests; absent when KG_TRAVERSAL_CACHE_ENTRIES is 0. */
   traversalCache?: TraversalCache;
   requestId: string;

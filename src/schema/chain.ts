@@ -12,12 +12,18 @@
  * for the next hop (the beam: 100 to 200, wider when more answers are asked for). The work per
  * request is therefore bounded by hops x beam x FANOUT whatever the graph's size; on graphs
  * where no entity has more than FANOUT links and no hop more partial chains than the beam (the
- * article's graph, for one) the search is exhaustive and so exact. Scores are products of link scores (evidence-rule.ts); ties break on link ids, so
- * answers are deterministic.
+ * article's graph, for one) the search is exhaustive and so exact. Scores are products of link
+ * scores (evidence-rule.ts); ties break on link ids, so answers are deterministic.
+ *
+ * Where the database has the kg.beamSearch procedure (the embedded launcher registers it, see
+ * graph/native-search.ts), the same search runs there, step for step, in Java: the Cypher runtime
+ * spends microseconds per partial chain on rows, maps and sorts, which made a 5-hop search on the
+ * 1M-link benchmark graph cost 30-50 ms of database CPU. Tests hold the two to the same answers.
  */
 import type { GraphQLResolveInfo } from "graphql";
 import { int } from "../db/database.js";
 import { clientError } from "../errors.js";
+import { NATIVE_SEARCH_PROCEDURE } from "../graph/native-search.js";
 import { FANOUT } from "../graph/strongest-links.js";
 import { readTraversal } from "../graph/traversal-cache.js";
 import { CypherBuilder, firstArg, projection } from "../translate/projection.js";
@@ -51,6 +57,8 @@ interface BeamOptions {
   perEntity: number;
   /** Partial chains kept for the next hop (beamWidth). */
   beam: number;
+  /** Run as the database's kg.beamSearch procedure (graph/native-search.ts): same answers. */
+  native: boolean;
 }
 
 /**
@@ -62,6 +70,19 @@ function beamSearch(options: BeamOptions, q: CypherBuilder): string {
   const beam = q.param(int(options.beam));
   const perEntity = q.param(int(options.perEntity));
   const out = options.direction === "OUT";
+  if (options.native) {
+    const args = [
+      "a",
+      options.toTarget ? "b" : "null",
+      q.param(options.direction),
+      q.param(int(options.hops)),
+      beam,
+      perEntity,
+      q.param(int(FANOUT)),
+      filter ?? "null",
+    ];
+    return `CALL ${NATIVE_SEARCH_PROCEDURE}(${args.join(", ")}) YIELD found`;
+  }
   // Each entity's FANOUT strongest links are kept as shortcuts (strongest-links.ts), so a hub
   // costs FANOUT reads, not thousands. A predicate filter changes which links are strongest:
   // then the entity's links are read and ranked here.
@@ -180,8 +201,9 @@ builder.queryFields((t) => ({
       const limit = q.param(int(first));
       const order = args.orderBy === "LENGTH" ? "size(p.ids), p.score DESC" : "p.score DESC, size(p.ids)";
       const fields = selectionOf(info).get("MechanismChain") ?? [];
+      const native = (await ctx.nativeSearch?.available()) ?? false;
       const search = beamSearch(
-        { hops, direction: "OUT", toTarget: true, predicates: args.predicates, perEntity: first, beam: beamWidth(first) },
+        { hops, direction: "OUT", toTarget: true, predicates: args.predicates, perEntity: first, beam: beamWidth(first), native },
         q,
       );
       const cypher = `OPTIONAL MATCH (a:Entity {id: ${from}})
@@ -244,8 +266,9 @@ async function reach(ctx: Context, info: GraphQLResolveInfo, direction: "OUT" | 
   const entityFields = childSelection(fields, "entity", "Entity");
   const chainFields = childSelection(fields, "chain", "MechanismChain");
   // Upstream walks against the link direction; its paths are read reversed so chains read causally.
+  const native = (await ctx.nativeSearch?.available()) ?? false;
   const search = beamSearch(
-    { hops, direction, toTarget: false, predicates: args.predicates, perEntity: 1, beam: beamWidth(first) },
+    { hops, direction, toTarget: false, predicates: args.predicates, perEntity: 1, beam: beamWidth(first), native },
     q,
   );
   const cypher = `OPTIONAL MATCH (a:Entity {id: ${anchor}})

@@ -16,6 +16,8 @@ import org.neo4j.configuration.helpers.SocketAddress;
 import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
 import org.neo4j.graphdb.GraphDatabaseService;
+import org.neo4j.kernel.api.procedure.GlobalProcedures;
+import org.neo4j.kernel.internal.GraphDatabaseAPI;
 
 /**
  * Runs the Neo4j Community engine in this JVM with its Bolt connector on a loopback address,
@@ -81,6 +83,15 @@ public final class Launcher {
     GraphDatabaseService db = service.database(GraphDatabaseSettings.DEFAULT_DATABASE_NAME);
     if (!db.isAvailable(Duration.ofSeconds(60).toMillis())) {
       fail(4, "database did not become available within 60 s");
+    }
+    try {
+      // The service's chain search, run natively (BeamSearch); registered before anyone connects.
+      ((GraphDatabaseAPI) db)
+          .getDependencyResolver()
+          .resolveDependency(GlobalProcedures.class)
+          .registerProcedure(BeamSearch.class);
+    } catch (Exception e) {
+      fail(4, "could not register kg.beamSearch: " + rootMessage(e));
     }
     writePidFile(home, port);
     log("ready", "bolt", "bolt://" + host + ":" + port);

@@ -1,0 +1,29 @@
+/**
+ * Whether the database offers `kg.beamSearch`: the chain search of schema/chain.ts as a Java
+ * procedure, which the embedded launcher registers (tools/neo4j-embedded, BeamSearch.java). A
+ * Neo4j without it (Docker, Aura, a cluster) gets the same search as Cypher. Asked once per
+ * server, at start, outside any request's round trips; a failed ask (database not up yet) is
+ * asked again by the next search.
+ */
+import type { Database } from "../db/database.js";
+
+export const NATIVE_SEARCH_PROCEDURE = "kg.beamSearch";
+
+export class NativeSearch {
+  private answer?: Promise<boolean>;
+
+  constructor(private readonly db: Database) {}
+
+  available(): Promise<boolean> {
+    this.answer ??= this.db
+      .read("SHOW PROCEDURES YIELD name WHERE name = $name RETURN count(*) > 0 AS present", {
+        name: NATIVE_SEARCH_PROCEDURE,
+      })
+      .then((result) => result.records[0]?.get("present") === true)
+      .catch(() => {
+        this.answer = undefined;
+        return false;
+      });
+    return this.answer;
+  }
+}
