@@ -75,7 +75,7 @@ function beamSearch(options: BeamOptions, q: CypherBuilder): string {
       "a",
       options.toTarget ? "b" : "null",
       q.param(options.direction),
-      q.param(int(options.hops)),
+      String(options.hops), // a whole number 1..MAX_HOPS (checkHops): a literal, as in the Cypher search
       beam,
       perEntity,
       q.param(int(FANOUT)),

@@ -89,7 +89,13 @@ public class BeamSearch {
       @Name("perEntity") long perEntity,
       @Name("fanout") long fanout,
       @Name("predicates") List<String> predicates) {
-    boolean out = !"IN".equals(direction);
+    // Bounds as the service's (chain.ts): whoever else calls this gets an error, not a runaway.
+    if (!"OUT".equals(direction) && !"IN".equals(direction)) throw new IllegalArgumentException("direction must be OUT or IN");
+    if (hops < 1 || hops > 6) throw new IllegalArgumentException("hops must be 1..6");
+    if (beam < 1 || beam > 1000 || perEntity < 1 || perEntity > 1000 || fanout < 1 || fanout > 1000) {
+      throw new IllegalArgumentException("beam, perEntity and fanout must be 1..1000");
+    }
+    boolean out = "OUT".equals(direction);
     Set<String> filter = predicates == null || predicates.isEmpty() ? null : new HashSet<>(predicates);
     List<Path> frontier = List.of(new Path(new Node[] {start}, new String[0], 1.0));
     List<Map<String, Object>> found = new ArrayList<>();
