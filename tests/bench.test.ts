@@ -12,7 +12,8 @@ import { markdown } from "../bench/report.js";
 import { startNeo4jGraphql, startOurs, startRawCypher, type Target } from "../bench/targets.js";
 import { toPlain } from "../src/db/database.js";
 import { NativeSearch } from "../src/graph/native-search.js";
-import { FANOUT } from "../src/graph/strongest-links.js";
+import { ensureStrongestLinks, FANOUT } from "../src/graph/strongest-links.js";
+import { linkId } from "../src/model/vocabulary.js";
 import { clearGraph, gql, testDatabase, testLog, testServer } from "./helpers.js";
 
 const LINKS = 3_000;
@@ -197,6 +198,42 @@ describe("the chain search run by the database (kg.beamSearch)", () => {
       answers += (Object.values(a.data)[0] as unknown[]).length;
     }
     expect(answers).toBeGreaterThan(CASES.length * 3); // the searches found things to compare
+  });
+
+  it("breaks ties on score by link id where the beam cuts through them, as the Cypher does", async () => {
+    // tie-a -> 40 x's -> 40 y's each -> tie-b. The first hop's scores alternate (0.8 / 0.5) and
+    // the second's mirror them, so all 1,600 two-hop chains score exactly 0.4 but arrive out of
+    // id order: for a beam of 100, link ids alone decide which go on (x01's chains, not x02's).
+    const pad = (i: number) => String(i).padStart(2, "0");
+    const xs = Array.from({ length: 40 }, (_, i) => ({ id: `tie-x${pad(i + 1)}`, high: i % 2 === 1 }));
+    const link = (from: string, to: string, score: number) => ({ id: linkId(from, "INCREASES", to), from, to, score });
+    const links = xs.flatMap((x) => [
+      link("tie-a", x.id, x.high ? 0.8 : 0.5),
+      ...Array.from({ length: 40 }, (_, j) => link(x.id, `${x.id}-y${pad(j + 1)}`, x.high ? 0.5 : 0.8)),
+    ]);
+    const ys = links.filter((l) => l.from !== "tie-a").map((l) => l.to);
+    links.push(...ys.map((y) => link(y, "tie-b", 1)));
+    const ids = ["tie-a", "tie-b", ...xs.map((x) => x.id), ...ys];
+    await db.write(async (tx) => {
+      await tx.run("UNWIND $ids AS id CREATE (:Entity {id: id, name: id, kind: 'PHENOTYPE'})", { ids });
+      await tx.run(
+        `UNWIND $links AS l MATCH (f:Entity {id: l.from}), (t:Entity {id: l.to})
+         CREATE (f)-[:LINK {id: l.id, predicate: 'INCREASES', score: l.score, claimIds: []}]->(t)`,
+        { links },
+      );
+    });
+    try {
+      await ensureStrongestLinks(db);
+      const query = `{ mechanismChains(from: "tie-a", to: "tie-b", maxHops: 3, first: 10) { score nodes { id } } }`;
+      const native = await gql(testServer(db, { KG_TRAVERSAL_CACHE_ENTRIES: "0" }), query);
+      const cypher = await gql(testServer(db, { KG_TRAVERSAL_CACHE_ENTRIES: "0", KG_NATIVE_SEARCH: "off" }), query);
+      expect(native.data).toEqual(cypher.data);
+      const chains = native.data.mechanismChains as Array<{ score: number; nodes: Array<{ id: string }> }>;
+      expect(chains).toHaveLength(10);
+      expect(chains.every((c) => c.score === 0.4 && c.nodes[1]?.id === "tie-x01")).toBe(true);
+    } finally {
+      await db.write((tx) => tx.run("UNWIND $ids AS id MATCH (e:Entity {id: id}) DETACH DELETE e", { ids }));
+    }
   });
 
   it("is what the server calls when the database has it, and not when switched off", async () => {

@@ -47,8 +47,8 @@ public class BeamSearch {
     }
   }
 
-  /** A partial chain: its entities and link ids in walk order, and the product of link scores. */
-  private record Path(Node[] nodes, String[] ids, double score) {
+  /** A partial chain: its entities and links in walk order, and the product of link scores. */
+  private record Path(Node[] nodes, Step[] steps, double score) {
     Node last() {
       return nodes[nodes.length - 1];
     }
@@ -58,23 +58,56 @@ public class BeamSearch {
       return false;
     }
 
-    Path extend(Node m, String rid, double rscore) {
+    Path extend(Step step) {
       Node[] ns = Arrays.copyOf(nodes, nodes.length + 1);
-      ns[nodes.length] = m;
-      String[] is = Arrays.copyOf(ids, ids.length + 1);
-      is[ids.length] = rid;
-      return new Path(ns, is, score * rscore);
+      ns[nodes.length] = step.m;
+      Step[] ss = Arrays.copyOf(steps, steps.length + 1);
+      ss[steps.length] = step;
+      return new Path(ns, ss, score * step.rscore);
     }
   }
 
-  /** One way out of an entity: a link id, its score and the entity it leads to. */
-  private record Step(String rid, double rscore, Node m) {}
+  /**
+   * One way out of an entity: a link, its score and the entity it leads to. The link's id is read
+   * only when needed (a tie on score, an answer): decoding every candidate's id string was the
+   * search's largest cost. Steps are made once per entity and search, so an id is read once.
+   */
+  private static final class Step {
+    final Relationship link;
+    final String idKey;
+    final double rscore;
+    final Node m;
+    private String rid;
 
-  /** Cypher's `ORDER BY p.score DESC, p.ids`: lists of strings compare element by element. */
+    Step(Relationship link, String idKey, double rscore, Node m) {
+      this.link = link;
+      this.idKey = idKey;
+      this.rscore = rscore;
+      this.m = m;
+    }
+
+    String rid() {
+      if (rid == null) rid = (String) link.getProperty(idKey);
+      return rid;
+    }
+  }
+
+  private static final Comparator<Path> BY_SCORE = (x, y) -> Double.compare(y.score(), x.score());
+
+  /** Cypher's `ORDER BY p.score DESC, p.ids`: lists of ids compare element by element. */
   private static final Comparator<Path> BEST_FIRST =
       (x, y) -> {
         int byScore = Double.compare(y.score(), x.score());
-        return byScore != 0 ? byScore : Arrays.compare(x.ids(), y.ids());
+        if (byScore != 0) return byScore;
+        int shared = Math.min(x.steps().length, y.steps().length);
+        for (int i = 0; i < shared; i++) {
+          Step a = x.steps()[i];
+          Step b = y.steps()[i];
+          if (a == b) continue; // the same link, read once: common prefixes cost nothing
+          int byId = a.rid().compareTo(b.rid());
+          if (byId != 0) return byId;
+        }
+        return Integer.compare(x.steps().length, y.steps().length);
       };
 
   @Procedure(name = "kg.beamSearch", mode = Mode.READ)
@@ -97,7 +130,7 @@ public class BeamSearch {
     }
     boolean out = "OUT".equals(direction);
     Set<String> filter = predicates == null || predicates.isEmpty() ? null : new HashSet<>(predicates);
-    List<Path> frontier = List.of(new Path(new Node[] {start}, new String[0], 1.0));
+    List<Path> frontier = List.of(new Path(new Node[] {start}, new Step[0], 1.0));
     List<Map<String, Object>> found = new ArrayList<>();
     IntoTarget into = target == null ? null : new IntoTarget(target, filter);
     // An entity recurs on the frontier hop after hop: its links are read once per search.
@@ -111,32 +144,41 @@ public class BeamSearch {
       List<Path> candidates = new ArrayList<>();
       for (Map.Entry<Node, List<Path>> group : byEnd.entrySet()) {
         List<Step> steps = new ArrayList<>();
-        Set<Step> seen = new HashSet<>();
         if (target == null || !last) {
-          List<Step> best = strongestOf.computeIfAbsent(group.getKey(), n -> strongest(n, out, filter, fanout));
-          for (Step s : best) if (seen.add(s)) steps.add(s);
+          steps.addAll(strongestOf.computeIfAbsent(group.getKey(), n -> strongest(n, out, filter, fanout)));
         }
         if (target != null) {
-          for (Step s : into.from(group.getKey())) if (seen.add(s)) steps.add(s);
+          // As Cypher's UNION: a link into the target that is also a shortcut counts once.
+          for (Step s : into.from(group.getKey())) if (!hasSame(steps, s)) steps.add(s);
         }
         for (Path f : group.getValue()) {
-          for (Step s : steps) if (!f.visits(s.m())) candidates.add(f.extend(s.m(), s.rid(), s.rscore()));
+          for (Step s : steps) if (!f.visits(s.m)) candidates.add(f.extend(s));
         }
       }
-      candidates.sort(BEST_FIRST);
+      // Best first, as Cypher's ORDER BY p.score DESC, p.ids. Ties on score are ordered by ids only
+      // where their order decides something (which chains an entity keeps, which enter the beam):
+      // reading every candidate's link ids to sort ties nobody looks at was most of the cost.
+      candidates.sort(BY_SCORE);
       // At most perEntity partial chains per entity reached (every one reaching the target).
       Map<Node, Integer> kept = new HashMap<>();
       List<Path> next = new ArrayList<>();
-      for (Path p : candidates) {
-        Node m = p.last();
-        if (target != null && m.equals(target)) {
-          found.add(asMap(p));
-          continue;
+      for (int i = 0, j; i < candidates.size(); i = j) {
+        double score = candidates.get(i).score();
+        j = i + 1;
+        while (j < candidates.size() && Double.compare(candidates.get(j).score(), score) == 0) j++;
+        List<Path> tie = candidates.subList(i, j);
+        if (tie.size() > 1 && orderMatters(tie, target, beam - next.size())) tie.sort(BEST_FIRST);
+        for (Path p : tie) {
+          Node m = p.last();
+          if (target != null && m.equals(target)) {
+            found.add(asMap(p));
+            continue;
+          }
+          int count = kept.merge(m, 1, Integer::sum);
+          if (count > perEntity) continue;
+          if (target == null) found.add(asMap(p));
+          if (next.size() < beam) next.add(p);
         }
-        int count = kept.merge(m, 1, Integer::sum);
-        if (count > perEntity) continue;
-        if (target == null) found.add(asMap(p));
-        if (next.size() < beam) next.add(p);
       }
       frontier = next;
     }
@@ -149,10 +191,7 @@ public class BeamSearch {
     if (filter == null) {
       Direction d = out ? Direction.OUTGOING : Direction.INCOMING;
       try (var rels = n.getRelationships(d, out ? STRONGEST_OUT : STRONGEST_IN)) {
-        for (Relationship r : rels) {
-          Map<String, Object> props = r.getProperties("linkId", "score"); // one pass over the record
-          steps.add(new Step((String) props.get("linkId"), asScore(props.get("score")), r.getOtherNode(n)));
-        }
+        for (Relationship r : rels) steps.add(new Step(r, "linkId", asScore(r.getProperty("score", null)), r.getOtherNode(n)));
       }
       return steps;
     }
@@ -161,12 +200,14 @@ public class BeamSearch {
         Map<String, Object> props = r.getProperties("id", "score", "predicate");
         Node m = r.getOtherNode(n);
         if (!filter.contains(props.get("predicate")) || !m.hasLabel(ENTITY)) continue;
-        steps.add(new Step((String) props.get("id"), asScore(props.get("score")), m));
+        Step step = new Step(r, "id", asScore(props.get("score")), m);
+        step.rid = (String) props.get("id");
+        steps.add(step);
       }
     }
     steps.sort(
         (x, y) -> {
-          int byScore = Double.compare(y.rscore(), x.rscore());
+          int byScore = Double.compare(y.rscore, x.rscore);
           return byScore != 0 ? byScore : x.rid().compareTo(y.rid());
         });
     return steps.size() > fanout ? steps.subList(0, (int) fanout) : steps;
@@ -216,8 +257,7 @@ public class BeamSearch {
     }
 
     private Step step(Relationship r) {
-      Map<String, Object> props = r.getProperties("id", "score");
-      return new Step((String) props.get("id"), asScore(props.get("score")), target);
+      return new Step(r, "id", asScore(r.getProperty("score", null)), target);
     }
   }
 
@@ -226,7 +266,31 @@ public class BeamSearch {
     return score == null ? 0.0 : ((Number) score).doubleValue();
   }
 
+  /**
+   * Whether the order within a tie on score changes the outcome: two of its chains end at the same
+   * entity (per-entity cap), or it holds more chains than the beam has room for. Chains reaching
+   * the target are all kept, in any order (the caller sorts the answers).
+   */
+  private static boolean orderMatters(List<Path> tie, Node target, long room) {
+    Set<Node> ends = new HashSet<>();
+    int open = 0;
+    for (Path p : tie) {
+      Node m = p.last();
+      if (m.equals(target)) continue;
+      open++;
+      if (!ends.add(m) && (target == null || room > 0)) return true;
+    }
+    return room > 0 && open > room;
+  }
+
+  private static boolean hasSame(List<Step> steps, Step s) {
+    for (Step t : steps) if (t.m.equals(s.m) && t.rscore == s.rscore && t.rid().equals(s.rid())) return true;
+    return false;
+  }
+
   private static Map<String, Object> asMap(Path p) {
-    return Map.of("nodes", Arrays.asList(p.nodes()), "ids", Arrays.asList(p.ids()), "score", p.score());
+    List<String> ids = new ArrayList<>(p.steps().length);
+    for (Step s : p.steps()) ids.add(s.rid());
+    return Map.of("nodes", Arrays.asList(p.nodes()), "ids", ids, "score", p.score());
   }
 }
