@@ -70,7 +70,8 @@ public class BeamSearch {
   /**
    * One way out of an entity: a link, its score and the entity it leads to. The link's id is read
    * only when needed (a tie on score, an answer): decoding every candidate's id string was the
-   * search's largest cost. Steps are made once per entity and search, so an id is read once.
+   * search's largest cost. An entity's shortcut steps are made once per search, so their ids are
+   * read at most once.
    */
   private static final class Step {
     final Relationship link;
