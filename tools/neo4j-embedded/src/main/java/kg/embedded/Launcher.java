@@ -85,7 +85,8 @@ public final class Launcher {
       fail(4, "database did not become available within 60 s");
     }
     try {
-      // The service's chain search, run natively (BeamSearch); registered before anyone connects.
+      // The service's chain search, run natively (BeamSearch); registered before the ready line,
+      // which is what clients wait for.
       ((GraphDatabaseAPI) db)
           .getDependencyResolver()
           .resolveDependency(GlobalProcedures.class)
