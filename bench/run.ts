@@ -110,35 +110,29 @@ async function main() {
             }
           }
           for (const [name, r] of rounds) row[name] = combine(r);
-          // A computed traversal's own latency, without queueing behind other clients' requests:
-          // what one explorer waits on an otherwise idle machine.
+          // One client at a time, without queueing behind other requests, A-B-B-A: a computed
+          // traversal's own latency (what one explorer waits on an idle machine), and, where the
+          // raw floor answers too, the GraphQL layer's overhead apart from saturation (under load
+          // the ratio mostly compares CPU per request on cores shared with Neo4j and autocannon).
           const uncached = measured.find((t) => t.name === "oursUncached");
-          if (uncached) {
-            log.info({ links, query: query.name, target: uncached.name, connections: 1 }, "measuring one client");
-            const processes = { server: servers.pid, neo4j: neo4jPid };
-            row.oursUncachedOneClient = combine([
-              await measure(uncached, bodyFor(uncached, query) as string, processes, seconds / 2, 1),
-            ]);
-          }
-          // The GraphQL layer's own overhead, apart from saturation: ours (computing every answer)
-          // and the raw floor for one client at a time, A-B-B-A. Under load the ratio is one of CPU
-          // per request on cores shared with Neo4j and the load generator; here it is latency.
           const raw = measured.find((t) => t.name === "rawCypher");
-          const oursComputed = uncached ?? measured.find((t) => t.name === "ours");
-          if (raw && oursComputed) {
-            const processes = { server: servers.pid, neo4j: neo4jPid };
-            const alone = new Map<string, Round[]>();
-            for (const order of [
-              [oursComputed, raw],
-              [raw, oursComputed],
-            ]) {
-              for (const t of order) {
-                log.info({ links, query: query.name, target: t.name, connections: 1 }, "measuring one client");
-                const round = await measure(t, bodyFor(t, query) as string, processes, seconds / 4, 1);
-                alone.set(t.name, [...(alone.get(t.name) ?? []), round]);
-              }
+          const oursComputed = uncached ?? (measured.find((t) => t.name === "ours") as Endpoint);
+          const alone = raw ? [oursComputed, raw] : uncached ? [uncached] : [];
+          const aloneRounds = new Map<string, Round[]>();
+          for (const order of alone.length ? [alone, [...alone].reverse()] : []) {
+            for (const t of order) {
+              log.info({ links, query: query.name, target: t.name, connections: 1 }, "measuring one client");
+              const processes = { server: servers.pid, neo4j: neo4jPid };
+              const round = await measure(t, bodyFor(t, query) as string, processes, seconds / 4, 1);
+              aloneRounds.set(t.name, [...(aloneRounds.get(t.name) ?? []), round]);
             }
-            const [oursAlone, rawAlone] = [combine(alone.get(oursComputed.name) ?? []), combine(alone.get(raw.name) ?? [])];
+          }
+          if (uncached) row.oursUncachedOneClient = combine(aloneRounds.get(uncached.name) ?? []);
+          if (raw) {
+            const [oursAlone, rawAlone] = [
+              combine(aloneRounds.get(oursComputed.name) ?? []),
+              combine(aloneRounds.get(raw.name) ?? []),
+            ];
             row.oursOneClient = oursAlone;
             row.rawCypherOneClient = rawAlone;
             row.oursVsRawP50OneClient = +(oursAlone.p50 / Math.max(rawAlone.p50, 0.05)).toFixed(2);

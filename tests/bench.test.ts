@@ -236,6 +236,21 @@ describe("the chain search run by the database (kg.beamSearch)", () => {
     }
   });
 
+  it("refuses arguments outside the service's bounds with a clear error", async () => {
+    // Only the embedded launcher has the procedure; elsewhere there is nothing to call.
+    if (process.env.KG_TEST_NEO4J_ORIGIN !== "embedded") return;
+    const call = (args: string) =>
+      db.driver.executeQuery(
+        `MATCH (a:Entity {id: 'e1'}), (b:Entity {id: 'e5'}) CALL kg.beamSearch(${args}) YIELD found RETURN size(found) AS n`,
+        {},
+        { database: db.name },
+      );
+    await expect(call("a, b, 'OUT', 3, 100, 10, 40, null")).resolves.toBeDefined();
+    await expect(call("a, b, 'OUT', 7, 100, 10, 40, null")).rejects.toThrow(/hops must be 1\.\.6/);
+    await expect(call("a, b, 'SIDEWAYS', 3, 100, 10, 40, null")).rejects.toThrow(/direction must be OUT or IN/);
+    await expect(call("a, b, 'OUT', 3, 100000, 10, 40, null")).rejects.toThrow(/must be 1\.\.1000/);
+  });
+
   it("is what the server calls when the database has it, and not when switched off", async () => {
     const cypher: string[] = [];
     const watched = testDatabase();

@@ -1,7 +1,8 @@
 /**
  * Database trouble: a Neo4j of the test's own (embedded, its own port and store) is stopped under
  * a running server and started again. Requests fail fast with DB_UNAVAILABLE, /ready turns red
- * while /health stays green, and the service recovers by itself. A query past its time limit
+ * while /health stays green, and the service recovers by itself (and asks again whether the
+ * database has the native chain search). A query past its time limit
  * ends with TIMEOUT.
  */
 import path from "node:path";
@@ -9,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../src/config.js";
 import { Database } from "../src/db/database.js";
 import { type EmbeddedHandle, startEmbedded } from "../src/db/embedded.js";
+import { NativeSearch } from "../src/graph/native-search.js";
 import { gql, testDatabase, testLog, testServer } from "./helpers.js";
 
 const OUTAGE_PORT = Number(process.env.NEO4J_OUTAGE_PORT ?? 7690);
@@ -51,6 +53,9 @@ describe("a database outage", () => {
     expect(JSON.stringify(down)).not.toMatch(/bolt|ECONNREFUSED|Neo4jError|at .*\.js/);
     expect((await server.fetch("http://localhost/ready")).status).toBe(503);
     expect((await server.fetch("http://localhost/health")).status).toBe(200);
+    // Asked while Neo4j is down, whether it has the native chain search is not settled: asked again.
+    const nativeSearch = new NativeSearch(db);
+    expect(await nativeSearch.available()).toBe(false);
 
     neo4j = await startEmbedded(options, testLog);
     let recovered = false;
@@ -60,6 +65,7 @@ describe("a database outage", () => {
     }
     expect(recovered).toBe(true);
     expect((await server.fetch("http://localhost/ready")).status).toBe(200);
+    expect(await nativeSearch.available()).toBe(true); // the embedded launcher registers it
   }, 180_000);
 });
 
