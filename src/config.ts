@@ -45,6 +45,13 @@ const Env = z.object({
     .enum(["true", "false"])
     .default("false")
     .transform((v) => v === "true"),
+  /**
+   * Aliases one operation may use. Aliases of cheap fields cost nothing; the cost limit counts
+   * each aliased field, so expensive ones are bounded by cost, not by this.
+   */
+  KG_MAX_ALIASES: z.coerce.number().int().min(1).max(10_000).default(15),
+  /** Tokens one document may hold (names, punctuation, values): bounds parsing work. */
+  KG_MAX_TOKENS: z.coerce.number().int().min(100).max(100_000).default(2_000),
   /** Traversal results kept (chains, reach, neighbourhoods), checked against the graph's version. 0: none. */
   KG_TRAVERSAL_CACHE_ENTRIES: z.coerce.number().int().min(0).max(100_000).default(1_000),
   /**

@@ -4,18 +4,17 @@
  * `yoga.fetch` in process.
  */
 import { setMaxListeners } from "node:events";
-import { GraphQLError } from "graphql";
-import { createYoga, maskError as defaultMaskError, useExecutionCancellation, useReadinessCheck } from "graphql-yoga";
+import { createYoga, useExecutionCancellation, useReadinessCheck } from "graphql-yoga";
 import type { Config } from "./config.js";
 import type { Database } from "./db/database.js";
-import { driverCause } from "./errors.js";
 import { NativeSearch } from "./graph/native-search.js";
 import { TraversalCache } from "./graph/traversal-cache.js";
 import { graphiqlExamples } from "./graphiql-examples.js";
 import type { Logger } from "./logger.js";
 import { authorize, parseTokens } from "./plugins/auth.js";
 import { useJitForRepeatedDocuments } from "./plugins/jit.js";
-import { useArmor, useBodyLimit } from "./plugins/limits.js";
+import { useArmor, useBodyLimit, useSupportedOperations } from "./plugins/limits.js";
+import { errorMasker } from "./plugins/mask-errors.js";
 import { requestIdFor, useRequestLog } from "./plugins/request-log.js";
 import type { Context } from "./schema/builder.js";
 import { schema } from "./schema/index.js";
@@ -42,30 +41,7 @@ export function createServer({ db, config, log }: ServerOptions) {
     // every body would only repeat it.
     maxRequestBodySize: false,
     graphiql: { title: "Gut-brain knowledge graph", defaultEditorToolsVisibility: true, ...graphiqlExamples() },
-    maskedErrors: {
-      // GraphQLErrors of our vocabulary and of graphql-js pass; anything else (a thrown TypeError,
-      // an unmapped driver error) becomes "Unexpected error." with INTERNAL_SERVER_ERROR, and the
-      // original goes to the log, never to the client.
-      maskError(error, message, isDev) {
-        const masked = defaultMaskError(error, message, isDev);
-        if (masked !== error || !(masked instanceof GraphQLError)) {
-          const original = driverCause(error) ?? (error as { originalError?: unknown }).originalError ?? error;
-          log.error({ err: original }, "internal error, masked for the client");
-          return new GraphQLError("Unexpected error.", { extensions: { code: "INTERNAL_SERVER_ERROR" } });
-        }
-        const code = masked.extensions?.code;
-        const cause = driverCause(error);
-        if (code === "INTERNAL_SERVER_ERROR") log.error({ err: cause ?? error }, "internal error");
-        else if (cause) log.warn({ err: cause, code }, "database error");
-        // graphql-js's own request errors (e.g. a variable of the wrong type) carry no code.
-        return code
-          ? masked
-          : new GraphQLError(masked.message, {
-              nodes: masked.nodes,
-              extensions: { ...masked.extensions, code: "BAD_USER_INPUT" },
-            });
-      },
-    },
+    maskedErrors: { maskError: errorMasker(log) },
     context: ({ request }) => {
       // Every resolver of a request listens to the same signal; that is not a leak.
       setMaxListeners(0, request.signal);
@@ -83,7 +59,12 @@ export function createServer({ db, config, log }: ServerOptions) {
     },
     plugins: [
       useBodyLimit(),
-      useArmor({ fieldSuggestions: config.KG_FIELD_SUGGESTIONS }),
+      useArmor({
+        fieldSuggestions: config.KG_FIELD_SUGGESTIONS,
+        maxAliases: config.KG_MAX_ALIASES,
+        maxTokens: config.KG_MAX_TOKENS,
+      }),
+      useSupportedOperations(),
       useExecutionCancellation(),
       ...useJitForRepeatedDocuments(log),
       useRequestLog(log),

@@ -6,6 +6,7 @@
 import cytoscape from "cytoscape";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { graphiqlExamples } from "../src/graphiql-examples.js";
+import { jitStats } from "../src/plugins/jit.js";
 import { warmUp } from "../src/warm-up.js";
 import { gql, seedArticle, testDatabase, testLog, testServer } from "./helpers.js";
 
@@ -371,12 +372,14 @@ describe("start-up warm-up", () => {
   });
 });
 
-// Repeated documents run compiled by graphql-jit (src/server.ts): the first execution of a
+// Repeated documents run compiled by graphql-jit (src/plugins/jit.ts): the first execution of a
 // document is interpreted by graphql-js, later ones compiled. Both must answer identically,
-// errors included (codes, paths, nulls), so every document here is sent twice and compared.
+// errors included (codes, paths, nulls), so every document here is sent twice and compared, and
+// the compiled path is shown to have run for every valid query.
 describe("compiled execution of repeated documents", () => {
   const examples = graphiqlExamples().defaultQuery;
-  const operations: Array<{ query: string; operationName?: string; variables?: Record<string, unknown> }> = [
+  type Operation = { query: string; operationName?: string; variables?: Record<string, unknown> };
+  const valid: Operation[] = [
     ...[...examples.matchAll(/^query (\w+)/gm)].map((m) => ({ query: examples, operationName: m[1] })),
     {
       query: `query Lookups($id: ID!, $first: Int) {
@@ -387,28 +390,54 @@ describe("compiled execution of repeated documents", () => {
       }`,
       variables: { id: "magnesium", first: 3 },
     },
-    { query: `{ entities(first: 5, kind: NEUROTRANSMITTER) { totalCount pageInfo { hasNextPage endCursor } nodes { id } } }` },
-    { query: `{ downstream(from: "magnesium", maxHops: 2, first: 5) { hops nodes { id } } }` },
+    { query: `{ entities(first: 5, kind: SMALL_MOLECULE) { t: totalCount pageInfo { hasNextPage endCursor } nodes { id } } }` },
+    { query: `{ downstream(id: "magnesium", maxHops: 2, first: 5) { hops entity { id } } }` },
+    // Field errors in execution, each with its own code:
     { query: `{ entity(id: "Not A Slug!") { id } }` },
     { query: `{ mechanismChains(from: "magnesium", to: "no-such-entity", maxHops: 3) { hops } }` },
     { query: `{ mechanismChains(from: "magnesium", to: "anxiety", maxHops: 99) { hops } }` },
+    { query: `{ neighborhood(id: "no-such-entity") { nodes { id } } }` },
+  ];
+  // Request errors: never executed, by either path.
+  const refused: Operation[] = [
     { query: `query Bad($first: Int) { entities(first: $first) { totalCount } }`, variables: { first: "lots" } },
+    { query: `{ entities(first: 5, kind: NEUROTRANSMITTER) { totalCount } }` },
+    { query: `subscription { entity(id: "gaba") { id } }` },
+    { query: `{ entity(id: "gaba") { id } } { stats { entities } }` },
   ];
 
-  it("answers exactly as graphql-js does, errors included", async () => {
-    for (const operation of operations) {
-      const send = async () => {
-        const response = await server.fetch("http://localhost/graphql", {
-          method: "POST",
-          headers: { "content-type": "application/json", accept: "application/graphql-response+json" },
-          body: JSON.stringify(operation),
-        });
-        const { extensions: _roundTrips, ...answer } = (await response.json()) as Record<string, unknown>;
-        return { status: response.status, answer };
-      };
-      const interpreted = await send();
-      const compiled = await send();
+  const send = async (operation: Operation) => {
+    const response = await server.fetch("http://localhost/graphql", {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/graphql-response+json" },
+      body: JSON.stringify(operation),
+    });
+    const { extensions: _roundTrips, ...answer } = (await response.json()) as Record<string, unknown>;
+    return { status: response.status, answer };
+  };
+
+  it("answers exactly as graphql-js does, errors included, and the second run is compiled", async () => {
+    for (const operation of valid) {
+      const interpreted = await send(operation);
+      const before = jitStats.compiledExecutions;
+      const compiled = await send(operation);
+      expect(jitStats.compiledExecutions, `compiled: ${operation.operationName ?? operation.query}`).toBe(before + 1);
       expect(compiled, operation.operationName ?? operation.query).toEqual(interpreted);
+    }
+  });
+
+  it("refuses a request error the same way twice, as the client's fault, without executing it", async () => {
+    for (const operation of refused) {
+      const first = await send(operation);
+      const before = jitStats.compiledExecutions;
+      const second = await send(operation);
+      expect(jitStats.compiledExecutions).toBe(before);
+      expect(second, operation.query).toEqual(first);
+      expect(first.status, operation.query).toBeGreaterThanOrEqual(400);
+      expect(first.status, operation.query).toBeLessThan(500);
+      const errors = first.answer.errors as Array<{ extensions: { code: string } }>;
+      expect(errors.length).toBeGreaterThan(0);
+      for (const error of errors) expect(error.extensions.code, operation.query).not.toBe("INTERNAL_SERVER_ERROR");
     }
   });
 });

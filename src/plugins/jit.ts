@@ -9,6 +9,9 @@ import { GraphQLError, getOperationAST, getVariableValues, type Source } from "g
 import type { Plugin } from "graphql-yoga";
 import type { Logger } from "../logger.js";
 
+/** How many executions ran compiled: observable, so tests can show the compiled path ran. */
+export const jitStats = { compiledExecutions: 0 };
+
 export function useJitForRepeatedDocuments(log: Logger): Plugin[] {
   const seen = new WeakSet<object>();
   const jit = useGraphQlJit(
@@ -21,8 +24,14 @@ export function useJitForRepeatedDocuments(log: Logger): Plugin[] {
         }
         // graphql-jit words bad variables differently (and answers 200 where graphql-js answers
         // 400): requests whose variables do not coerce go to graphql-js for its own answer.
-        const definitions = getOperationAST(document, operationName)?.variableDefinitions ?? [];
-        return !definitions.length || !getVariableValues(schema, definitions, variableValues ?? {}).errors;
+        const operation = getOperationAST(document, operationName);
+        // Only what graphql-js would run: anything else (a subscription, an unknown operation name)
+        // is answered by graphql-js, in its own words.
+        if (operation?.operation !== "query" && operation?.operation !== "mutation") return false;
+        const definitions = operation.variableDefinitions ?? [];
+        const compiled = !definitions.length || !getVariableValues(schema, definitions, variableValues ?? {}).errors;
+        if (compiled) jitStats.compiledExecutions++;
+        return compiled;
       },
       onError: (result) => log.warn({ errors: result.errors?.map((e) => e.message) }, "graphql-jit could not compile"),
     },

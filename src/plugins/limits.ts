@@ -6,7 +6,7 @@
  * in the resolvers.
  */
 import { EnvelopArmorPlugin } from "@escape.tech/graphql-armor";
-import type { GraphQLError } from "graphql";
+import { type ASTVisitor, GraphQLError, type ValidationContext } from "graphql";
 import type { Plugin } from "graphql-yoga";
 
 export const LIMITS = {
@@ -24,11 +24,11 @@ const tag = (code: string, status = 400) => [
   },
 ];
 
-export function useArmor(options: { fieldSuggestions: boolean }) {
+export function useArmor(options: { fieldSuggestions: boolean; maxAliases?: number; maxTokens?: number }) {
   return EnvelopArmorPlugin({
     maxDepth: { n: LIMITS.maxDepth, flattenFragments: true, onReject: tag("QUERY_TOO_DEEP") },
-    maxAliases: { n: LIMITS.maxAliases, onReject: tag("TOO_MANY_ALIASES") },
-    maxTokens: { n: LIMITS.maxTokens, onReject: tag("TOO_MANY_TOKENS") },
+    maxAliases: { n: options.maxAliases ?? LIMITS.maxAliases, onReject: tag("TOO_MANY_ALIASES") },
+    maxTokens: { n: options.maxTokens ?? LIMITS.maxTokens, onReject: tag("TOO_MANY_TOKENS") },
     maxDirectives: { n: LIMITS.maxDirectives, onReject: tag("TOO_MANY_DIRECTIVES") },
     costLimit: {
       maxCost: LIMITS.maxCost,
@@ -66,4 +66,30 @@ export function useBodyLimit(maxBytes: number = LIMITS.maxBodyBytes): Plugin {
       }
     },
   };
+}
+
+/**
+ * An operation type the schema does not have (this service has no subscriptions) is refused in
+ * validation, as the client's mistake: 400 with OPERATION_NOT_SUPPORTED, the same on every send.
+ * graphql-js would otherwise answer it at execution, with 200.
+ */
+export function useSupportedOperations(): Plugin {
+  const rule = (context: ValidationContext): ASTVisitor => ({
+    OperationDefinition(node) {
+      const schema = context.getSchema();
+      const root = {
+        query: schema.getQueryType(),
+        mutation: schema.getMutationType(),
+        subscription: schema.getSubscriptionType(),
+      };
+      if (root[node.operation]) return;
+      context.reportError(
+        new GraphQLError(`This service has no ${node.operation} operations; send a query or a mutation.`, {
+          nodes: [node],
+          extensions: { code: "OPERATION_NOT_SUPPORTED", http: { status: 400 } },
+        }),
+      );
+    },
+  });
+  return { onValidate: ({ addValidationRule }) => addValidationRule(rule) };
 }

@@ -10,7 +10,7 @@ import { CypherBuilder, firstArg, projection } from "../translate/projection.js"
 import { childSelection, selectionOf } from "../translate/selection.js";
 import type { Context } from "./builder.js";
 import { builder } from "./builder.js";
-import { byKey, type Projected } from "./common.js";
+import type { Projected } from "./common.js";
 
 const encodeCursor = (kind: string, id: string) => Buffer.from(`${kind}|${id}`, "utf8").toString("base64url");
 
@@ -66,7 +66,7 @@ export function connectionType(name: string, nodeType: string, description: stri
         description: "The page's items without cursors.",
       }),
       pageInfo: t.field({ type: PageInfoRef, resolve: (p) => p.pageInfo, description: "Paging state." }),
-      totalCount: t.int({ resolve: byKey, description: "How many items match the filter, over all pages." }),
+      totalCount: t.int({ resolve: (p) => p.totalCount, description: "How many items match the filter, over all pages." }),
     }),
   });
 }

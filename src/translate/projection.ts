@@ -67,8 +67,12 @@ interface TypeSpec {
   relations: Record<string, Relation>;
 }
 
-const summary: Expression = (v) =>
-  `{level: coalesce(${v}.level, 'NONE_CITED'), supporting: coalesce(${v}.supporting, 0), contradicting: coalesce(${v}.contradicting, 0), score: coalesce(${v}.score, 0.0)}`;
+/**
+ * Value objects stored as properties of their owner (a claim's or a link's evidence summary, a
+ * claim's qualifiers) are projected from the owner itself, like any related object, so that their
+ * fields too are keyed by response key (aliases).
+ */
+const sameNode: Expression = (v) => v;
 
 const prop =
   (name: string): Expression =>
@@ -140,11 +144,11 @@ export const TYPES: Record<string, TypeSpec> = {
       id: prop("id"),
       predicate: prop("predicate"),
       biolinkPredicate: prop("predicate"),
-      evidence: summary,
       fromId: (v) => `startNode(${v}).id`,
       toId: (v) => `endNode(${v}).id`,
     },
     relations: {
+      evidence: { target: "EvidenceSummary", one: sameNode },
       from: { target: "Entity", one: (p) => `startNode(${p})` },
       to: { target: "Entity", one: (p) => `endNode(${p})` },
       claims: {
@@ -160,12 +164,12 @@ export const TYPES: Record<string, TypeSpec> = {
     fields: {
       id: prop("id"),
       statement: prop("statement"),
-      evidenceSummary: summary,
-      qualifiers: (v) => `{population: ${v}.population, dose: ${v}.dose, timing: ${v}.timing, certainty: ${v}.certainty}`,
       createdAt: prop("createdAt"),
       updatedAt: prop("updatedAt"),
     },
     relations: {
+      evidenceSummary: { target: "EvidenceSummary", one: sameNode },
+      qualifiers: { target: "Qualifiers", one: sameNode },
       about: {
         target: "Entity",
         build: (p, c) => ({ body: `MATCH (${p})-[:ABOUT]->(${c}:Entity)`, tail: `ORDER BY ${c}.id LIMIT ${UNPAGED_CAP}` }),
@@ -192,6 +196,19 @@ export const TYPES: Record<string, TypeSpec> = {
         }),
       },
     },
+  },
+  EvidenceSummary: {
+    fields: {
+      level: (v) => `coalesce(${v}.level, 'NONE_CITED')`,
+      supporting: (v) => `coalesce(${v}.supporting, 0)`,
+      contradicting: (v) => `coalesce(${v}.contradicting, 0)`,
+      score: (v) => `coalesce(${v}.score, 0.0)`,
+    },
+    relations: {},
+  },
+  Qualifiers: {
+    fields: { population: prop("population"), dose: prop("dose"), timing: prop("timing"), certainty: prop("certainty") },
+    relations: {},
   },
   Statement: {
     fields: { locator: prop("locator") },
