@@ -17,7 +17,7 @@ import { Database, int } from "../src/db/database.js";
 import { driverCause } from "../src/errors.js";
 import { ensureStrongestLinks } from "../src/graph/strongest-links.js";
 import type { Logger } from "../src/logger.js";
-import { type StudyStance, summarizeEvidence } from "../src/model/evidence-rule.js";
+import { type EvidenceEdge, summarizeEvidence } from "../src/model/evidence-rule.js";
 import {
   type EntityKind,
   linkId,
@@ -152,11 +152,11 @@ export function generateGraph(linkCount: number, seed = 42): GeneratedGraph {
   // Each claim asserts two consecutive links (one for the last when the count is odd).
   const claims: GeneratedGraph["claims"] = [];
   const evidence: GeneratedGraph["evidence"] = [];
-  const stancesOfLink = new Map<string, Map<string, StudyStance>>();
+  const stancesOfLink = new Map<string, Map<string, EvidenceEdge>>();
   for (let i = 0; i < links.length; i += 2) {
     const asserted = links.slice(i, i + 2);
     const id = `claim:c${i / 2}`;
-    const stances: StudyStance[] = [];
+    const stances: EvidenceEdge[] = [];
     // About a third are evidence gaps; never the claim whose studies the benchmark reads.
     const gap = rand() < 0.33 && id !== STUDIED_CLAIM;
     const studyCountForClaim = gap ? 0 : 1 + Math.floor(rand() * 3);
@@ -167,12 +167,13 @@ export function generateGraph(linkCount: number, seed = 42): GeneratedGraph {
       used.add(study);
       const stance = rand() < 0.9 ? "SUPPORTS" : "CONTRADICTS";
       evidence.push({ study, claim: id, stance });
-      stances.push({ design: designOf.get(study) as StudyDesign, stance });
+      // Synthetic studies are unchecked works of their own, cited by the source (the rule's plain case).
+      stances.push({ study, work: study, design: designOf.get(study) as StudyDesign, stance });
     }
     for (const link of asserted) {
       link.claimIds.push(id);
       const byStudy = stancesOfLink.get(link.id) ?? new Map();
-      for (const [k, study] of [...used].entries()) byStudy.set(study, stances[k] as StudyStance);
+      for (const [k, study] of [...used].entries()) byStudy.set(study, stances[k] as EvidenceEdge);
       stancesOfLink.set(link.id, byStudy);
     }
     claims.push({

@@ -1,7 +1,8 @@
 /**
  * `npm run schema:print`: writes what is generated from the code, so reviews show changes:
  * schema/schema.graphql (sorted SDL), schema/bundle.schema.json (the bundle format),
- * schema/biolink-mapping.md (kinds, predicates and designs with their Biolink terms).
+ * schema/biolink-mapping.md (the Biolink mapping: target version, kinds, predicates with their per-end
+ * rules from src/model/biolink.ts, evidence slots, designs).
  * `--check` compares instead of writing and exits 1 when anything is out of step.
  */
 import fs from "node:fs";

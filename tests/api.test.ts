@@ -59,17 +59,35 @@ describe("lookups", () => {
 });
 
 describe("which studies support a claim", () => {
-  it("links the constipation claim to the 2017 Clinical Nutrition ESPEN study", async () => {
+  it("links the constipation claim to the 2017 Clinical Nutrition ESPEN study, which no record confirms", async () => {
     const r = await gql(
       server,
-      `{ claims(filter: { about: "constipation" }, first: 50) { nodes { id statement evidenceSummary { level supporting score } evidence { stance study { journal year } } } } }`,
+      `{ claims(filter: { about: "constipation" }, first: 50) { nodes { id statement evidenceSummary { level supporting score }
+          check { articleImplies { level score } }
+          evidence { stance voice verdict study { journal year design record { status } } } } } }`,
     );
-    const supported = r.data.claims.nodes.filter((c: { evidence: Array<{ study: { journal: string; year: number } }> }) =>
+    const cited = r.data.claims.nodes.filter((c: { evidence: Array<{ study: { journal: string; year: number } }> }) =>
       c.evidence.some((e) => e.study.journal === "Clinical Nutrition ESPEN" && e.study.year === 2017),
     );
-    expect(supported.length).toBeGreaterThanOrEqual(1);
-    expect(supported[0].evidenceSummary.supporting).toBeGreaterThanOrEqual(1);
-    expect(supported[0].evidenceSummary.score).toBeGreaterThan(0);
+    expect(cited.length).toBe(1);
+    const [claim] = cited;
+    // The article cites it (a human study of unstated design): what its word implies...
+    expect(claim.evidence).toEqual([
+      {
+        stance: "SUPPORTS",
+        voice: "ARTICLE",
+        verdict: "UNVERIFIED",
+        study: {
+          journal: "Clinical Nutrition ESPEN",
+          year: 2017,
+          design: "HUMAN_STUDY_UNSPECIFIED",
+          record: { status: "UNVERIFIED" },
+        },
+      },
+    ]);
+    expect(claim.check.articleImplies).toEqual({ level: "HUMAN_STUDY_UNSPECIFIED", score: 0.25 });
+    // ...and what the evidence supports: no record of the work was found, so nothing.
+    expect(claim.evidenceSummary).toEqual({ level: "UNCONFIRMED", supporting: 0, score: 0 });
   });
 
   it("ranks the anxiety claim backed by the 2017 Nutrients review at the systematic-review level", async () => {
@@ -92,7 +110,10 @@ describe("which studies support a claim", () => {
     expect(r.data.evidenceGaps.length).toBeGreaterThan(5);
     for (const claim of r.data.evidenceGaps) {
       expect(claim.evidenceSummary).toMatchObject({ level: "NONE_CITED", supporting: 0, score: 0 });
+      expect(claim.evidence.filter((e: { stance: string }) => e.stance !== "CONTRADICTS")).toEqual([]);
     }
+    // A claim whose cited study could not be confirmed is not a gap of the article's: it cited one.
+    expect(r.data.evidenceGaps.map((c: { id: string }) => c.id)).not.toContain("claim:magnesium-improves-chronic-constipation");
     expect(r.data.evidenceGaps.some((c: { statement: string }) => /bioavailab|absor/i.test(c.statement))).toBe(true);
   });
 
@@ -356,7 +377,7 @@ describe("stats", () => {
     const s = r.data.stats;
     expect(s.claims).toBeGreaterThanOrEqual(30);
     expect(s.studies).toBeGreaterThanOrEqual(14);
-    expect(s.sources).toBe(1);
+    expect(s.sources).toBe(2); // the article, and the curators' notes (definitional subclass links)
     expect(s.evidenceGaps).toBeGreaterThan(0);
     expect(s.entitiesByKind.reduce((n: number, k: { count: number }) => n + k.count, 0)).toBe(s.entities);
   });

@@ -44,7 +44,8 @@ export async function setup() {
   try {
     target = config.NEO4J_URI ? undefined : await fromDocker();
     target ??= await provisionDatabase(config, log, {
-      embeddedHome: TEST_EMBEDDED_HOME,
+      // NEO4J_TEST_HOME and NEO4J_TEST_PORT let two test runs on one machine keep apart.
+      embeddedHome: process.env.NEO4J_TEST_HOME ?? TEST_EMBEDDED_HOME,
       embeddedPort: Number(process.env.NEO4J_TEST_PORT ?? 7688),
     });
   } catch (error) {

@@ -12,6 +12,7 @@ import type { ManagedTransaction } from "neo4j-driver";
 import type { z } from "zod";
 import type { Database } from "../db/database.js";
 import { Bundle, ClaimInput, EntityInput, SourceInput, StudyInput } from "../model/bundle.js";
+import { linkId } from "../model/vocabulary.js";
 
 export interface Problem {
   /** The file (or "bundle" for an API call) the problem is in. */
@@ -35,6 +36,8 @@ export const PROBLEM_CODES = {
   duplicateEvidence: "DUPLICATE_EVIDENCE",
   dangling: "DANGLING_REFERENCE",
   selfReference: "SELF_REFERENCE",
+  bearsOnUnknownLink: "BEARS_ON_UNKNOWN_LINK",
+  inferenceWithoutReason: "INFERENCE_WITHOUT_REASON",
 } as const;
 
 export const KINDS = ["entities", "sources", "studies", "claims"] as const;
@@ -256,8 +259,36 @@ export function checkReferences(result: Pick<ValidationResult, "bundle" | "origi
     claim.statedIn.forEach((s, j) => {
       check("claims", i, "sources", s.source, `statedIn[${j}].source`);
     });
+    const links = new Set(claim.links.map((l) => linkId(l.from, l.predicate, l.to)));
     claim.evidence.forEach((e, j) => {
       check("claims", i, "studies", e.study, `evidence[${j}].study`);
+      e.bearsOn?.forEach((l, k) => {
+        if (links.has(linkId(l.from, l.predicate, l.to))) return;
+        problems.push({
+          ...labelOf(bundle, origins, "claims", i),
+          field: `evidence[${j}].bearsOn[${k}]`,
+          message: `${l.from} ${l.predicate} ${l.to} is not one of this claim's links; a study bears only on links its claim asserts`,
+          code: PROBLEM_CODES.bearsOnUnknownLink,
+        });
+      });
+      const citedFor = new Set(e.bearsOn ? e.bearsOn.map((l) => linkId(l.from, l.predicate, l.to)) : links);
+      e.check?.addresses?.forEach((l, k) => {
+        if (citedFor.has(linkId(l.from, l.predicate, l.to))) return;
+        problems.push({
+          ...labelOf(bundle, origins, "claims", i),
+          field: `evidence[${j}].check.addresses[${k}]`,
+          message: `${l.from} ${l.predicate} ${l.to} is not a link the study is cited for (bearsOn); a work can address only those`,
+          code: PROBLEM_CODES.bearsOnUnknownLink,
+        });
+      });
+      if (e.voice === "CURATOR_INFERENCE" && !e.reason) {
+        problems.push({
+          ...labelOf(bundle, origins, "claims", i),
+          field: `evidence[${j}].reason`,
+          message: "a curator's inference needs a `reason`: the source itself does not tie this study to the claim",
+          code: PROBLEM_CODES.inferenceWithoutReason,
+        });
+      }
     });
   });
   bundle.studies.forEach((study, i) => {

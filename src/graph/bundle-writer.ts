@@ -19,9 +19,28 @@
  */
 import type { ManagedTransaction } from "neo4j-driver";
 import { int, toPlain } from "../db/database.js";
-import type { Bundle, ClaimInput, EntityInput, SourceInput, StudyInput } from "../model/bundle.js";
-import { type EvidenceSummary, summarizeEvidence } from "../model/evidence-rule.js";
-import { linkId, type Predicate, STANCES, type Stance, type StudyDesign } from "../model/vocabulary.js";
+import type { Bundle, ClaimInput, EntityInput, EvidenceInput, SourceInput, StudyInput } from "../model/bundle.js";
+import {
+  articleImplies,
+  DEFINITIONAL_SUMMARY,
+  type EvidenceEdge,
+  type EvidenceSummary,
+  round4,
+  summarizeEvidence,
+} from "../model/evidence-rule.js";
+import {
+  type AuthorsCertainty,
+  CERTAINTIES,
+  type Certainty,
+  EVIDENCE_TYPES,
+  isDefinitional,
+  linkId,
+  type Predicate,
+  STANCES,
+  type Stance,
+  type StudyDesign,
+  type Verdict,
+} from "../model/vocabulary.js";
 import { refreshStrongestLinks } from "./strongest-links.js";
 import { bumpGraphVersion } from "./traversal-cache.js";
 
@@ -59,7 +78,6 @@ type Props = Record<string, unknown>;
 
 /** Evidence relationship types by stance: a fixed table, never text from the input. */
 export const EVIDENCE_REL: Record<Stance, string> = { SUPPORTS: "SUPPORTS", CONTRADICTS: "CONTRADICTS", MIXED: "MIXED" };
-const EVIDENCE_TYPES = "SUPPORTS|CONTRADICTS|MIXED";
 
 /** Rows per statement: one statement per kind for any realistic bundle, bounded memory for huge ones. */
 const BATCH = 10_000;
@@ -208,6 +226,21 @@ export function studyProps(s: StudyInput): Props {
     identifiers: s.identifiers,
     url: orNull(s.url),
     findings: orNull(s.findings),
+    designVoice: s.designVoice,
+    // What the work's own record says (WORK_RECORD voice); absent: not checked.
+    recordStatus: s.record?.status ?? "NOT_CHECKED",
+    recordReason: orNull(s.record?.reason),
+    recordDesign: orNull(s.record?.design),
+    authorsCertainty: orNull(s.record?.authorsCertainty),
+    recordSampleSize: s.record?.sampleSize === undefined ? null : int(s.record.sampleSize),
+    sizeCounts: orNull(s.record?.sizeCounts),
+    recordUrls: s.record?.urls ?? [],
+    // Facts with their voices, as parallel lists (a property cannot hold maps): one fact per index.
+    factFields: s.facts.map((f) => f.field),
+    factValues: s.facts.map((f) => f.value),
+    factVoices: s.facts.map((f) => f.voice),
+    factLocators: s.facts.map((f) => f.locator),
+    factUrls: s.facts.map((f) => f.url ?? ""),
     searchText: [s.journal, ...s.identifiers].filter(Boolean).join(" | "),
   };
 }
@@ -241,6 +274,48 @@ export function claimProps(c: NormalClaim): Props {
     timing: orNull(q.timing),
     certainty: orNull(q.certainty),
     linkIds: c.links.map((l) => l.id),
+  };
+}
+
+/** What an evidence edge holds besides its stance (schema/model.md); null where absent. */
+export interface EvidenceProps {
+  note: string | null;
+  voice: "ARTICLE" | "CURATOR_INFERENCE";
+  reason: string | null;
+  /** Ids of the claim's links the study was cited for; null: all of them. */
+  bearsOn: string[] | null;
+  verdict: Verdict | null;
+  /** Ids of the links (among bearsOn) the work actually studies; null: all. The others: NOT_ADDRESSED. */
+  addresses: string[] | null;
+  /** The check's reasons as parallel lists (a property cannot hold maps): one reason per index. */
+  reasonAspects: string[] | null;
+  reasonArticle: string[] | null;
+  reasonWork: string[] | null;
+}
+export const EVIDENCE_PROP_NAMES = [
+  "note",
+  "voice",
+  "reason",
+  "bearsOn",
+  "verdict",
+  "addresses",
+  "reasonAspects",
+  "reasonArticle",
+  "reasonWork",
+] as const satisfies ReadonlyArray<keyof EvidenceProps>;
+
+export function evidenceProps(e: EvidenceInput): EvidenceProps {
+  const reasons = e.check?.reasons;
+  return {
+    note: e.note ?? null,
+    voice: e.voice ?? "ARTICLE",
+    reason: e.reason ?? null,
+    bearsOn: e.bearsOn ? uniq(e.bearsOn.map((l) => linkId(l.from, l.predicate, l.to))).sort() : null,
+    verdict: e.check?.verdict ?? null,
+    addresses: e.check?.addresses ? uniq(e.check.addresses.map((l) => linkId(l.from, l.predicate, l.to))).sort() : null,
+    reasonAspects: reasons ? reasons.map((r) => r.aspect) : null,
+    reasonArticle: reasons ? reasons.map((r) => r.article) : null,
+    reasonWork: reasons ? reasons.map((r) => r.work) : null,
   };
 }
 
@@ -291,7 +366,7 @@ export async function writeBundle(tx: ManagedTransaction, bundle: Bundle, opts: 
       `UNWIND $ids AS id MATCH (n:Study {id: id}) USING INDEX SEEK n:Study(id)
        RETURN n.id AS id, properties(n) AS props,
          [(src:Source)-[r:CITES]->(n) | [src.id, r.as, r.locator]] AS citations,
-         [(n)-[r:SAME_AS]->(o:Study) | [o.id, r.note]] AS sameAs`,
+         [(n)-[r:SAME_AS]->(o:Study) | [o.id, r.note, r.confidence, r.voice]] AS sameAs`,
       studies.map((s) => s.id),
     );
     const citationKeys = (list: ReadonlyArray<readonly unknown[]>, source: string) =>
@@ -310,11 +385,11 @@ export async function writeBundle(tx: ManagedTransaction, bundle: Bundle, opts: 
     };
     const sameAsChanged = (r: (typeof rows)[number]) => {
       if (!r.study.sameAs.length) return false;
-      const old = ((existing.get(r.id)?.sameAs ?? []) as unknown[][]).map((s) => pairKey(s[0], s[1]));
+      const old = ((existing.get(r.id)?.sameAs ?? []) as unknown[][]).map((s) => pairKey(s[0], s[1], s[2], s[3]));
       const wanted = [...new Map(r.study.sameAs.map((s) => [s.study, s])).values()];
       return !sameSet(
         old,
-        wanted.map((s) => pairKey(s.study, s.note)),
+        wanted.map((s) => pairKey(s.study, s.note, s.confidence, s.voice)),
       );
     };
     const c = classify(
@@ -325,7 +400,14 @@ export async function writeBundle(tx: ManagedTransaction, bundle: Bundle, opts: 
     const byId = new Map(rows.map((r) => [r.id, r]));
     for (const id of c.updated) {
       const r = byId.get(id);
-      if (r && !sameValue(r.props.design, (existing.get(id)?.props as Props | undefined)?.design)) designChanged.push(id);
+      const before = existing.get(id)?.props as Props | undefined;
+      // What the rule reads of a study: its design, and its record's design and certainty.
+      const ruleInputs = (p: Props | undefined) => [p?.design, p?.recordDesign ?? null, p?.authorsCertainty ?? null];
+      if (r && !sameValue(ruleInputs(r.props), ruleInputs(before))) designChanged.push(id);
+    }
+    for (const id of c.updated) {
+      const r = byId.get(id);
+      if (r && sameAsChanged(r) && !designChanged.includes(id)) designChanged.push(id); // work identity changed
     }
     const write = new Set([...c.created, ...c.updated]);
     const changed = rows.filter((r) => write.has(r.id));
@@ -389,10 +471,16 @@ export async function writeBundle(tx: ManagedTransaction, bundle: Bundle, opts: 
         `UNWIND $rows AS row
          MATCH (a:Study {id: row.from}), (b:Study {id: row.to}) USING INDEX SEEK a:Study(id) USING INDEX SEEK b:Study(id)
          MERGE (a)-[r:SAME_AS]->(b)
-         SET r.note = row.note
+         SET r.note = row.note, r.confidence = row.confidence, r.voice = row.voice
          RETURN count(*) AS n`,
         withSameAs.flatMap((r) =>
-          [...new Map(r.study.sameAs.map((s) => [s.study, s])).values()].map((s) => ({ from: r.id, to: s.study, note: s.note })),
+          [...new Map(r.study.sameAs.map((s) => [s.study, s])).values()].map((s) => ({
+            from: r.id,
+            to: s.study,
+            note: s.note,
+            confidence: s.confidence,
+            voice: s.voice,
+          })),
         ),
       );
     }
@@ -408,19 +496,21 @@ export async function writeBundle(tx: ManagedTransaction, bundle: Bundle, opts: 
      RETURN c.id AS id, properties(c) AS props,
        [(c)-[:ABOUT]->(e:Entity) | e.id] AS about,
        [(c)-[r:STATED_IN]->(s:Source) | [s.id, r.locator]] AS statedIn,
-       [(s:Study)-[e:${EVIDENCE_TYPES}]->(c) | {study: s.id, stance: type(e), note: e.note, createdAt: e.createdAt, createdBy: e.createdBy}] AS evidence`,
+       [(s:Study)-[e:${EVIDENCE_TYPES}]->(c) | e {study: s.id, stance: type(e), .note, .voice, .reason, .bearsOn, .verdict, .addresses,
+         .reasonAspects, .reasonArticle, .reasonWork, .createdAt, .createdBy}] AS evidence`,
     claimIds,
   );
-  interface OldEvidence {
+  interface OldEvidence extends EvidenceProps {
     study: string;
     stance: Stance;
-    note: string | null;
     createdAt: string | null;
     createdBy: string | null;
   }
   const oldEvidence = (id: string) => (existingClaims.get(id)?.evidence ?? []) as OldEvidence[];
-  const evidenceKeys = (list: ReadonlyArray<{ study: string; stance: string; note?: string | null }>) =>
-    list.map((e) => pairKey(e.study, e.stance, e.note ?? null));
+  const evidenceKeys = (list: ReadonlyArray<EvidenceProps & { study: string; stance: string }>) =>
+    list.map((e) => pairKey(e.study, e.stance, ...EVIDENCE_PROP_NAMES.map((k) => e[k] ?? null)));
+  const wantedEvidence = (c: NormalClaim) =>
+    c.input.evidence.map((e) => ({ study: e.study, stance: e.stance, ...evidenceProps(e) }));
   const claimRows = claims.map((c) => ({ id: c.id, claim: c, props: claimProps(c) }));
   const claimClasses = classify(
     claimRows,
@@ -434,7 +524,7 @@ export async function writeBundle(tx: ManagedTransaction, bundle: Bundle, opts: 
           (old.statedIn as string[][]).map((s) => pairKey(s[0], s[1])),
           r.claim.statedIn.map((s) => pairKey(s.source, s.locator)),
         ) ||
-        !sameSet(evidenceKeys(oldEvidence(r.id)), evidenceKeys(r.claim.input.evidence))
+        !sameSet(evidenceKeys(oldEvidence(r.id)), evidenceKeys(wantedEvidence(r.claim)))
       );
     },
   );
@@ -556,13 +646,13 @@ export async function writeBundle(tx: ManagedTransaction, bundle: Bundle, opts: 
   tally(report, "links", linkClasses);
   report.removed.links += deleteLinks.length;
 
-  /* evidence: Study-[:SUPPORTS|CONTRADICTS|MIXED {note}]->Claim, one per (study, claim) */
+  /* evidence: Study-[:SUPPORTS|CONTRADICTS|MIXED {note, voice, bearsOn, verdict, ...}]->Claim, one per (study, claim) */
   await step("evidence");
   const dropEvidence: Array<{ claim: string; study: string }> = [];
   const putEvidence: Record<Stance, Props[]> = { SUPPORTS: [], CONTRADICTS: [], MIXED: [] };
   for (const c of claims) {
     const old = new Map(oldEvidence(c.id).map((e) => [e.study, e]));
-    const wanted = new Map(c.input.evidence.map((e) => [e.study, e]));
+    const wanted = new Map(wantedEvidence(c).map((e) => [e.study, e]));
     for (const study of old.keys()) {
       if (!wanted.has(study)) {
         dropEvidence.push({ claim: c.id, study });
@@ -571,8 +661,7 @@ export async function writeBundle(tx: ManagedTransaction, bundle: Bundle, opts: 
     }
     for (const [study, e] of wanted) {
       const before = old.get(study);
-      const note = e.note ?? null;
-      if (before && before.stance === e.stance && (before.note ?? null) === note) {
+      if (before && evidenceKeys([before])[0] === evidenceKeys([e])[0]) {
         report.unchanged.evidence += 1;
         continue;
       }
@@ -580,10 +669,11 @@ export async function writeBundle(tx: ManagedTransaction, bundle: Bundle, opts: 
         report.updated.evidence += 1;
         if (before.stance !== e.stance) dropEvidence.push({ claim: c.id, study }); // a new type: recreate
       } else report.created.evidence += 1;
+      const { study: _s, stance: _t, ...props } = e;
       putEvidence[e.stance].push({
         claim: c.id,
         study,
-        note,
+        props,
         createdAt: before?.createdAt ?? null,
         createdBy: before?.createdBy ?? null,
       });
@@ -607,7 +697,7 @@ export async function writeBundle(tx: ManagedTransaction, bundle: Bundle, opts: 
        MATCH (s:Study {id: row.study}), (c:Claim {id: row.claim}) USING INDEX SEEK s:Study(id) USING INDEX SEEK c:Claim(id)
        MERGE (s)-[e:${EVIDENCE_REL[stance]}]->(c)
        ON CREATE SET e.createdAt = coalesce(row.createdAt, $now), e.createdBy = coalesce(row.createdBy, $actor)
-       SET e.note = row.note, e.updatedAt = $now, e.updatedBy = $actor
+       SET e += row.props, e.updatedAt = $now, e.updatedBy = $actor
        RETURN count(*) AS n`,
       putEvidence[stance],
       audit,
@@ -642,23 +732,49 @@ export interface RefreshTargets {
   removedLinkEnds?: ReadonlyArray<{ from: string; to: string }>;
 }
 
+/** An evidence edge as read for the rule: the record, its work's records, the edge's check. */
 interface EvidenceRow {
   study: string;
   design: StudyDesign;
   stance: Stance;
+  voice: "ARTICLE" | "CURATOR_INFERENCE" | null;
+  verdict: Verdict | null;
+  bearsOn: string[] | null;
+  addresses: string[] | null;
+  /** Every record of the study's work (itself and its SAME_AS records, at most 3 steps away). */
+  records: Array<{
+    id: string;
+    recordStatus: string | null;
+    recordDesign: StudyDesign | null;
+    authorsCertainty: AuthorsCertainty | null;
+  }>;
 }
 
-const summaryOf = (rows: readonly EvidenceRow[]): EvidenceSummary => summarizeEvidence(rows);
+/** Cypher map of an evidence edge `e` from study `s`, for `edgeOf`. */
+const EVIDENCE_ROW = (s: string, e: string) =>
+  `{study: ${s}.id, design: ${s}.design, stance: type(${e}), voice: ${e}.voice, verdict: ${e}.verdict, bearsOn: ${e}.bearsOn, addresses: ${e}.addresses,
+    records: [r IN [${s}] + [(${s})-[:SAME_AS*1..3]-(o:Study) | o] | {id: r.id, recordStatus: r.recordStatus, recordDesign: r.recordDesign, authorsCertainty: r.authorsCertainty}]}`;
 
-/** One stance per distinct study over a link's claims: a study that bears differently on them counts as MIXED. */
-export function distinctStudies(rows: readonly EvidenceRow[]): EvidenceRow[] {
-  const byStudy = new Map<string, EvidenceRow>();
-  for (const row of rows) {
-    const seen = byStudy.get(row.study);
-    if (!seen) byStudy.set(row.study, { ...row });
-    else if (seen.stance !== row.stance) seen.stance = "MIXED";
-  }
-  return [...byStudy.values()];
+/**
+ * The rule's view of a row: its work is keyed by the smallest record id, its record facts taken
+ * from the work. For a link, a work that does not study that link is NOT_ADDRESSED there.
+ */
+export function edgeOf(row: EvidenceRow, link?: string): EvidenceEdge {
+  const records = [...row.records].sort((a, b) => (a.id < b.id ? -1 : 1));
+  // A verified record of the work speaks first; a candidate's only where none is verified.
+  const found = records.filter((r) => r.recordStatus === "VERIFIED" || r.recordStatus === "CANDIDATE");
+  const record = found.find((r) => r.recordStatus === "VERIFIED") ?? found[0];
+  return {
+    study: row.study,
+    work: records[0]?.id ?? row.study,
+    design: row.design,
+    recordDesign: record?.recordDesign ?? null,
+    recordVerified: record?.recordStatus === "VERIFIED",
+    authorsCertainty: record?.authorsCertainty ?? null,
+    stance: row.stance,
+    voice: row.voice,
+    verdict: link && row.addresses && !row.addresses.includes(link) ? "NOT_ADDRESSED" : row.verdict,
+  };
 }
 
 const summaryRow = (id: string, s: EvidenceSummary) => ({
@@ -669,13 +785,27 @@ const summaryRow = (id: string, s: EvidenceSummary) => ({
   score: s.score,
 });
 
-const sameSummary = (current: unknown, s: EvidenceSummary) =>
-  sameValue(current, [s.level, s.supporting, s.contradicting, s.score]);
+/** A claim's cache: what the evidence supports, and what the source implies on its own word. */
+const claimCacheRow = (id: string, supported: EvidenceSummary, implied: EvidenceSummary) => ({
+  ...summaryRow(id, supported),
+  impliedLevel: implied.level,
+  impliedSupporting: int(implied.supporting),
+  impliedContradicting: int(implied.contradicting),
+  impliedScore: implied.score,
+  gap: round4(Math.max(0, implied.score - supported.score)),
+});
+
+/** A link is as firm as the firmest claim asserting it (a claim without a word on it: ASSERTED). */
+export function linkCertainty(claimCertainties: ReadonlyArray<string | null>): Certainty {
+  const ranks = claimCertainties.map((c) => Math.max(0, CERTAINTIES.indexOf((c ?? "ASSERTED") as Certainty)));
+  return CERTAINTIES[ranks.length ? Math.min(...ranks) : 0] as Certainty;
+}
 
 /**
- * Recomputes the cached EvidenceSummary (level, supporting, contradicting, score) of the given
- * claims and links with summarizeEvidence: two reads (claims, then links) and at most two
- * UNWIND writes, whatever the number of targets. Returns how many caches changed.
+ * Recomputes the cached evidence of the given claims and links with the evidence rule
+ * (model/evidence-rule.ts): a claim's summary and what its source implies; a link's summary over
+ * the works cited for it (`bearsOn`), and its certainty. Two reads (claims, then links) and at
+ * most two UNWIND writes, whatever the number of targets. Returns how many caches changed.
  */
 export async function refreshEvidence(
   tx: ManagedTransaction,
@@ -684,46 +814,57 @@ export async function refreshEvidence(
   const claimIds = uniq(targets.claimIds ?? []);
   const studyIds = uniq(targets.studyIds ?? []);
   const linkIds = new Set(targets.linkIds ?? []);
-  const claimUpdates: ReturnType<typeof summaryRow>[] = [];
+  const claimUpdates: ReturnType<typeof claimCacheRow>[] = [];
   if (claimIds.length || studyIds.length) {
     const result = await tx.run(
       `CALL {
          UNWIND $claimIds AS id MATCH (c:Claim {id: id}) USING INDEX SEEK c:Claim(id) RETURN c
          UNION
          UNWIND $studyIds AS sid MATCH (s:Study {id: sid})-[:${EVIDENCE_TYPES}]->(c:Claim) USING INDEX SEEK s:Study(id) RETURN c
+         UNION
+         UNWIND $studyIds AS sid MATCH (:Study {id: sid})-[:SAME_AS*1..3]-(:Study)-[:${EVIDENCE_TYPES}]->(c:Claim) RETURN c
        }
        RETURN c.id AS id, coalesce(c.linkIds, []) AS linkIds,
-         [c.level, c.supporting, c.contradicting, c.score] AS current,
-         [(s:Study)-[e:${EVIDENCE_TYPES}]->(c) | {study: s.id, design: s.design, stance: type(e)}] AS evidence`,
+         [c.level, c.supporting, c.contradicting, c.score, c.impliedLevel, c.impliedSupporting, c.impliedContradicting, c.impliedScore, c.gap] AS current,
+         [(s:Study)-[e:${EVIDENCE_TYPES}]->(c) | ${EVIDENCE_ROW("s", "e")}] AS evidence`,
       { claimIds, studyIds },
     );
     for (const record of result.records) {
       const row = toPlain(record.toObject()) as { id: string; linkIds: string[]; current: unknown; evidence: EvidenceRow[] };
       for (const id of row.linkIds) linkIds.add(id);
-      const summary = summaryOf(row.evidence);
-      if (!sameSummary(row.current, summary)) claimUpdates.push(summaryRow(row.id, summary));
+      const edges = row.evidence.map((e) => edgeOf(e));
+      const cache = claimCacheRow(row.id, summarizeEvidence(edges), articleImplies(edges));
+      const { id: _id, ...values } = cache;
+      if (!sameValue(row.current, Object.values(values))) claimUpdates.push(cache);
     }
   }
   if (claimUpdates.length) {
     await unwind(
       tx,
       `UNWIND $rows AS row MATCH (c:Claim {id: row.id}) USING INDEX SEEK c:Claim(id)
-       SET c.level = row.level, c.supporting = row.supporting, c.contradicting = row.contradicting, c.score = row.score
+       SET c += row {.level, .supporting, .contradicting, .score, .impliedLevel, .impliedSupporting, .impliedContradicting, .impliedScore, .gap}
        RETURN count(*) AS n`,
       claimUpdates,
     );
   }
-  const linkUpdates: ReturnType<typeof summaryRow>[] = [];
+  const linkUpdates: Array<ReturnType<typeof summaryRow> & { certainty: Certainty; certaintyRank: ReturnType<typeof int> }> = [];
   // Shortcuts to rebuild: both ends of every deleted or re-scored link.
   const ends = [...(targets.removedLinkEnds ?? [])];
   if (linkIds.size) {
     const result = await tx.run(
       `UNWIND $linkIds AS id MATCH (a)-[l:LINK {id: id}]->(b) USING INDEX SEEK l:LINK(id)
-       RETURN l.id AS id, a.id AS from, b.id AS to, [l.level, l.supporting, l.contradicting, l.score] AS current,
+       RETURN l.id AS id, a.id AS from, b.id AS to, l.predicate AS predicate,
+         [l.level, l.supporting, l.contradicting, l.score, l.certainty] AS current,
+         COLLECT {
+           UNWIND coalesce(l.claimIds, []) AS cid
+           MATCH (c:Claim {id: cid}) USING INDEX SEEK c:Claim(id)
+           RETURN c.certainty AS certainty
+         } AS certainties,
          COLLECT {
            UNWIND coalesce(l.claimIds, []) AS cid
            MATCH (s:Study)-[e:${EVIDENCE_TYPES}]->(c:Claim {id: cid}) USING INDEX SEEK c:Claim(id)
-           RETURN {study: s.id, design: s.design, stance: type(e)}
+           WHERE e.bearsOn IS NULL OR l.id IN e.bearsOn
+           RETURN ${EVIDENCE_ROW("s", "e")}
          } AS evidence`,
       { linkIds: [...linkIds] },
     );
@@ -732,12 +873,18 @@ export async function refreshEvidence(
         id: string;
         from: string;
         to: string;
+        predicate: string;
         current: unknown;
+        certainties: Array<string | null>;
         evidence: EvidenceRow[];
       };
-      const summary = summaryOf(distinctStudies(row.evidence));
-      if (!sameSummary(row.current, summary)) {
-        linkUpdates.push(summaryRow(row.id, summary));
+      // The same study cited for a link by several claims is one edge of its work.
+      const summary = isDefinitional(row.predicate)
+        ? DEFINITIONAL_SUMMARY
+        : summarizeEvidence(row.evidence.map((e) => edgeOf(e, row.id)));
+      const certainty = linkCertainty(row.certainties);
+      if (!sameValue(row.current, [summary.level, summary.supporting, summary.contradicting, summary.score, certainty])) {
+        linkUpdates.push({ ...summaryRow(row.id, summary), certainty, certaintyRank: int(CERTAINTIES.indexOf(certainty)) });
         ends.push({ from: row.from, to: row.to });
       }
     }
@@ -746,7 +893,7 @@ export async function refreshEvidence(
     await unwind(
       tx,
       `UNWIND $rows AS row MATCH ()-[l:LINK {id: row.id}]->() USING INDEX SEEK l:LINK(id)
-       SET l.level = row.level, l.supporting = row.supporting, l.contradicting = row.contradicting, l.score = row.score
+       SET l += row {.level, .supporting, .contradicting, .score, .certainty, .certaintyRank}
        RETURN count(*) AS n`,
       linkUpdates,
     );

@@ -6,7 +6,22 @@
  * them before it checks references, so a claim may name an entity defined in another file.
  */
 import { z } from "zod";
-import { ENTITY_KIND_NAMES, ID_PATTERNS, MAX_ID_LENGTH, PREDICATE_NAMES, STANCES, STUDY_DESIGN_NAMES } from "./vocabulary.js";
+import {
+  AUTHORS_CERTAINTY,
+  CERTAINTIES,
+  CHECK_ASPECTS,
+  ENTITY_KIND_NAMES,
+  ID_PATTERNS,
+  MAX_ID_LENGTH,
+  PREDICATE_NAMES,
+  RECORD_STATUSES,
+  SAME_WORK_CONFIDENCES,
+  SIZE_COUNTS,
+  STANCES,
+  STUDY_DESIGN_NAMES,
+  VERDICTS,
+  VOICES,
+} from "./vocabulary.js";
 
 const text = (max: number) => z.string().trim().min(1).max(max);
 const id = (pattern: RegExp, example: string) =>
@@ -43,17 +58,59 @@ export const SourceInput = z.strictObject({
   publisher: text(200).optional(),
 });
 
+/** One fact about a study, with who says so and where (evidence.md: voices). */
+export const StudyFactInput = z.strictObject({
+  field: z
+    .enum([
+      "bibliographic",
+      "design",
+      "population",
+      "sampleSize",
+      "sizeCounts",
+      "outcomes",
+      "direction",
+      "dose",
+      "conclusion",
+      "certainty",
+      "identity",
+    ])
+    .describe("what the fact is about"),
+  value: text(2000),
+  voice: z.enum(VOICES),
+  locator: text(500).describe("where: the article's section and sentence, or the record's section"),
+  url: z.url().max(2000).optional().describe("the record's address, for WORK_RECORD facts"),
+});
+
+/** What the work's own record (PubMed, PMC, the publisher, NCBI Bookshelf) says: the WORK_RECORD voice. */
+export const WorkRecordInput = z.strictObject({
+  status: z
+    .enum(RECORD_STATUSES)
+    .describe("VERIFIED: record found; CANDIDATE: a record believed to be the work; UNVERIFIED: none found"),
+  reason: text(2000)
+    .optional()
+    .describe("why a CANDIDATE is believed to be the work, or what was searched for an UNVERIFIED one"),
+  design: z.enum(STUDY_DESIGN_NAMES).optional().describe("the design as the work's authors name it"),
+  authorsCertainty: z.enum(AUTHORS_CERTAINTY).default("NOT_STATED"),
+  sampleSize: z.number().int().min(1).max(100_000_000).optional(),
+  sizeCounts: z.enum(SIZE_COUNTS).default("NOT_STATED").describe("what sampleSize counts"),
+  urls: z.array(z.url().max(2000)).max(10).default([]),
+});
+
 export const StudyInput = z.strictObject({
   id: studyId,
   title: text(500).optional(),
   journal: text(200).optional(),
   year: z.number().int().min(1800).max(2100).optional(),
   design: z.enum(STUDY_DESIGN_NAMES).default("UNKNOWN"),
+  /** Who says `design`: the source's words (ARTICLE) or a curator's reading (e.g. of a title). */
+  designVoice: z.enum(["ARTICLE", "CURATOR_INFERENCE"]).default("ARTICLE"),
   population: text(500).optional(),
   sampleSize: z.number().int().min(1).max(100_000_000).optional(),
   identifiers: z.array(curie).max(20).default([]),
   url: z.url().max(2000).optional(),
   findings: text(2000).optional().describe("what the study found, as the source describes it"),
+  record: WorkRecordInput.optional().describe("what the work's own record says; absent: not checked"),
+  facts: z.array(StudyFactInput).max(100).default([]),
   /** How the source refers to it: mentioned in the text, listed as a reference, or both. */
   citations: z
     .array(
@@ -65,9 +122,16 @@ export const StudyInput = z.strictObject({
     )
     .max(50)
     .default([]),
-  /** Another study record that plausibly is the same publication, and why we think so. */
+  /** Another study record that is (or very probably is) the same publication, and why. */
   sameAs: z
-    .array(z.strictObject({ study: studyId, note: text(1000) }))
+    .array(
+      z.strictObject({
+        study: studyId,
+        confidence: z.enum(SAME_WORK_CONFIDENCES).default("PROBABLY_SAME_WORK"),
+        voice: z.enum(["WORK_RECORD", "CURATOR_INFERENCE"]).default("CURATOR_INFERENCE"),
+        note: text(1000),
+      }),
+    )
     .max(10)
     .default([]),
 });
@@ -76,6 +140,26 @@ export const LinkInput = z.strictObject({
   from: entityId,
   predicate: z.enum(PREDICATE_NAMES),
   to: entityId,
+});
+
+/** The article's statement checked against the cited work's record (evidence.md: verdicts). */
+export const CheckInput = z.strictObject({
+  verdict: z.enum(VERDICTS),
+  /**
+   * The links (of those the study is cited for) that the work actually studies; for the others
+   * the work counts as NOT_ADDRESSED. Absent: all of them.
+   */
+  addresses: z.array(LinkInput).max(20).optional(),
+  reasons: z
+    .array(
+      z.strictObject({
+        aspect: z.enum(CHECK_ASPECTS),
+        article: text(1000).describe("what the article says, in our words"),
+        work: text(1000).describe("what the work reports, in our words"),
+      }),
+    )
+    .max(20)
+    .default([]),
 });
 
 export const ClaimInput = z.strictObject({
@@ -92,7 +176,10 @@ export const ClaimInput = z.strictObject({
       population: text(500).optional(),
       dose: text(200).optional(),
       timing: text(200).optional(),
-      certainty: z.enum(["ASSERTED", "HEDGED"]).optional(),
+      certainty: z
+        .enum(CERTAINTIES)
+        .optional()
+        .describe("ASSERTED; HEDGED where the source says may, can, suggests; ASSOCIATIONAL where it says linked or associated"),
     })
     .optional(),
   evidence: z
@@ -100,6 +187,12 @@ export const ClaimInput = z.strictObject({
       z.strictObject({
         study: studyId,
         stance: z.enum(STANCES),
+        /** ARTICLE: the source cites this study for this claim; CURATOR_INFERENCE: a curator ties them. */
+        voice: z.enum(["ARTICLE", "CURATOR_INFERENCE"]).default("ARTICLE"),
+        reason: text(1000).optional().describe("why a curator ties the study to the claim (required for CURATOR_INFERENCE)"),
+        /** The links of this claim the study was cited for; absent: all of them. */
+        bearsOn: z.array(LinkInput).max(20).optional(),
+        check: CheckInput.optional(),
         note: text(1000).optional(),
       }),
     )
@@ -119,4 +212,6 @@ export type SourceInput = z.infer<typeof SourceInput>;
 export type StudyInput = z.infer<typeof StudyInput>;
 export type LinkInput = z.infer<typeof LinkInput>;
 export type ClaimInput = z.infer<typeof ClaimInput>;
+export type EvidenceInput = ClaimInput["evidence"][number];
+export type CheckInput = z.infer<typeof CheckInput>;
 export type Bundle = z.infer<typeof Bundle>;

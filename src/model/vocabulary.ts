@@ -7,11 +7,11 @@
 
 export const ENTITY_KINDS = {
   ANATOMICAL_STRUCTURE: {
-    biolink: "biolink:AnatomicalEntity",
+    biolink: "biolink:GrossAnatomicalStructure",
     description: "A body structure: the vagus nerve, the enteric nervous system, the GI tract.",
   },
   BODY_SYSTEM: {
-    biolink: "biolink:AnatomicalEntity",
+    biolink: "biolink:GrossAnatomicalStructure",
     description: "A system of structures working together, e.g. the gut-brain axis.",
   },
   SMALL_MOLECULE: {
@@ -35,7 +35,7 @@ export const ENTITY_KINDS = {
     description: "A cellular or molecular process: inflammation, neurotransmitter synthesis.",
   },
   MICROBIAL_COMMUNITY: {
-    biolink: "biolink:OrganismalEntity",
+    biolink: "biolink:PopulationOfIndividualOrganisms",
     description: "A community of microorganisms, e.g. the gut microbiome.",
   },
   DISEASE: {
@@ -47,8 +47,10 @@ export const ENTITY_KINDS = {
     description: "A symptom or trait: anxiety, bloating, constipation, insomnia, dysbiosis.",
   },
   INTERVENTION: {
-    biolink: "biolink:ChemicalMixture",
-    description: "A supplement or product people take, e.g. magnesium glycinate, probiotics.",
+    // ChemicalEntity, not ChemicalMixture: the model keeps that for two or more molecular
+    // entities, and magnesium glycinate, oxide and citrate are single compounds.
+    biolink: "biolink:ChemicalEntity",
+    description: "A supplement or product people take, e.g. magnesium glycinate, magnesium citrate.",
   },
   BEHAVIOR: {
     biolink: "biolink:Behavior",
@@ -65,6 +67,12 @@ export const ENTITY_KIND_NAMES = Object.keys(ENTITY_KINDS) as [EntityKind, ...En
 
 interface PredicateInfo {
   biolink: string;
+  /**
+   * True by definition (a salt has its ion as a part, a narrower term is a subclass of a broader
+   * one), not an empirical claim: such a link needs no study and scores 1 in a chain, so it
+   * neither adds nor removes evidence (evidence-rule.ts).
+   */
+  definitional?: boolean;
   /** Biolink 4 expresses direction as qualifiers on biolink:affects rather than as predicates. */
   qualifiers?: Record<string, string>;
   description: string;
@@ -73,18 +81,12 @@ interface PredicateInfo {
 export const PREDICATES = {
   INCREASES: {
     biolink: "biolink:affects",
-    qualifiers: {
-      object_direction_qualifier: "increased",
-      object_aspect_qualifier: "activity_or_abundance",
-    },
+    qualifiers: { object_direction_qualifier: "increased" },
     description: "The subject raises the amount or activity of the object.",
   },
   DECREASES: {
     biolink: "biolink:affects",
-    qualifiers: {
-      object_direction_qualifier: "decreased",
-      object_aspect_qualifier: "activity_or_abundance",
-    },
+    qualifiers: { object_direction_qualifier: "decreased" },
     description: "The subject lowers the amount or activity of the object.",
   },
   REGULATES: {
@@ -97,14 +99,16 @@ export const PREDICATES = {
   },
   PART_OF: {
     biolink: "biolink:part_of",
+    definitional: true,
     description: "The subject is a component of the object.",
   },
   HAS_PART: {
     biolink: "biolink:has_part",
+    definitional: true,
     description: "The object is a component of the subject, e.g. magnesium glycinate has part glycine.",
   },
   COMMUNICATES_WITH: {
-    biolink: "biolink:interacts_with",
+    biolink: "biolink:affects",
     description: "The subject exchanges signals with the object.",
   },
   CONTRIBUTES_TO: {
@@ -116,7 +120,7 @@ export const PREDICATES = {
     description: "The subject keeps the object from arising.",
   },
   TREATS: {
-    biolink: "biolink:treats_or_applied_or_studied_to_treat",
+    biolink: "biolink:ameliorates_condition",
     description: "The subject relieves the object.",
   },
   ASSOCIATED_WITH: {
@@ -124,8 +128,13 @@ export const PREDICATES = {
     description: "The subject and the object go together, with no direction of cause claimed.",
   },
   SOURCE_OF: {
-    biolink: "biolink:has_part",
+    biolink: "biolink:has_food_component",
     description: "The subject provides the object, e.g. magnesium-rich foods are a source of magnesium.",
+  },
+  SUBCLASS_OF: {
+    biolink: "biolink:subclass_of",
+    definitional: true,
+    description: "The subject is a narrower kind of the object, e.g. depression is a mood disorder.",
   },
   CONTRAINDICATED_IN: {
     biolink: "biolink:contraindicated_in",
@@ -134,6 +143,9 @@ export const PREDICATES = {
 } as const satisfies Record<string, PredicateInfo>;
 
 export type Predicate = keyof typeof PREDICATES;
+export const isDefinitional = (predicate: string): boolean =>
+  (PREDICATES[predicate as Predicate] as PredicateInfo | undefined)?.definitional === true;
+export const DEFINITIONAL_PREDICATES = (Object.keys(PREDICATES) as Predicate[]).filter(isDefinitional);
 export const PREDICATE_NAMES = Object.keys(PREDICATES) as [Predicate, ...Predicate[]];
 
 /**
@@ -144,24 +156,30 @@ export const PREDICATE_NAMES = Object.keys(PREDICATES) as [Predicate, ...Predica
 export const STUDY_DESIGNS = {
   META_ANALYSIS: { level: "SYSTEMATIC_REVIEW", weight: 0.9, biolink: "biolink:Study" },
   SYSTEMATIC_REVIEW: { level: "SYSTEMATIC_REVIEW", weight: 0.9, biolink: "biolink:Study" },
-  RCT: { level: "RCT", weight: 0.75, biolink: "biolink:Study" },
-  CLINICAL_TRIAL: { level: "CLINICAL_TRIAL", weight: 0.6, biolink: "biolink:Study" },
+  RCT: { level: "RCT", weight: 0.75, biolink: "biolink:ClinicalTrial" },
+  CLINICAL_TRIAL: { level: "CLINICAL_TRIAL", weight: 0.6, biolink: "biolink:ClinicalTrial" },
   COHORT: { level: "COHORT", weight: 0.5, biolink: "biolink:Study" },
   CASE_CONTROL: { level: "CASE_CONTROL", weight: 0.4, biolink: "biolink:Study" },
   CROSS_SECTIONAL: { level: "CASE_CONTROL", weight: 0.4, biolink: "biolink:Study" },
-  CASE_REPORT: { level: "CASE_SERIES", weight: 0.25, biolink: "biolink:Article" },
-  CASE_SERIES: { level: "CASE_SERIES", weight: 0.25, biolink: "biolink:Article" },
-  NARRATIVE_REVIEW: { level: "MECHANISTIC_OR_OPINION", weight: 0.2, biolink: "biolink:Article" },
+  CASE_REPORT: { level: "CASE_SERIES", weight: 0.25, biolink: "biolink:Study" },
+  CASE_SERIES: { level: "CASE_SERIES", weight: 0.25, biolink: "biolink:Study" },
+  /** A study in people whose design the source does not give: weighed as the weakest human design. */
+  HUMAN_STUDY_UNSPECIFIED: { level: "HUMAN_STUDY_UNSPECIFIED", weight: 0.25, biolink: "biolink:Study" },
+  NARRATIVE_REVIEW: { level: "MECHANISTIC_OR_OPINION", weight: 0.2, biolink: "biolink:Publication" },
   ANIMAL: { level: "MECHANISTIC_OR_OPINION", weight: 0.15, biolink: "biolink:Study" },
   IN_VITRO: { level: "MECHANISTIC_OR_OPINION", weight: 0.15, biolink: "biolink:Study" },
-  EXPERT_OPINION: { level: "MECHANISTIC_OR_OPINION", weight: 0.1, biolink: "biolink:Article" },
-  UNKNOWN: { level: "MECHANISTIC_OR_OPINION", weight: 0.1, biolink: "biolink:Article" },
+  EXPERT_OPINION: { level: "MECHANISTIC_OR_OPINION", weight: 0.1, biolink: "biolink:Publication" },
+  UNKNOWN: { level: "MECHANISTIC_OR_OPINION", weight: 0.1, biolink: "biolink:Publication" },
 } as const;
 
 export type StudyDesign = keyof typeof STUDY_DESIGNS;
 export const STUDY_DESIGN_NAMES = Object.keys(STUDY_DESIGNS) as [StudyDesign, ...StudyDesign[]];
 
-/** Evidence levels, best first. NONE_CITED: no supporting study at all. */
+/**
+ * Evidence levels, best first. UNCONFIRMED: studies are cited, but none adds support once checked
+ * against its own record (not found, or not about the claim). NONE_CITED: no study at all.
+ * DEFINITIONAL: a link true by definition (see PredicateInfo.definitional), which needs none.
+ */
 export const EVIDENCE_LEVELS = [
   "SYSTEMATIC_REVIEW",
   "RCT",
@@ -169,13 +187,43 @@ export const EVIDENCE_LEVELS = [
   "COHORT",
   "CASE_CONTROL",
   "CASE_SERIES",
+  "HUMAN_STUDY_UNSPECIFIED",
   "MECHANISTIC_OR_OPINION",
+  "UNCONFIRMED",
   "NONE_CITED",
+  "DEFINITIONAL",
 ] as const;
 export type EvidenceLevel = (typeof EVIDENCE_LEVELS)[number];
 
 export const STANCES = ["SUPPORTS", "CONTRADICTS", "MIXED"] as const;
 export type Stance = (typeof STANCES)[number];
+/** The evidence relationship types, for Cypher patterns: one place for the list. */
+export const EVIDENCE_TYPES = STANCES.join("|");
+
+/** Who says so (evidence.md): the source's own text, the cited work's own record, or a curator. */
+export const VOICES = ["ARTICLE", "WORK_RECORD", "CURATOR_INFERENCE"] as const;
+export type Voice = (typeof VOICES)[number];
+
+/** How firmly a claim is made, strongest first: a chain is as firm as its weakest link. */
+export const CERTAINTIES = ["ASSERTED", "HEDGED", "ASSOCIATIONAL"] as const;
+export type Certainty = (typeof CERTAINTIES)[number];
+
+/** The article's statement checked against what the cited work's record reports. */
+export const VERDICTS = ["CONSISTENT", "OVERSTATED", "NOT_ADDRESSED", "CONTRADICTED", "UNVERIFIED"] as const;
+export type Verdict = (typeof VERDICTS)[number];
+export const CHECK_ASPECTS = ["DESIGN", "OUTCOME", "POPULATION", "CERTAINTY", "DIRECTION", "DOSE"] as const;
+
+/** What a work's authors say of their own evidence (GRADE-like). */
+export const AUTHORS_CERTAINTY = ["HIGH", "MODERATE", "LOW", "VERY_LOW", "NOT_STATED"] as const;
+export type AuthorsCertainty = (typeof AUTHORS_CERTAINTY)[number];
+
+/** Whether a study record was checked against the work's own record (PubMed, PMC, publisher, Bookshelf). */
+export const RECORD_STATUSES = ["VERIFIED", "CANDIDATE", "UNVERIFIED", "NOT_CHECKED"] as const;
+export type RecordStatus = (typeof RECORD_STATUSES)[number];
+export const SIZE_COUNTS = ["PARTICIPANTS", "PATIENTS", "STUDIES", "ANIMALS", "NOT_STATED"] as const;
+
+/** How sure the curators are that two study records describe one work. */
+export const SAME_WORK_CONFIDENCES = ["SAME_WORK", "PROBABLY_SAME_WORK"] as const;
 
 /** Stable id shapes (see the contract): slugs for entities, prefixed slugs for the rest. */
 export const SLUG = "[a-z0-9]+(?:-[a-z0-9]+)*";
@@ -190,4 +238,10 @@ export const MAX_ID_LENGTH = 120;
 /** A mechanism link's id is derived from its ends and predicate, so it is stable and unique. */
 export function linkId(from: string, predicate: Predicate, to: string): string {
   return `link:${from}:${predicate}:${to}`;
+}
+
+/** The ends and predicate of a link id (entity ids are slugs, so they hold no colon). */
+export function linkOfId(id: string): { from: string; predicate: Predicate; to: string } {
+  const [, from, predicate, to] = id.split(":");
+  return { from: String(from), predicate: predicate as Predicate, to: String(to) };
 }

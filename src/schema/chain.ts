@@ -26,10 +26,11 @@ import { clientError } from "../errors.js";
 import { NATIVE_SEARCH_PROCEDURE } from "../graph/native-search.js";
 import { FANOUT } from "../graph/strongest-links.js";
 import { readTraversal } from "../graph/traversal-cache.js";
+import { CERTAINTIES, DEFINITIONAL_PREDICATES } from "../model/vocabulary.js";
 import { CypherBuilder, firstArg, projection } from "../translate/projection.js";
 import { childSelection, type FieldSelection, selectionOf, withResponseKeys } from "../translate/selection.js";
 import { builder, type Context } from "./builder.js";
-import { byKey, ChainOrderEnum, PredicateEnum, type Projected } from "./common.js";
+import { byKey, CertaintyEnum, ChainOrderEnum, PredicateEnum, type Projected } from "./common.js";
 import { checkId } from "./ids.js";
 import { EntityRef, MechanismLinkRef } from "./refs.js";
 
@@ -132,7 +133,24 @@ const MechanismChainRef = builder.objectRef<Projected>("MechanismChain").impleme
     nodes: t.field({ type: [EntityRef], resolve: byKey, description: "The entities along the path, in order." }),
     links: t.field({ type: [MechanismLinkRef], resolve: byKey, description: "The links along the path, in order." }),
     hops: t.int({ resolve: byKey, description: "Number of links." }),
-    score: t.float({ resolve: byKey, description: "Product of the links' evidence scores (0..1)." }),
+    score: t.float({
+      resolve: byKey,
+      description: "Product of the links' evidence scores (0..1, 4 decimals); definitional links count 1.",
+    }),
+    certainty: t.field({
+      type: CertaintyEnum,
+      resolve: byKey,
+      description: "The weakest certainty of its links: a chain with one hedged link is hedged.",
+    }),
+    empiricalHops: t.int({
+      resolve: byKey,
+      description: "Links that are empirical claims (not definitional): the ones its evidence comes from.",
+    }),
+    evidenceStartsAt: t.int({
+      nullable: true,
+      resolve: byKey,
+      description: "Index (0-based) in `links` of the first empirical link: the links before it hold by definition. Null: none.",
+    }),
   }),
 });
 
@@ -149,11 +167,17 @@ const ReachRef = builder.objectRef<Projected>("Reach").implement({
 /** Map expression for the path map `p` ({nodes, ids, score}) with the requested MechanismChain fields. */
 function chainProjection(fields: readonly FieldSelection[], q: CypherBuilder, reversed = false): string {
   const [nodes, ids] = reversed ? ["reverse(p.nodes)", "reverse(p.ids)"] : ["p.nodes", "p.ids"];
-  const parts: string[] = ["hops: size(p.ids)", "score: p.score"];
+  // Scores are products of 4-decimal link scores: rounded again, so no float artefact reaches a client.
+  const parts: string[] = ["hops: size(p.ids)", "score: round(p.score, 4)"];
+  // A link id is link:<from>:<predicate>:<to>, so definitional links are known without a read.
+  const empirical = `[k IN range(0, size(${ids}) - 1) WHERE NOT split(${ids}[k], ':')[2] IN ${DEFINITIONAL}]`;
   for (const field of fields) {
     const key = `\`${field.key}\``;
     if (field.name === "hops") parts.push(`${key}: size(p.ids)`);
-    if (field.name === "score") parts.push(`${key}: p.score`);
+    if (field.name === "score") parts.push(`${key}: round(p.score, 4)`);
+    if (field.name === "empiricalHops") parts.push(`${key}: size(${empirical})`);
+    if (field.name === "evidenceStartsAt") parts.push(`${key}: head(${empirical})`);
+    if (field.name === "certainty") parts.push(`${key}: ${CERTAINTY_NAMES}[${chainCertaintyRank(ids)}]`);
     if (field.name === "nodes") {
       const x = q.variable("n");
       parts.push(
@@ -169,6 +193,13 @@ function chainProjection(fields: readonly FieldSelection[], q: CypherBuilder, re
   }
   return `{${parts.join(", ")}}`;
 }
+
+const DEFINITIONAL = `[${DEFINITIONAL_PREDICATES.map((p) => `'${p}'`).join(", ")}]`;
+const CERTAINTY_NAMES = `[${CERTAINTIES.map((c) => `'${c}'`).join(", ")}]`;
+
+/** The weakest certainty rank among a chain's links (0 ASSERTED .. 2 ASSOCIATIONAL): one index seek per link. */
+const chainCertaintyRank = (ids: string) =>
+  `coalesce(head(COLLECT { UNWIND ${ids} AS certaintyLinkId MATCH ()-[certaintyLink:LINK {id: certaintyLinkId}]->() USING INDEX SEEK certaintyLink:LINK(id) RETURN coalesce(certaintyLink.certaintyRank, 0) AS certaintyRank ORDER BY certaintyRank DESC LIMIT 1 }), 0)`;
 
 function notFound(missing: string[]): never {
   throw clientError("NOT_FOUND", `No entity with id ${missing.map((m) => `"${m}"`).join(" or ")}.`, { ids: missing });
@@ -189,6 +220,11 @@ builder.queryFields((t) => ({
         description: "EVIDENCE (default) or LENGTH.",
       }),
       predicates: t.arg({ type: [PredicateEnum], required: false, description: "Only follow links with these predicates." }),
+      minCertainty: t.arg({
+        type: CertaintyEnum,
+        required: false,
+        description: "Only chains at least this firm: ASSERTED keeps chains of asserted links only; HEDGED also hedged ones.",
+      }),
     },
     description:
       "The distinct directed chains of mechanism links from one entity to another (no entity twice), up to maxHops. NOT_FOUND when either end does not exist; an empty list when they are not connected.",
@@ -199,7 +235,16 @@ builder.queryFields((t) => ({
       const hops = checkHops(args.maxHops ?? 4);
       const first = firstArg(args.first, 10);
       const limit = q.param(int(first));
-      const order = args.orderBy === "LENGTH" ? "size(p.ids), p.score DESC" : "p.score DESC, size(p.ids)";
+      const order = {
+        EVIDENCE: "p.score DESC, size(p.ids)",
+        LENGTH: "size(p.ids), p.score DESC",
+        CERTAINTY: "rank, p.score DESC, size(p.ids)",
+      }[args.orderBy ?? "EVIDENCE"];
+      // Certainty needs each found chain's links read: only when it filters or orders the chains.
+      const byCertainty = args.minCertainty || args.orderBy === "CERTAINTY";
+      const certainty = byCertainty
+        ? `WITH p, ${chainCertaintyRank("p.ids")} AS rank${args.minCertainty ? ` WHERE rank <= ${q.param(int(CERTAINTIES.indexOf(args.minCertainty)))}` : ""}`
+        : "";
       const fields = selectionOf(info).get("MechanismChain") ?? [];
       const native = (await ctx.nativeSearch?.available()) ?? false;
       const search = beamSearch(
@@ -213,6 +258,7 @@ CALL {
   WITH a, b WHERE a IS NOT NULL AND b IS NOT NULL AND a <> b
   ${search}
   UNWIND found AS p
+  ${certainty}
   WITH p ORDER BY ${order}, p.ids LIMIT ${limit}
   RETURN collect(${chainProjection(fields, q)}) AS chains
 }
@@ -281,7 +327,7 @@ CALL {
   WITH e, collect(p)[0] AS p
   ORDER BY p.score DESC, size(p.ids), e.id
   LIMIT ${limit}
-  RETURN collect({entity: ${projection("Entity", "e", entityFields, q)}, hops: size(p.ids), score: p.score, chain: ${chainProjection(chainFields, q, direction === "IN")}}) AS reached
+  RETURN collect({entity: ${projection("Entity", "e", entityFields, q)}, hops: size(p.ids), score: round(p.score, 4), chain: ${chainProjection(chainFields, q, direction === "IN")}}) AS reached
 }
 RETURN {found: a IS NOT NULL, reached: reached} AS value`;
   const row = (await readTraversal(ctx, cypher, q)) as Projected;

@@ -2,14 +2,23 @@
 import { int } from "../db/database.js";
 import { clientError } from "../errors.js";
 import { readRows } from "../graph/read.js";
-import { CypherBuilder, firstArg, projection } from "../translate/projection.js";
+import { CypherBuilder, EVIDENCE_GAP, firstArg, projection } from "../translate/projection.js";
 import { selectionOf } from "../translate/selection.js";
 import { builder } from "./builder.js";
-import { byKey, EvidenceSummaryRef, NodeRef, StanceEnum } from "./common.js";
+import { byKey, CertaintyEnum, EvidenceSummaryRef, NodeRef } from "./common.js";
 import { connectionType, pageOf } from "./connection.js";
 import { lookup } from "./entity.js";
 import { checkId } from "./ids.js";
-import { ClaimRef, EntityRef, EvidenceRef, MechanismLinkRef, QualifiersRef, SourceRef, StatementRef, StudyRef } from "./refs.js";
+import {
+  ClaimCheckRef,
+  ClaimRef,
+  EntityRef,
+  EvidenceRef,
+  MechanismLinkRef,
+  QualifiersRef,
+  SourceRef,
+  StatementRef,
+} from "./refs.js";
 import { searchQuery } from "./search.js";
 
 builder.objectType(ClaimRef, {
@@ -35,7 +44,12 @@ builder.objectType(ClaimRef, {
     evidenceSummary: t.field({
       type: EvidenceSummaryRef,
       resolve: byKey,
-      description: "The evidence rule applied to `evidence`.",
+      description: "The evidence rule applied to `evidence`: what the cited works support, once checked (see `check`).",
+    }),
+    check: t.field({
+      type: ClaimCheckRef,
+      resolve: byKey,
+      description: "What the source implies about its evidence against what the evidence supports, with the verdicts.",
     }),
     qualifiers: t.field({
       type: QualifiersRef,
@@ -57,10 +71,11 @@ builder.objectType(QualifiersRef, {
     }),
     dose: t.string({ nullable: true, resolve: byKey, description: "Dose, e.g. 200-400 mg elemental magnesium a day." }),
     timing: t.string({ nullable: true, resolve: byKey, description: "When, e.g. in the evening, with meals." }),
-    certainty: t.string({
+    certainty: t.field({
+      type: CertaintyEnum,
       nullable: true,
       resolve: byKey,
-      description: "ASSERTED, or HEDGED where the source says may/suggests.",
+      description: "ASSERTED; HEDGED where the source says may/suggests; ASSOCIATIONAL where it says linked/associated.",
     }),
   }),
 });
@@ -73,27 +88,26 @@ builder.objectType(StatementRef, {
   }),
 });
 
-builder.objectType(EvidenceRef, {
-  description: "One study's bearing on one claim.",
-  fields: (t) => ({
-    study: t.field({ type: StudyRef, resolve: byKey, description: "The study." }),
-    claim: t.field({ type: ClaimRef, resolve: byKey, description: "The claim." }),
-    stance: t.field({ type: StanceEnum, resolve: byKey, description: "Supports, contradicts, or mixed." }),
-    note: t.string({
-      nullable: true,
-      resolve: byKey,
-      description: "Why the study bears on the claim, and how sure the curators are.",
-    }),
-  }),
-});
+/** Full-text hits read per claim search, each way (statements; entities' names and synonyms). */
+const SEARCH_CAP = 1000;
 
 const ClaimFilter = builder.inputType("ClaimFilter", {
   description: "Conditions a claim must meet; all given conditions apply together.",
   fields: (t) => ({
-    about: t.id({ required: false, description: "Only claims about this entity." }),
+    about: t.id({
+      required: false,
+      description:
+        "Only claims about this entity, or (unless narrower is false) about a narrower term of it (SUBCLASS_OF, up to 3 steps).",
+    }),
+    narrower: t.boolean({
+      required: false,
+      defaultValue: true,
+      description: "With `about`: include claims about narrower terms (e.g. depression for mood disorders).",
+    }),
     search: t.string({
       required: false,
-      description: "Only claims whose statement matches this full-text search (any text is safe).",
+      description:
+        "Only claims whose statement, or the name or a synonym of an entity they are about, matches this full-text search (any text is safe).",
     }),
     minScore: t.float({ required: false, description: "Only claims whose evidence score is at least this (0..1)." }),
     unsupported: t.boolean({
@@ -124,8 +138,14 @@ builder.queryFields((t) => ({
     resolve: (_root, { filter, first, after }, ctx, info) => {
       const q = new CypherBuilder();
       const where: string[] = [];
-      if (filter?.about)
-        where.push(`EXISTS { (n)-[:ABOUT]->(:Entity {id: ${q.param(checkId("entity", filter.about, "filter.about"))}}) }`);
+      if (filter?.about) {
+        const about = q.param(checkId("entity", filter.about, "filter.about"));
+        where.push(
+          filter.narrower === false
+            ? `EXISTS { (n)-[:ABOUT]->(:Entity {id: ${about}}) }`
+            : `EXISTS { (n)-[:ABOUT]->(e:Entity) WHERE e.id = ${about} OR EXISTS { (e)-[:LINK*1..3 {predicate: 'SUBCLASS_OF'}]->(:Entity {id: ${about}}) } }`,
+        );
+      }
       if (filter?.minScore !== undefined && filter?.minScore !== null) {
         if (!(filter.minScore >= 0 && filter.minScore <= 1)) {
           throw clientError("BAD_USER_INPUT", "`filter.minScore` must be from 0 to 1.", { argument: "filter.minScore" });
@@ -134,8 +154,16 @@ builder.queryFields((t) => ({
       }
       if (filter?.unsupported === true) where.push("coalesce(n.supporting, 0) = 0");
       if (filter?.unsupported === false) where.push("n.supporting > 0");
-      const prefix = filter?.search
-        ? `CALL db.index.fulltext.queryNodes('kg_search', ${q.param(searchQuery(filter.search, "filter.search"))}) YIELD node`
+      // The words of a statement, or the names and synonyms of what it is about (diarrhea finds
+      // the claims about diarrhoea); each full-text call bounded.
+      const lucene = filter?.search ? q.param(searchQuery(filter.search, "filter.search")) : null;
+      const prefix = lucene
+        ? `CALL {
+  CALL db.index.fulltext.queryNodes('kg_search', ${lucene}, {limit: ${SEARCH_CAP}}) YIELD node WITH node WHERE node:Claim RETURN node
+  UNION
+  CALL db.index.fulltext.queryNodes('kg_search', ${lucene}, {limit: ${SEARCH_CAP}}) YIELD node WITH node WHERE node:Entity
+  MATCH (c:Claim)-[:ABOUT]->(node) RETURN c AS node
+}`
         : undefined;
       return pageOf(ctx, info, { label: "Claim", type: "Claim", where, prefix, first, after }, q);
     },
@@ -143,14 +171,15 @@ builder.queryFields((t) => ({
   evidenceGaps: t.field({
     type: [ClaimRef],
     args: { first: t.arg.int({ required: false, description: "At most this many (1..100; default 100)." }) },
-    description: "Claims the source asserts with no supporting study: the places where evidence is missing, ordered by id.",
+    description:
+      "Claims the source asserts without citing any study in support: the places where evidence is missing, ordered by id. (Claims whose cited studies could not be confirmed are not gaps of the source's: see `overstatements` and `claims(filter: {unsupported: true})`.)",
     resolve: async (_root, { first }, ctx, info) => {
       const q = new CypherBuilder();
       const limit = q.param(int(firstArg(first, 100)));
       const fields = selectionOf(info).get("Claim") ?? [];
       return readRows(
         ctx,
-        `MATCH (n:Claim) WHERE coalesce(n.supporting, 0) = 0 WITH n ORDER BY n.id LIMIT ${limit} RETURN ${projection("Claim", "n", fields, q)} AS value`,
+        `MATCH (n:Claim) WHERE ${EVIDENCE_GAP("n")} WITH n ORDER BY n.id LIMIT ${limit} RETURN ${projection("Claim", "n", fields, q)} AS value`,
         q,
       );
     },

@@ -1,6 +1,14 @@
 /** Shared pieces of the schema: the Node interface, the enums, and the projected-object shape. */
 import type { GraphQLResolveInfo } from "graphql";
-import { ENTITY_KINDS, EVIDENCE_LEVELS, PREDICATES, type STANCES, STUDY_DESIGNS } from "../model/vocabulary.js";
+import {
+  type Certainty,
+  ENTITY_KINDS,
+  EVIDENCE_LEVELS,
+  PREDICATES,
+  type STANCES,
+  STUDY_DESIGNS,
+  type Voice,
+} from "../model/vocabulary.js";
 import { builder } from "./builder.js";
 
 /**
@@ -64,8 +72,30 @@ export const StanceEnum = builder.enumType("Stance", {
 });
 
 export const EvidenceLevelEnum = builder.enumType("EvidenceLevel", {
-  description: "The best design among a claim's supporting studies, best first; NONE_CITED when no study supports it.",
+  description:
+    "The best design among the works that support a claim or link, best first; UNCONFIRMED when works are cited but none adds support once checked against its own record; NONE_CITED when none is cited; DEFINITIONAL for a link true by definition (HAS_PART, PART_OF, SUBCLASS_OF), which needs no study.",
   values: EVIDENCE_LEVELS,
+});
+
+export const CertaintyEnum = builder.enumType("Certainty", {
+  description:
+    "How firmly a claim is made, strongest first. A link is as firm as its firmest claim; a chain as its weakest link.",
+  values: {
+    ASSERTED: { description: "Stated as fact." },
+    HEDGED: { description: "Stated with may, can, suggests, potentially, indirectly." },
+    ASSOCIATIONAL: { description: "Stated as going together (linked, associated), with no cause claimed." },
+  } satisfies Record<Certainty, { description: string }>,
+});
+
+export const VoiceEnum = builder.enumType("Voice", {
+  description: "Who says so.",
+  values: {
+    ARTICLE: { description: "The source's own text, with a section/sentence locator." },
+    WORK_RECORD: {
+      description: "The cited work's own record (PubMed, PMC, the publisher, NCBI Bookshelf), with its URL and section.",
+    },
+    CURATOR_INFERENCE: { description: "A curator's reasoning, with the reason." },
+  } satisfies Record<Voice, { description: string }>,
 });
 
 export const DirectionEnum = builder.enumType("Direction", {
@@ -82,22 +112,26 @@ export const ChainOrderEnum = builder.enumType("ChainOrder", {
   values: {
     EVIDENCE: { description: "Best chain score first, then fewer hops." },
     LENGTH: { description: "Fewest hops first, then best chain score." },
+    CERTAINTY: { description: "Firmest chains first (asserted, then hedged, then associational), then best score." },
   },
 });
 
 export const EvidenceSummaryRef = builder.objectRef<Projected>("EvidenceSummary").implement({
   description: [
-    "How well a claim or a link is backed, by a documented, reproducible rule:",
-    "each study weighs by design (meta-analysis/systematic review 0.9, RCT 0.75, clinical trial 0.6, cohort 0.5,",
-    "case-control/cross-sectional 0.4, case report/series 0.25, narrative review 0.2, animal/in vitro 0.15,",
-    "expert opinion/unknown 0.1); support = 1 - Π(1 - w) over supporting studies, against = the same over",
-    "contradicting ones (MIXED counts half each way); score = support × (1 - against).",
-    "A link's summary applies the rule to the distinct studies of all claims asserting it.",
+    "How well a claim or a link is backed, by a documented, reproducible rule (README, src/model/evidence-rule.ts):",
+    "a work (one publication, whichever of its records is cited) counts once and weighs by its design",
+    "(meta-analysis/systematic review 0.9, RCT 0.75, clinical trial 0.6, cohort 0.5, case-control/cross-sectional 0.4,",
+    "case report/series and human study of unstated design 0.25, narrative review 0.2, animal/in vitro 0.15,",
+    "expert opinion/unknown 0.1), its record's design where known; halved when its authors rate their evidence low",
+    "(twice: very low) and when the source overstates it; NOT_ADDRESSED and UNVERIFIED works add nothing.",
+    "support = 1 - Π(1 - w) over supporting works, against = the same over contradicting ones (MIXED counts half",
+    "each way); score = support × (1 - against). A link's summary counts the works cited for that link (bearsOn);",
+    "a definitional link scores 1 (level DEFINITIONAL).",
   ].join(" "),
   fields: (t) => ({
     level: t.field({ type: EvidenceLevelEnum, resolve: byKey, description: "Best supporting design; NONE_CITED when none." }),
     supporting: t.int({ resolve: byKey, description: "Studies that support (or partly support: MIXED)." }),
     contradicting: t.int({ resolve: byKey, description: "Studies that contradict (or partly: MIXED)." }),
-    score: t.float({ resolve: byKey, description: "0..1 by the rule above; 0 when nothing supports." }),
+    score: t.float({ resolve: byKey, description: "0..1 by the rule above, to 4 decimals; 0 when nothing supports." }),
   }),
 });

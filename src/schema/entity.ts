@@ -1,10 +1,12 @@
 /** Entities and the mechanism links between them, with the lookups that return them. */
+
 import { readOne } from "../graph/read.js";
-import { ENTITY_KINDS, type EntityKind, PREDICATES, type Predicate } from "../model/vocabulary.js";
+import { biolinkEdge } from "../model/biolink.js";
+import { ENTITY_KINDS, type EntityKind, type Predicate } from "../model/vocabulary.js";
 import { CypherBuilder, projection } from "../translate/projection.js";
 import { selectionOf } from "../translate/selection.js";
 import { builder } from "./builder.js";
-import { byKey, EntityKindEnum, EvidenceSummaryRef, NodeRef, PredicateEnum } from "./common.js";
+import { byKey, CertaintyEnum, EntityKindEnum, EvidenceSummaryRef, NodeRef, PredicateEnum } from "./common.js";
 import { connectionType, pageOf } from "./connection.js";
 import { checkId, kindOfId, LABELS } from "./ids.js";
 import { ClaimRef, EntityRef, MechanismLinkRef } from "./refs.js";
@@ -54,6 +56,10 @@ builder.objectType(EntityRef, {
   }),
 });
 
+/** A link's Biolink predicate and qualifiers, from its predicate and its ends' kinds. */
+const biolinkOf = (ends: { predicate: Predicate; fromKind: EntityKind; toKind: EntityKind }) =>
+  biolinkEdge(ends.predicate, ends.fromKind, ends.toKind);
+
 builder.objectType(MechanismLinkRef, {
   description:
     "A directed mechanistic link, e.g. magnesium -INCREASES-> GABA, as asserted by one or more claims. Its id is link:<from>:<predicate>:<to>.",
@@ -62,15 +68,30 @@ builder.objectType(MechanismLinkRef, {
     from: t.field({ type: EntityRef, resolve: byKey, description: "The subject." }),
     predicate: t.field({ type: PredicateEnum, resolve: byKey, description: "The relation asserted." }),
     biolinkPredicate: t.string({
-      resolve: (p, _a, _c, info) => PREDICATES[p[info.path.key as string] as Predicate].biolink,
-      description: "The Biolink predicate (direction qualifiers, where any, are in the Predicate enum's description).",
+      resolve: (p, _a, _c, info) => biolinkOf(p[info.path.key as string]).predicate,
+      description: "The Biolink predicate, for this link's ends (schema/biolink-mapping.md).",
+    }),
+    biolinkQualifiers: t.field({
+      type: "JSON",
+      resolve: (p, _a, _c, info) => biolinkOf(p[info.path.key as string]).qualifiers,
+      description: "The Biolink qualifiers of this link (e.g. object_direction_qualifier), for its ends; {} when none.",
     }),
     to: t.field({ type: EntityRef, resolve: byKey, description: "The object." }),
     claims: t.field({ type: [ClaimRef], resolve: byKey, description: "The claims that assert this link (at most 200)." }),
     evidence: t.field({
       type: EvidenceSummaryRef,
       resolve: byKey,
-      description: "The evidence rule over the distinct studies of all asserting claims.",
+      description:
+        "The evidence rule over the works cited for this link (`Evidence.bearsOn`) by its claims; level DEFINITIONAL and score 1 for a definitional link.",
+    }),
+    certainty: t.field({
+      type: CertaintyEnum,
+      resolve: byKey,
+      description: "As firm as its firmest claim: ASSERTED, HEDGED or ASSOCIATIONAL.",
+    }),
+    definitional: t.boolean({
+      resolve: byKey,
+      description: "True by definition (HAS_PART, PART_OF, SUBCLASS_OF), not an empirical claim: it needs no study.",
     }),
   }),
 });

@@ -4,6 +4,7 @@ import { builder } from "./builder.js";
 import "./common.js";
 import "./entity.js";
 import "./claim.js";
+import "./evidence.js";
 import "./study.js";
 import "./search.js";
 import "./chain.js";

@@ -7,7 +7,7 @@
 import { clientError } from "../errors.js";
 import { type ImportReport, importBundle, refreshEvidence } from "../graph/import.js";
 import { bumpGraphVersion } from "../graph/traversal-cache.js";
-import { STANCES } from "../model/vocabulary.js";
+import { EVIDENCE_TYPES, linkId, linkOfId, type Predicate, STANCES } from "../model/vocabulary.js";
 import { requireWriter } from "../plugins/auth.js";
 import { builder } from "./builder.js";
 import { EntityKindEnum, PredicateEnum, type Projected, StanceEnum, StudyDesignEnum } from "./common.js";
@@ -145,11 +145,13 @@ builder.mutationType({
         const id = checkId("claim", input.id, "input.id");
         // Keep the evidence a claim already has: createClaim carries none of its own.
         const existing = await ctx.db.read(
-          "MATCH (s:Study)-[e:SUPPORTS|CONTRADICTS|MIXED]->(:Claim {id: $id}) RETURN collect({study: s.id, stance: type(e), note: e.note}) AS evidence",
+          `MATCH (s:Study)-[e:${EVIDENCE_TYPES}]->(:Claim {id: $id})
+           RETURN collect(e {study: s.id, stance: type(e), .note, .voice, .reason, .bearsOn, .verdict, .addresses, .reasonAspects, .reasonArticle, .reasonWork}) AS evidence`,
           { id },
           ctx.counter,
         );
-        const evidence = withoutNulls(existing.records[0]?.get("evidence") ?? []);
+        const links = new Set(input.links?.map((l) => linkId(l.from, l.predicate as Predicate, l.to)) ?? []);
+        const evidence = (existing.records[0]?.get("evidence") ?? []).map((e: StoredEvidence) => evidenceInputOf(e, links));
         await importBundle(ctx.db, { claims: [{ ...withoutNulls(input), evidence }] }, { actor, dryRun: false, log: ctx.log });
         return lookup(ctx, info, "Claim", id) as Promise<Projected>;
       },
@@ -209,6 +211,43 @@ builder.mutationType({
 
 const EVIDENCE_TYPE = { SUPPORTS: "SUPPORTS", CONTRADICTS: "CONTRADICTS", MIXED: "MIXED" } as const;
 
+interface StoredEvidence {
+  study: string;
+  stance: string;
+  note?: string | null;
+  voice?: string | null;
+  reason?: string | null;
+  bearsOn?: string[] | null;
+  verdict?: string | null;
+  addresses?: string[] | null;
+  reasonAspects?: string[] | null;
+  reasonArticle?: string[] | null;
+  reasonWork?: string[] | null;
+}
+
+/**
+ * A stored evidence edge back in the bundle format, so that re-writing a claim keeps all of it:
+ * voice, reason, verdict and reasons, and what it bears on among the claim's new links.
+ */
+function evidenceInputOf(e: StoredEvidence, links: ReadonlySet<string>) {
+  const aspects = e.reasonAspects ?? [];
+  return withoutNulls({
+    study: e.study,
+    stance: e.stance,
+    note: e.note,
+    voice: e.voice,
+    reason: e.reason,
+    bearsOn: e.bearsOn?.filter((id) => links.has(id)).map(linkOfId),
+    check: e.verdict
+      ? {
+          verdict: e.verdict,
+          addresses: e.addresses?.filter((id) => links.has(id)).map(linkOfId),
+          reasons: aspects.map((aspect, i) => ({ aspect, article: e.reasonArticle?.[i], work: e.reasonWork?.[i] })),
+        }
+      : null,
+  });
+}
+
 /** Replaces (or, with `stance` null, removes) one study-claim evidence edge, in one transaction. */
 async function editEvidence(
   ctx: Parameters<typeof requireWriter>[0],
@@ -227,13 +266,13 @@ async function editEvidence(
     if (missing.length)
       throw clientError("NOT_FOUND", `No record with id ${missing.map((m) => `"${m}"`).join(" or ")}.`, { ids: missing });
     const current = await tx.run(
-      `MATCH (:Study {id: $study})-[e:SUPPORTS|CONTRADICTS|MIXED]->(:Claim {id: $claim}) RETURN type(e) AS stance, e.note AS note`,
+      `MATCH (:Study {id: $study})-[e:${EVIDENCE_TYPES}]->(:Claim {id: $claim}) RETURN type(e) AS stance, e.note AS note`,
       { claim, study },
     );
     const before = current.records[0];
     const same = edit && before && before.get("stance") === edit.stance && (before.get("note") ?? null) === edit.note;
     if (same || (!edit && !before)) return; // idempotent: nothing to change, nothing touched
-    await tx.run("MATCH (:Study {id: $study})-[e:SUPPORTS|CONTRADICTS|MIXED]->(:Claim {id: $claim}) DELETE e", { claim, study });
+    await tx.run(`MATCH (:Study {id: $study})-[e:${EVIDENCE_TYPES}]->(:Claim {id: $claim}) DELETE e`, { claim, study });
     if (edit) {
       // The relationship type comes from a fixed table keyed by the validated enum, never from text.
       await tx.run(

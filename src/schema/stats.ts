@@ -1,6 +1,6 @@
 /** Counts over the whole graph, in one query. */
 import { readOne } from "../graph/read.js";
-import { CypherBuilder } from "../translate/projection.js";
+import { CypherBuilder, EVIDENCE_GAP } from "../translate/projection.js";
 import { builder } from "./builder.js";
 import type { Projected } from "./common.js";
 
@@ -21,7 +21,7 @@ const GraphStatsRef = builder.objectRef<Projected>("GraphStats").implement({
     studies: t.int({ resolve: (p) => p.studies, description: "Studies (text mentions and reference-list entries)." }),
     sources: t.int({ resolve: (p) => p.sources, description: "Sources." }),
     evidence: t.int({ resolve: (p) => p.evidence, description: "Study-claim evidence edges." }),
-    evidenceGaps: t.int({ resolve: (p) => p.evidenceGaps, description: "Claims no study supports." }),
+    evidenceGaps: t.int({ resolve: (p) => p.evidenceGaps, description: "Claims for which no study is cited in support." }),
     entitiesByKind: t.field({ type: [CountRef], resolve: (p) => p.entitiesByKind, description: "Entities per kind." }),
     claimsByLevel: t.field({ type: [CountRef], resolve: (p) => p.claimsByLevel, description: "Claims per evidence level." }),
     linksByPredicate: t.field({ type: [CountRef], resolve: (p) => p.linksByPredicate, description: "Links per predicate." }),
@@ -35,7 +35,7 @@ const STATS = `RETURN {
   studies: COUNT { (:Study) },
   sources: COUNT { (:Source) },
   evidence: COUNT { (:Study)-[:SUPPORTS|CONTRADICTS|MIXED]->(:Claim) },
-  evidenceGaps: COUNT { MATCH (c:Claim) WHERE coalesce(c.supporting, 0) = 0 RETURN c },
+  evidenceGaps: COUNT { MATCH (c:Claim) WHERE ${EVIDENCE_GAP("c")} RETURN c },
   entitiesByKind: COLLECT { MATCH (e:Entity) WITH e.kind AS value, count(*) AS count RETURN {value: value, count: count} AS x ORDER BY x.value },
   claimsByLevel: COLLECT { MATCH (c:Claim) WITH coalesce(c.level, 'NONE_CITED') AS value, count(*) AS count RETURN {value: value, count: count} AS x ORDER BY x.value },
   linksByPredicate: COLLECT { MATCH ()-[l:LINK]->() WITH l.predicate AS value, count(*) AS count RETURN {value: value, count: count} AS x ORDER BY x.value }

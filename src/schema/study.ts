@@ -2,11 +2,12 @@
 import { clientError } from "../errors.js";
 import { CypherBuilder } from "../translate/projection.js";
 import { builder } from "./builder.js";
-import { byKey, NodeRef, StudyDesignEnum } from "./common.js";
+import { byKey, NodeRef, StudyDesignEnum, VoiceEnum } from "./common.js";
 import { connectionType, pageOf } from "./connection.js";
 import { lookup } from "./entity.js";
+import { SameWorkConfidenceEnum } from "./evidence.js";
 import { checkId } from "./ids.js";
-import { CitationRef, ClaimRef, EvidenceRef, SameAsRef, SourceRef, StudyRef } from "./refs.js";
+import { CitationRef, ClaimRef, EvidenceRef, SameAsRef, SourceRef, StudyFactRef, StudyRef, WorkRecordRef } from "./refs.js";
 import { searchQuery } from "./search.js";
 
 builder.objectType(StudyRef, {
@@ -20,10 +21,31 @@ builder.objectType(StudyRef, {
     design: t.field({
       type: StudyDesignEnum,
       resolve: byKey,
-      description: "Design as the source describes it; UNKNOWN when it does not.",
+      description:
+        "Design as the source describes it (or a curator read it: see `designVoice`); UNKNOWN when it does not. The work's own record may say otherwise: see `record.design`.",
+    }),
+    designVoice: t.field({
+      type: VoiceEnum,
+      resolve: byKey,
+      description: "Who says `design`: ARTICLE (the source's word) or CURATOR_INFERENCE (e.g. read from a title).",
+    }),
+    record: t.field({
+      type: WorkRecordRef,
+      resolve: byKey,
+      description: "What the work's own record says (status NOT_CHECKED when it was not looked up).",
+    }),
+    facts: t.field({
+      type: [StudyFactRef],
+      args: { voice: t.arg({ type: VoiceEnum, required: false, description: "Only the facts of this voice." }) },
+      resolve: byKey,
+      description: "What is known of the study, each fact with who says so and where.",
     }),
     population: t.string({ nullable: true, resolve: byKey, description: "Who was studied." }),
-    sampleSize: t.int({ nullable: true, resolve: byKey, description: "How many participants or studies." }),
+    sampleSize: t.int({
+      nullable: true,
+      resolve: byKey,
+      description: "A size the source gives (participants or studies: see `facts` and `record.sizeCounts` for what it counts).",
+    }),
     identifiers: t.stringList({ resolve: byKey, description: 'CURIEs: "PMID:28445426", "PMCID:PMC9455664", "DOI:..."' }),
     url: t.string({ nullable: true, resolve: byKey, description: "Where the source points to it." }),
     findings: t.string({ nullable: true, resolve: byKey, description: "What it found, as the source describes it (our words)." }),
@@ -45,10 +67,13 @@ builder.objectType(StudyRef, {
 });
 
 builder.objectType(SameAsRef, {
-  description: "A link between two study records that plausibly describe one publication.",
+  description:
+    "A link between two study records that describe (or very probably describe) one publication: the evidence rule counts the work once.",
   fields: (t) => ({
     study: t.field({ type: StudyRef, resolve: byKey, description: "The other record." }),
     note: t.string({ resolve: byKey, description: "Why the curators think so, and how sure they are." }),
+    confidence: t.field({ type: SameWorkConfidenceEnum, resolve: byKey, description: "SAME_WORK or PROBABLY_SAME_WORK." }),
+    voice: t.field({ type: VoiceEnum, resolve: byKey, description: "Who says so: a curator, or the work's record." }),
   }),
 });
 

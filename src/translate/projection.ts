@@ -10,6 +10,7 @@
 import { int } from "../db/database.js";
 import { clientError } from "../errors.js";
 import { FANOUT } from "../graph/strongest-links.js";
+import { DEFINITIONAL_PREDICATES, EVIDENCE_TYPES } from "../model/vocabulary.js";
 import type { FieldSelection } from "./selection.js";
 
 export const LIST_DEFAULT = 20;
@@ -32,6 +33,9 @@ export class CypherBuilder {
     return `${prefix}${this.nextVar++}`;
   }
 }
+
+/** A claim for which no study is cited in support: an evidence gap of its source. */
+export const EVIDENCE_GAP = (c: string) => `NOT EXISTS { (:Study)-[:SUPPORTS|MIXED]->(${c}) }`;
 
 /** Validates a `first` argument: 1..max, default when absent. */
 export function firstArg(value: unknown, fallback = LIST_DEFAULT, max = LIST_MAX, name = "first"): number {
@@ -60,6 +64,8 @@ type Relation =
       target: string;
       /** One value computed from `parent` (an end node, a map entry): no subquery needed. */
       one: Expression;
+      /** The TypeSpec to project it with, where it is not the GraphQL type's own (default: target). */
+      spec?: string;
     };
 
 interface TypeSpec {
@@ -83,7 +89,16 @@ const list =
   (v) =>
     `coalesce(${v}.${name}, [])`;
 
-const EVIDENCE_TYPES = "SUPPORTS|CONTRADICTS|MIXED";
+const DEFINITIONAL = `[${DEFINITIONAL_PREDICATES.map((p) => `'${p}'`).join(", ")}]`;
+/** Worst first: the verdict a claim's check summary names when its works disagree. */
+const VERDICTS_WORST_FIRST = ["CONTRADICTED", "OVERSTATED", "UNVERIFIED", "NOT_ADDRESSED", "CONSISTENT"];
+
+/** A list of maps from parallel list properties of `v` (a property cannot hold maps). */
+const zipped = (v: string, c: string, lists: Record<string, string>, extra = "") => {
+  const first = Object.values(lists)[0] as string;
+  const entries = Object.entries(lists).map(([key, prop]) => `${key}: ${v}.${prop}[zipIndex]`);
+  return `UNWIND range(0, size(coalesce(${v}.${first}, [])) - 1) AS zipIndex WITH {${entries.join(", ")}, ord: zipIndex} AS ${c}${extra}`;
+};
 
 function predicateFilter(link: string, args: Record<string, unknown>, q: CypherBuilder): string {
   const predicates = args.predicates as string[] | null | undefined;
@@ -143,7 +158,11 @@ export const TYPES: Record<string, TypeSpec> = {
     fields: {
       id: prop("id"),
       predicate: prop("predicate"),
-      biolinkPredicate: prop("predicate"),
+      // The Biolink mapping depends on the link's ends (model/biolink.ts): the resolver gets them.
+      biolinkPredicate: (v) => `{predicate: ${v}.predicate, fromKind: startNode(${v}).kind, toKind: endNode(${v}).kind}`,
+      biolinkQualifiers: (v) => `{predicate: ${v}.predicate, fromKind: startNode(${v}).kind, toKind: endNode(${v}).kind}`,
+      certainty: (v) => `coalesce(${v}.certainty, 'ASSERTED')`,
+      definitional: (v) => `${v}.predicate IN ${DEFINITIONAL}`,
       fromId: (v) => `startNode(${v}).id`,
       toId: (v) => `endNode(${v}).id`,
     },
@@ -169,6 +188,7 @@ export const TYPES: Record<string, TypeSpec> = {
     },
     relations: {
       evidenceSummary: { target: "EvidenceSummary", one: sameNode },
+      check: { target: "ClaimCheck", one: sameNode },
       qualifiers: { target: "Qualifiers", one: sameNode },
       about: {
         target: "Entity",
@@ -217,11 +237,75 @@ export const TYPES: Record<string, TypeSpec> = {
     },
   },
   Evidence: {
-    fields: { stance: (v) => `type(${v})`, note: prop("note") },
+    fields: {
+      stance: (v) => `type(${v})`,
+      note: prop("note"),
+      voice: (v) => `coalesce(${v}.voice, 'ARTICLE')`,
+      reason: prop("reason"),
+      verdict: prop("verdict"),
+      bearsOnAll: (v) => `${v}.bearsOn IS NULL`,
+    },
     relations: {
       study: { target: "Study", one: (p) => `startNode(${p})` },
       claim: { target: "Claim", one: (p) => `endNode(${p})` },
+      bearsOn: {
+        target: "MechanismLink",
+        build: (p, c) => ({
+          body: `MATCH ()-[${c}:LINK]->() USING INDEX SEEK ${c}:LINK(id) WHERE ${c}.id IN coalesce(${p}.bearsOn, endNode(${p}).linkIds)`,
+          tail: `ORDER BY ${c}.id LIMIT ${UNPAGED_CAP}`,
+        }),
+      },
+      addresses: {
+        target: "MechanismLink",
+        build: (p, c) => ({
+          body: `MATCH ()-[${c}:LINK]->() USING INDEX SEEK ${c}:LINK(id) WHERE ${c}.id IN coalesce(${p}.addresses, ${p}.bearsOn, endNode(${p}).linkIds)`,
+          tail: `ORDER BY ${c}.id LIMIT ${UNPAGED_CAP}`,
+        }),
+      },
+      reasons: {
+        target: "CheckReason",
+        build: (p, c) => ({
+          body: zipped(p, c, { aspect: "reasonAspects", article: "reasonArticle", work: "reasonWork" }),
+          tail: `ORDER BY ${c}.ord`,
+        }),
+      },
     },
+  },
+  CheckReason: {
+    fields: { aspect: prop("aspect"), article: prop("article"), work: prop("work") },
+    relations: {},
+  },
+  ClaimCheck: {
+    fields: {
+      gap: (v) => `coalesce(${v}.gap, 0.0)`,
+      worstVerdict: (v) =>
+        `head([checkVerdict IN ['${VERDICTS_WORST_FIRST.join("', '")}'] WHERE EXISTS { (:Study)-[checkEdge:${EVIDENCE_TYPES}]->(${v}) WHERE checkEdge.verdict = checkVerdict }])`,
+      unchecked: (v) => `COUNT { (:Study)-[uncheckedEdge:${EVIDENCE_TYPES}]->(${v}) WHERE uncheckedEdge.verdict IS NULL }`,
+    },
+    relations: {
+      articleImplies: { target: "EvidenceSummary", spec: "ImpliedSummary", one: sameNode },
+      evidenceSupports: { target: "EvidenceSummary", one: sameNode },
+      verdicts: {
+        target: "VerdictCount",
+        build: (p, c) => ({
+          // No aggregation here: this sits inside a list comprehension (the check is projected from the claim).
+          body: `UNWIND ['${VERDICTS_WORST_FIRST.join("', '")}'] AS verdict
+            WITH verdict, COUNT { (:Study)-[verdictEdge:${EVIDENCE_TYPES}]->(${p}) WHERE verdictEdge.verdict = verdict } AS verdictCount
+            WHERE verdictCount > 0 WITH {verdict: verdict, count: verdictCount} AS ${c}`,
+          tail: `ORDER BY ${c}.verdict`,
+        }),
+      },
+    },
+  },
+  VerdictCount: { fields: { verdict: prop("verdict"), count: prop("count") }, relations: {} },
+  ImpliedSummary: {
+    fields: {
+      level: (v) => `coalesce(${v}.impliedLevel, 'NONE_CITED')`,
+      supporting: (v) => `coalesce(${v}.impliedSupporting, 0)`,
+      contradicting: (v) => `coalesce(${v}.impliedContradicting, 0)`,
+      score: (v) => `coalesce(${v}.impliedScore, 0.0)`,
+    },
+    relations: {},
   },
   Study: {
     fields: {
@@ -235,10 +319,24 @@ export const TYPES: Record<string, TypeSpec> = {
       identifiers: list("identifiers"),
       url: prop("url"),
       findings: prop("findings"),
+      designVoice: (v) => `coalesce(${v}.designVoice, 'ARTICLE')`,
       createdAt: prop("createdAt"),
       updatedAt: prop("updatedAt"),
     },
     relations: {
+      record: { target: "WorkRecord", one: sameNode },
+      facts: {
+        target: "StudyFact",
+        build: (p, c, args, q) => ({
+          body: zipped(
+            p,
+            c,
+            { field: "factFields", value: "factValues", voice: "factVoices", locator: "factLocators", url: "factUrls" },
+            args.voice ? ` WHERE ${c}.voice = ${q.param(args.voice)}` : "",
+          ),
+          tail: `ORDER BY ${c}.ord`,
+        }),
+      },
       claims: {
         target: "Claim",
         build: (p, c) => ({
@@ -266,7 +364,7 @@ export const TYPES: Record<string, TypeSpec> = {
           // SAME_AS is stored one way but read both ways; the child is a map {note, study}.
           const [same, other] = [q.variable("same"), q.variable("other")];
           return {
-            body: `MATCH (${p})-[${same}:SAME_AS]-(${other}:Study) WITH {note: ${same}.note, study: ${other}} AS ${c}`,
+            body: `MATCH (${p})-[${same}:SAME_AS]-(${other}:Study) WITH {note: ${same}.note, confidence: coalesce(${same}.confidence, 'PROBABLY_SAME_WORK'), voice: coalesce(${same}.voice, 'CURATOR_INFERENCE'), study: ${other}} AS ${c}`,
             tail: `ORDER BY ${c}.study.id LIMIT ${UNPAGED_CAP}`,
           };
         },
@@ -274,10 +372,32 @@ export const TYPES: Record<string, TypeSpec> = {
     },
   },
   SameAs: {
-    fields: { note: prop("note") },
+    fields: { note: prop("note"), confidence: prop("confidence"), voice: prop("voice") },
     relations: {
       study: { target: "Study", one: (p) => `${p}.study` },
     },
+  },
+  WorkRecord: {
+    fields: {
+      status: (v) => `coalesce(${v}.recordStatus, 'NOT_CHECKED')`,
+      reason: prop("recordReason"),
+      design: prop("recordDesign"),
+      authorsCertainty: prop("authorsCertainty"),
+      sampleSize: prop("recordSampleSize"),
+      sizeCounts: prop("sizeCounts"),
+      urls: list("recordUrls"),
+    },
+    relations: {},
+  },
+  StudyFact: {
+    fields: {
+      field: prop("field"),
+      value: prop("value"),
+      voice: prop("voice"),
+      locator: prop("locator"),
+      url: (v) => `CASE ${v}.url WHEN '' THEN null ELSE ${v}.url END`,
+    },
+    relations: {},
   },
   Citation: {
     fields: { as: prop("as"), locator: prop("locator") },
@@ -318,9 +438,15 @@ const quoteKey = (key: string) => `\`${key.replace(/`/g, "")}\``;
  * The Cypher map expression for `variable` of GraphQL type `type` with the requested fields.
  * `__type` is always included so interfaces (Node) can resolve their concrete type.
  */
-export function projection(type: string, variable: string, fields: readonly FieldSelection[], q: CypherBuilder): string {
-  const spec = TYPES[type];
-  if (!spec) throw new Error(`no projection for type ${type}`);
+export function projection(
+  type: string,
+  variable: string,
+  fields: readonly FieldSelection[],
+  q: CypherBuilder,
+  specName?: string,
+): string {
+  const spec = TYPES[specName ?? type];
+  if (!spec) throw new Error(`no projection for type ${specName ?? type}`);
   const parts = [`__type: '${type}'`];
   if (spec.fields.id) parts.push(`__id: ${spec.fields.id(variable)}`); // for cursors and lookups
   for (const field of fields) {
@@ -333,7 +459,8 @@ export function projection(type: string, variable: string, fields: readonly Fiel
     const relation = spec.relations[field.name];
     if (!relation) continue; // resolved outside Cypher (e.g. computed from other fields)
     const child = q.variable(relation.target.charAt(0).toLowerCase());
-    const inner = projection(relation.target, child, field.children.get(relation.target) ?? [], q);
+    const specOf = "spec" in relation ? relation.spec : undefined;
+    const inner = projection(relation.target, child, field.children.get(relation.target) ?? [], q, specOf);
     if ("one" in relation) {
       // A map projection needs a variable: a one-element list comprehension binds it in place,
       // far cheaper than a subquery per row.
