@@ -6,10 +6,12 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { GraphQLError } from "graphql";
+import type { ManagedTransaction } from "neo4j-driver";
 import YAML from "yaml";
 import type { Database } from "../db/database.js";
 import { clientError } from "../errors.js";
 import type { Logger } from "../logger.js";
+import type { Bundle } from "../model/bundle.js";
 import {
   checkReferences,
   fetchKnownIdsTx,
@@ -38,6 +40,11 @@ export interface ImportOptions {
   /** ISO timestamp for createdAt/updatedAt (default: now). */
   now?: string;
   onStep?: WriteOptions["onStep"];
+  /**
+   * Completes the validated bundle inside the write transaction, before its references are
+   * checked (e.g. createClaim keeps the evidence the claim has, read in the same transaction).
+   */
+  prepare?: (tx: ManagedTransaction, bundle: Bundle) => Promise<Bundle>;
 }
 
 export type ImportReport = WriteReport & { dryRun: boolean; elapsedMs: number };
@@ -223,10 +230,11 @@ export async function importValidated(db: Database, validation: ValidationResult
   try {
     report = await db.write(
       async (tx) => {
-        const known = await fetchKnownIdsTx(tx, bundle);
-        const problems = checkReferences(validation, known);
+        const prepared = opts.prepare ? await opts.prepare(tx, bundle) : bundle;
+        const known = await fetchKnownIdsTx(tx, prepared);
+        const problems = checkReferences({ ...validation, bundle: prepared }, known);
         if (problems.length) throw bundleProblemsError(problems);
-        const written = await writeBundle(tx, bundle, { actor: opts.actor, now: opts.now, onStep: opts.onStep });
+        const written = await writeBundle(tx, prepared, { actor: opts.actor, now: opts.now, onStep: opts.onStep });
         if (dryRun) throw new DryRunRollback(written);
         return written;
       },

@@ -4,10 +4,13 @@
  * nothing more), and records who changed what and when. The upserts go through the same path as
  * `importBundle` and the seed loader, so one validator and one writer serve all three.
  */
+import { toPlain } from "../db/database.js";
 import { clientError } from "../errors.js";
-import { type ImportReport, importBundle, refreshEvidence } from "../graph/import.js";
-import { bumpGraphVersion } from "../graph/traversal-cache.js";
-import { EVIDENCE_TYPES, linkId, linkOfId, type Predicate, STANCES } from "../model/vocabulary.js";
+import { type ImportReport, importBundle } from "../graph/import.js";
+import { refreshDerived } from "../graph/write/derived.js";
+import { evidenceOf, STORED_EVIDENCE, type StoredEvidence, writeEvidence } from "../graph/write/evidence.js";
+import type { EvidenceInput } from "../model/bundle.js";
+import { EVIDENCE_TYPES, linkId, linkOfId, type Predicate, type Stance } from "../model/vocabulary.js";
 import { requireWriter } from "../plugins/auth.js";
 import { builder } from "./builder.js";
 import { EntityKindEnum, PredicateEnum, type Projected, StanceEnum, StudyDesignEnum } from "./common.js";
@@ -143,16 +146,27 @@ builder.mutationType({
       resolve: async (_root, { input }, ctx, info) => {
         const actor = requireWriter(ctx);
         const id = checkId("claim", input.id, "input.id");
-        // Keep the evidence a claim already has: createClaim carries none of its own.
-        const existing = await ctx.db.read(
-          `MATCH (s:Study)-[e:${EVIDENCE_TYPES}]->(:Claim {id: $id})
-           RETURN collect(e {study: s.id, stance: type(e), .note, .voice, .reason, .bearsOn, .verdict, .addresses, .reasonAspects, .reasonArticle, .reasonWork}) AS evidence`,
-          { id },
-          ctx.counter,
-        );
         const links = new Set(input.links?.map((l) => linkId(l.from, l.predicate as Predicate, l.to)) ?? []);
-        const evidence = (existing.records[0]?.get("evidence") ?? []).map((e: StoredEvidence) => evidenceInputOf(e, links));
-        await importBundle(ctx.db, { claims: [{ ...withoutNulls(input), evidence }] }, { actor, dryRun: false, log: ctx.log });
+        // Keep the evidence a claim already has (createClaim carries none of its own), read in the
+        // write's own transaction, so that an evidence edit meanwhile cannot be lost.
+        await importBundle(
+          ctx.db,
+          { claims: [{ ...withoutNulls(input), evidence: [] }] },
+          {
+            actor,
+            dryRun: false,
+            log: ctx.log,
+            prepare: async (tx, bundle) => {
+              const existing = await tx.run(
+                `MATCH (s:Study)-[e:${EVIDENCE_TYPES}]->(:Claim {id: $id}) RETURN collect(${STORED_EVIDENCE("s", "e")}) AS evidence`,
+                { id },
+              );
+              const stored = toPlain(existing.records[0]?.get("evidence") ?? []) as StoredEvidence[];
+              const evidence = stored.map((e) => evidenceInputOf(e, links));
+              return { ...bundle, claims: bundle.claims.map((c) => ({ ...c, evidence })) };
+            },
+          },
+        );
         return lookup(ctx, info, "Claim", id) as Promise<Projected>;
       },
     }),
@@ -170,7 +184,6 @@ builder.mutationType({
         const actor = requireWriter(ctx);
         const claim = checkId("claim", args.claim, "claim");
         const study = checkId("study", args.study, "study");
-        if (!STANCES.includes(args.stance)) throw clientError("BAD_USER_INPUT", "Unknown stance.");
         if (args.note && args.note.length > 1000)
           throw clientError("BAD_USER_INPUT", "`note` is longer than 1000 characters.", { argument: "note" });
         await editEvidence(ctx, claim, study, actor, { stance: args.stance, note: args.note ?? null });
@@ -209,28 +222,13 @@ builder.mutationType({
   }),
 });
 
-const EVIDENCE_TYPE = { SUPPORTS: "SUPPORTS", CONTRADICTS: "CONTRADICTS", MIXED: "MIXED" } as const;
-
-interface StoredEvidence {
-  study: string;
-  stance: string;
-  note?: string | null;
-  voice?: string | null;
-  reason?: string | null;
-  bearsOn?: string[] | null;
-  verdict?: string | null;
-  addresses?: string[] | null;
-  reasonAspects?: string[] | null;
-  reasonArticle?: string[] | null;
-  reasonWork?: string[] | null;
-}
-
 /**
  * A stored evidence edge back in the bundle format, so that re-writing a claim keeps all of it:
  * voice, reason, verdict and reasons, and what it bears on among the claim's new links.
  */
-function evidenceInputOf(e: StoredEvidence, links: ReadonlySet<string>) {
+function evidenceInputOf(e: StoredEvidence, links: ReadonlySet<string>): EvidenceInput {
   const aspects = e.reasonAspects ?? [];
+  // withoutNulls drops the nulls the stored form has where the bundle format has absent keys.
   return withoutNulls({
     study: e.study,
     stance: e.stance,
@@ -245,47 +243,46 @@ function evidenceInputOf(e: StoredEvidence, links: ReadonlySet<string>) {
           reasons: aspects.map((aspect, i) => ({ aspect, article: e.reasonArticle?.[i], work: e.reasonWork?.[i] })),
         }
       : null,
-  });
+  }) as unknown as EvidenceInput;
 }
 
-/** Replaces (or, with `stance` null, removes) one study-claim evidence edge, in one transaction. */
+/** A stored edge without its audit fields: what a writer may set. */
+const withoutAudit = ({ createdAt: _a, createdBy: _b, ...edge }: StoredEvidence) => edge;
+
+/**
+ * Replaces (or, with `stance` null, removes) one study-claim evidence edge: read, check and write
+ * in one transaction, by the one evidence writer (it keeps createdAt), then the one derived-data step.
+ */
 async function editEvidence(
   ctx: Parameters<typeof requireWriter>[0],
   claim: string,
   study: string,
   actor: string,
-  edit: { stance: keyof typeof EVIDENCE_TYPE; note: string | null } | null,
+  edit: { stance: Stance; note: string | null } | null,
 ) {
   await ctx.db.write(async (tx) => {
     const found = await tx.run(
       `OPTIONAL MATCH (c:Claim {id: $claim}) OPTIONAL MATCH (s:Study {id: $study})
-       RETURN c IS NOT NULL AS claim, s IS NOT NULL AS study`,
+       RETURN c IS NOT NULL AS claim, s IS NOT NULL AS study,
+         [(s)-[e:${EVIDENCE_TYPES}]->(c) | ${STORED_EVIDENCE("s", "e")}] AS stored`,
       { claim, study },
     );
-    const missing = [!found.records[0]?.get("claim") && claim, !found.records[0]?.get("study") && study].filter(Boolean);
+    const row = found.records[0];
+    const missing = [!row?.get("claim") && claim, !row?.get("study") && study].filter(Boolean);
     if (missing.length)
       throw clientError("NOT_FOUND", `No record with id ${missing.map((m) => `"${m}"`).join(" or ")}.`, { ids: missing });
-    const current = await tx.run(
-      `MATCH (:Study {id: $study})-[e:${EVIDENCE_TYPES}]->(:Claim {id: $claim}) RETURN type(e) AS stance, e.note AS note`,
-      { claim, study },
-    );
-    const before = current.records[0];
-    const same = edit && before && before.get("stance") === edit.stance && (before.get("note") ?? null) === edit.note;
-    if (same || (!edit && !before)) return; // idempotent: nothing to change, nothing touched
-    await tx.run(`MATCH (:Study {id: $study})-[e:${EVIDENCE_TYPES}]->(:Claim {id: $claim}) DELETE e`, { claim, study });
-    if (edit) {
-      // The relationship type comes from a fixed table keyed by the validated enum, never from text.
-      await tx.run(
-        `MATCH (s:Study {id: $study}), (c:Claim {id: $claim}) CREATE (s)-[:${EVIDENCE_TYPE[edit.stance]} {note: $note, createdAt: $now, createdBy: $actor}]->(c)`,
-        { claim, study, note: edit.note, now: new Date().toISOString(), actor },
-      );
-    }
-    await tx.run("MATCH (c:Claim {id: $claim}) SET c.updatedAt = $now, c.updatedBy = $actor", {
-      claim,
-      now: new Date().toISOString(),
-      actor,
-    });
-    await refreshEvidence(tx, { claimIds: [claim] });
-    await bumpGraphVersion(tx);
+    const stored = toPlain(row?.get("stored") ?? []) as StoredEvidence[];
+    // A new stance or note keeps what else the edge says (voice, bearsOn, the check).
+    const before = stored[0];
+    const wanted = !edit
+      ? []
+      : before
+        ? [{ ...withoutAudit(before), stance: edit.stance, note: edit.note }]
+        : [evidenceOf({ study, stance: edit.stance, voice: "ARTICLE", note: edit.note ?? undefined })];
+    const now = new Date().toISOString();
+    const counts = await writeEvidence(tx, [{ claim, stored, wanted, studies: [study] }], { now, actor });
+    if (counts.created + counts.updated + counts.removed === 0) return; // idempotent: nothing changed, nothing touched
+    await tx.run("MATCH (c:Claim {id: $claim}) SET c.updatedAt = $now, c.updatedBy = $actor", { claim, now, actor });
+    await refreshDerived(tx, { claimIds: [claim] }, true);
   }, ctx.counter);
 }

@@ -1,0 +1,109 @@
+/**
+ * Claims, what they are about (ABOUT) and where they are stated (STATED_IN): a claim in a bundle is
+ * authoritative for its own lists. Its links and evidence are written by links.ts and evidence.ts.
+ */
+import type { ManagedTransaction } from "neo4j-driver";
+import { EVIDENCE_TYPES } from "../../model/vocabulary.js";
+import {
+  type Classified,
+  classify,
+  type Props,
+  pairKey,
+  readMap,
+  sameProps,
+  sameSet,
+  unwind,
+  unwindAll,
+  writeNodes,
+} from "./common.js";
+import { evidenceKey, STORED_EVIDENCE, type StoredEvidence, wantedEvidence } from "./evidence.js";
+import { claimProps, type NormalClaim } from "./records.js";
+
+/** Returns how each claim was classified, and what the database held of them before (links, evidence). */
+export async function writeClaims(
+  tx: ManagedTransaction,
+  claims: readonly NormalClaim[],
+  audit: Props,
+): Promise<{ classes: Classified; existing: Map<string, Props> }> {
+  const claimIds = claims.map((c) => c.id);
+  const existingClaims = await readMap(
+    tx,
+    `UNWIND $ids AS id MATCH (c:Claim {id: id}) USING INDEX SEEK c:Claim(id)
+     RETURN c.id AS id, properties(c) AS props,
+       [(c)-[:ABOUT]->(e:Entity) | e.id] AS about,
+       [(c)-[r:STATED_IN]->(s:Source) | [s.id, r.locator]] AS statedIn,
+       [(s:Study)-[e:${EVIDENCE_TYPES}]->(c) | ${STORED_EVIDENCE("s", "e")}] AS evidence`,
+    claimIds,
+  );
+  const oldEvidence = (id: string) => (existingClaims.get(id)?.evidence ?? []) as StoredEvidence[];
+  const claimRows = claims.map((c) => ({ id: c.id, claim: c, props: claimProps(c) }));
+  const claimClasses = classify(
+    claimRows,
+    (r) => !existingClaims.has(r.id),
+    (r) => {
+      const old = existingClaims.get(r.id) as Props;
+      return (
+        !sameProps(r.props, old.props as Props) ||
+        !sameSet(old.about as string[], r.claim.about) ||
+        !sameSet(
+          (old.statedIn as string[][]).map((s) => pairKey(s[0], s[1])),
+          r.claim.statedIn.map((s) => pairKey(s.source, s.locator)),
+        ) ||
+        !sameSet(oldEvidence(r.id).map(evidenceKey), wantedEvidence(r.claim).map(evidenceKey))
+      );
+    },
+  );
+  const changedClaimIds = new Set([...claimClasses.created, ...claimClasses.updated]);
+  const changedClaims = claimRows.filter((r) => changedClaimIds.has(r.id));
+  await writeNodes(
+    tx,
+    "Claim",
+    changedClaims.map(({ id, props }) => ({ id, props })),
+    audit,
+  );
+  const updatedClaims = changedClaims.filter((r) => existingClaims.has(r.id));
+  if (updatedClaims.length) {
+    await unwind(
+      tx,
+      `UNWIND $rows AS row
+       MATCH (c:Claim {id: row.id})-[r:ABOUT]->(e:Entity) USING INDEX SEEK c:Claim(id)
+       WHERE NOT e.id IN row.about
+       DELETE r RETURN count(*) AS n`,
+      updatedClaims.map((r) => ({ id: r.id, about: r.claim.about })),
+    );
+    await unwind(
+      tx,
+      `UNWIND $rows AS row
+       MATCH (c:Claim {id: row.id})-[r:STATED_IN]->(s:Source) USING INDEX SEEK c:Claim(id)
+       WHERE NOT [s.id, r.locator] IN row.statedIn
+       DELETE r RETURN count(*) AS n`,
+      updatedClaims.map((r) => ({ id: r.id, statedIn: r.claim.statedIn.map((s) => [s.source, s.locator]) })),
+    );
+  }
+  const aboutRows = changedClaims.flatMap((r) => r.claim.about.map((entity) => ({ claim: r.id, entity })));
+  if (aboutRows.length) {
+    await unwindAll(
+      tx,
+      "about",
+      `UNWIND $rows AS row
+       MATCH (c:Claim {id: row.claim}), (e:Entity {id: row.entity}) USING INDEX SEEK c:Claim(id) USING INDEX SEEK e:Entity(id)
+       MERGE (c)-[:ABOUT]->(e)
+       RETURN count(*) AS n`,
+      aboutRows,
+    );
+  }
+  const statedRows = changedClaims.flatMap((r) => r.claim.statedIn.map((s) => ({ claim: r.id, ...s })));
+  if (statedRows.length) {
+    await unwindAll(
+      tx,
+      "statedIn",
+      `UNWIND $rows AS row
+       MATCH (c:Claim {id: row.claim}), (s:Source {id: row.source}) USING INDEX SEEK c:Claim(id) USING INDEX SEEK s:Source(id)
+       MERGE (c)-[:STATED_IN {locator: row.locator}]->(s)
+       RETURN count(*) AS n`,
+      statedRows,
+    );
+  }
+
+  return { classes: claimClasses, existing: existingClaims };
+}

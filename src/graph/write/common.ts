@@ -1,0 +1,175 @@
+/**
+ * What every writer shares (schema/model.md): batched, parameterised UNWIND statements; reading
+ * what exists before writing, so that only what is new or differs is written (idempotence); and
+ * the counts a write reports.
+ */
+import type { ManagedTransaction } from "neo4j-driver";
+import { toPlain } from "../../db/database.js";
+
+export interface Counts {
+  entities: number;
+  sources: number;
+  studies: number;
+  claims: number;
+  links: number;
+  evidence: number;
+}
+
+export interface WriteReport {
+  created: Counts;
+  updated: Counts;
+  unchanged: Counts;
+  /** Links no claim asserts any more, and evidence edges a re-imported claim no longer lists. */
+  removed: Counts;
+}
+
+export type WriteStep = "entities" | "sources" | "studies" | "claims" | "links" | "evidence" | "evidence-summaries";
+
+export interface WriteOptions {
+  /** Who writes: stored in createdBy/updatedBy. */
+  actor: string;
+  /** ISO timestamp for createdAt/updatedAt (default: now). */
+  now?: string;
+  /** Called before each step, inside the transaction: progress logs (and fault injection in tests). */
+  onStep?: (step: WriteStep, tx: ManagedTransaction) => Promise<void> | void;
+}
+
+export const zeroCounts = (): Counts => ({ entities: 0, sources: 0, studies: 0, claims: 0, links: 0, evidence: 0 });
+
+export type Props = Record<string, unknown>;
+
+/** Rows per statement: one statement per kind for any realistic bundle, bounded memory for huge ones. */
+export const BATCH = 10_000;
+
+/** Comparable JSON form of a value as Neo4j stores it (Integers as numbers, absent as null). */
+export const canon = (value: unknown): string => JSON.stringify(toPlain(value) ?? null);
+export const sameValue = (a: unknown, b: unknown) => canon(a) === canon(b);
+
+export function sameProps(desired: Props, existing: Props | undefined): boolean {
+  if (!existing) return false;
+  return Object.entries(desired).every(([key, value]) => sameValue(value, existing[key]));
+}
+
+export const sameSet = (a: Iterable<string>, b: Iterable<string>) =>
+  canon([...new Set(a)].sort()) === canon([...new Set(b)].sort());
+
+export const uniq = <T>(items: Iterable<T>): T[] => [...new Set(items)];
+export const orNull = <T>(v: T | undefined): T | null => (v === undefined ? null : v);
+export const pairKey = (...parts: unknown[]) => JSON.stringify(parts);
+
+/** Runs one UNWIND statement over `rows` (chunked); returns the summed `n` column. */
+export async function unwind(
+  tx: ManagedTransaction,
+  cypher: string,
+  rows: readonly unknown[],
+  params: Props = {},
+): Promise<number> {
+  let total = 0;
+  for (let i = 0; i < rows.length; i += BATCH) {
+    const result = await tx.run(cypher, { ...params, rows: rows.slice(i, i + BATCH) });
+    total += Number(toPlain(result.records[0]?.get("n") ?? 0));
+  }
+  return total;
+}
+
+/** Like `unwind`, but every row must have matched its nodes: a missing one aborts the transaction. */
+export async function unwindAll(
+  tx: ManagedTransaction,
+  what: string,
+  cypher: string,
+  rows: readonly unknown[],
+  params: Props = {},
+) {
+  const n = await unwind(tx, cypher, rows, params);
+  if (n !== rows.length) {
+    throw new Error(`writing ${what}: ${rows.length - n} of ${rows.length} rows named a node that does not exist`);
+  }
+}
+
+export async function readMap(tx: ManagedTransaction, cypher: string, ids: readonly string[]): Promise<Map<string, Props>> {
+  const map = new Map<string, Props>();
+  for (let i = 0; i < ids.length; i += BATCH) {
+    const result = await tx.run(cypher, { ids: ids.slice(i, i + BATCH) });
+    for (const record of result.records) {
+      const row = toPlain(record.toObject()) as Props;
+      map.set(String(row.id), row);
+    }
+  }
+  return map;
+}
+
+export type NodeLabel = "Entity" | "Source" | "Study" | "Claim";
+
+/** MERGE nodes by id; audit fields on create, `props` (null removes) and updatedAt/By on every write. */
+export async function writeNodes(
+  tx: ManagedTransaction,
+  label: NodeLabel,
+  rows: Array<{ id: string; props: Props }>,
+  audit: Props,
+) {
+  if (!rows.length) return;
+  await unwindAll(
+    tx,
+    label,
+    `UNWIND $rows AS row
+     MERGE (n:${label} {id: row.id})
+     ON CREATE SET n.createdAt = $now, n.createdBy = $actor
+     SET n += row.props, n.updatedAt = $now, n.updatedBy = $actor
+     RETURN count(*) AS n`,
+    rows,
+    audit,
+  );
+}
+
+export interface Classified {
+  created: string[];
+  updated: string[];
+  unchanged: string[];
+}
+
+export function classify<T extends { id: string }>(
+  items: readonly T[],
+  isNew: (item: T) => boolean,
+  changed: (item: T) => boolean,
+): Classified {
+  const out: Classified = { created: [], updated: [], unchanged: [] };
+  for (const item of items) {
+    if (isNew(item)) out.created.push(item.id);
+    else if (changed(item)) out.updated.push(item.id);
+    else out.unchanged.push(item.id);
+  }
+  return out;
+}
+
+/** Writes the rows of one label that are new or changed, and says how each row was classified. */
+export async function upsertNodes(
+  tx: ManagedTransaction,
+  label: "Entity" | "Source",
+  rows: Array<{ id: string; props: Props }>,
+  audit: Props,
+): Promise<Classified> {
+  const existing = await readMap(
+    tx,
+    `UNWIND $ids AS id MATCH (n:${label} {id: id}) USING INDEX SEEK n:${label}(id) RETURN n.id AS id, properties(n) AS props`,
+    rows.map((r) => r.id),
+  );
+  const c = classify(
+    rows,
+    (r) => !existing.has(r.id),
+    (r) => !sameProps(r.props, existing.get(r.id)?.props as Props),
+  );
+  const write = new Set([...c.created, ...c.updated]);
+  await writeNodes(
+    tx,
+    label,
+    rows.filter((r) => write.has(r.id)),
+    audit,
+  );
+  return c;
+}
+
+export function tally(report: WriteReport, kind: keyof Counts, c: Classified) {
+  report.created[kind] += c.created.length;
+  report.updated[kind] += c.updated.length;
+  report.unchanged[kind] += c.unchanged.length;
+}

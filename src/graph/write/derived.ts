@@ -1,0 +1,220 @@
+/**
+ * Derived data, refreshed by one step for every writer (bundle, mutation, importer), in the
+ * writer's own transaction: the cached evidence of claims and links (model/evidence-rule.ts), the
+ * strongest-link shortcuts of the ends of every link created, deleted or re-scored
+ * (strongest-links.ts), and the graph version the traversal cache checks (traversal-cache.ts).
+ */
+import type { ManagedTransaction } from "neo4j-driver";
+import { int, toPlain } from "../../db/database.js";
+import {
+  articleImplies,
+  DEFINITIONAL_SUMMARY,
+  type EvidenceEdge,
+  type EvidenceSummary,
+  round4,
+  summarizeEvidence,
+} from "../../model/evidence-rule.js";
+import {
+  type AuthorsCertainty,
+  CERTAINTIES,
+  type Certainty,
+  EVIDENCE_TYPES,
+  isDefinitional,
+  type Stance,
+  type StudyDesign,
+  type Verdict,
+} from "../../model/vocabulary.js";
+import { refreshStrongestLinks } from "../strongest-links.js";
+import { bumpGraphVersion } from "../traversal-cache.js";
+import { sameValue, uniq, unwind } from "./common.js";
+
+export interface RefreshTargets {
+  /** Claims whose evidence (or links) changed. Their links are refreshed too. */
+  claimIds?: readonly string[];
+  /** Links whose claims changed. */
+  linkIds?: readonly string[];
+  /** Studies whose design changed: every claim they bear on (and its links) is refreshed. */
+  studyIds?: readonly string[];
+  /** Ends of links just deleted: their strongest-link shortcuts are rebuilt with the re-scored ones. */
+  removedLinkEnds?: ReadonlyArray<{ from: string; to: string }>;
+}
+
+/** An evidence edge as read for the rule: the record, its work's records, the edge's check. */
+interface EvidenceRow {
+  study: string;
+  design: StudyDesign;
+  stance: Stance;
+  voice: "ARTICLE" | "CURATOR_INFERENCE" | null;
+  verdict: Verdict | null;
+  bearsOn: string[] | null;
+  addresses: string[] | null;
+  /** Every record of the study's work (itself and its SAME_AS records, at most 3 steps away). */
+  records: Array<{
+    id: string;
+    recordStatus: string | null;
+    recordDesign: StudyDesign | null;
+    authorsCertainty: AuthorsCertainty | null;
+  }>;
+}
+
+/** Cypher map of an evidence edge `e` from study `s`, for `edgeOf`. */
+const EVIDENCE_ROW = (s: string, e: string) =>
+  `{study: ${s}.id, design: ${s}.design, stance: type(${e}), voice: ${e}.voice, verdict: ${e}.verdict, bearsOn: ${e}.bearsOn, addresses: ${e}.addresses,
+    records: [r IN [${s}] + [(${s})-[:SAME_AS*1..3]-(o:Study) | o] | {id: r.id, recordStatus: r.recordStatus, recordDesign: r.recordDesign, authorsCertainty: r.authorsCertainty}]}`;
+
+/**
+ * The rule's view of a row: its work is keyed by the smallest record id, its record facts taken
+ * from the work. For a link, a work that does not study that link is NOT_ADDRESSED there.
+ */
+export function edgeOf(row: EvidenceRow, link?: string): EvidenceEdge {
+  const records = [...row.records].sort((a, b) => (a.id < b.id ? -1 : 1));
+  // A verified record of the work speaks first; a candidate's only where none is verified.
+  const found = records.filter((r) => r.recordStatus === "VERIFIED" || r.recordStatus === "CANDIDATE");
+  const record = found.find((r) => r.recordStatus === "VERIFIED") ?? found[0];
+  return {
+    study: row.study,
+    work: records[0]?.id ?? row.study,
+    design: row.design,
+    recordDesign: record?.recordDesign ?? null,
+    recordVerified: record?.recordStatus === "VERIFIED",
+    authorsCertainty: record?.authorsCertainty ?? null,
+    stance: row.stance,
+    voice: row.voice,
+    verdict: link && row.addresses && !row.addresses.includes(link) ? "NOT_ADDRESSED" : row.verdict,
+  };
+}
+
+const summaryRow = (id: string, s: EvidenceSummary) => ({
+  id,
+  level: s.level,
+  supporting: int(s.supporting),
+  contradicting: int(s.contradicting),
+  score: s.score,
+});
+
+/** A claim's cache: what the evidence supports, and what the source implies on its own word. */
+const claimCacheRow = (id: string, supported: EvidenceSummary, implied: EvidenceSummary) => ({
+  ...summaryRow(id, supported),
+  impliedLevel: implied.level,
+  impliedSupporting: int(implied.supporting),
+  impliedContradicting: int(implied.contradicting),
+  impliedScore: implied.score,
+  gap: round4(Math.max(0, implied.score - supported.score)),
+});
+
+/** A link is as firm as the firmest claim asserting it (a claim without a word on it: ASSERTED). */
+export function linkCertainty(claimCertainties: ReadonlyArray<string | null>): Certainty {
+  const ranks = claimCertainties.map((c) => Math.max(0, CERTAINTIES.indexOf((c ?? "ASSERTED") as Certainty)));
+  return CERTAINTIES[ranks.length ? Math.min(...ranks) : 0] as Certainty;
+}
+
+/**
+ * Recomputes the cached evidence of the given claims and links with the evidence rule
+ * (model/evidence-rule.ts): a claim's summary and what its source implies; a link's summary over
+ * the works cited for it (`bearsOn`), and its certainty. Two reads (claims, then links) and at
+ * most two UNWIND writes, whatever the number of targets. Returns how many caches changed.
+ */
+export async function refreshEvidence(
+  tx: ManagedTransaction,
+  targets: RefreshTargets,
+): Promise<{ claims: number; links: number }> {
+  const claimIds = uniq(targets.claimIds ?? []);
+  const studyIds = uniq(targets.studyIds ?? []);
+  const linkIds = new Set(targets.linkIds ?? []);
+  const claimUpdates: ReturnType<typeof claimCacheRow>[] = [];
+  if (claimIds.length || studyIds.length) {
+    const result = await tx.run(
+      `CALL {
+         UNWIND $claimIds AS id MATCH (c:Claim {id: id}) USING INDEX SEEK c:Claim(id) RETURN c
+         UNION
+         UNWIND $studyIds AS sid MATCH (s:Study {id: sid})-[:${EVIDENCE_TYPES}]->(c:Claim) USING INDEX SEEK s:Study(id) RETURN c
+         UNION
+         UNWIND $studyIds AS sid MATCH (:Study {id: sid})-[:SAME_AS*1..3]-(:Study)-[:${EVIDENCE_TYPES}]->(c:Claim) RETURN c
+       }
+       RETURN c.id AS id, coalesce(c.linkIds, []) AS linkIds,
+         [c.level, c.supporting, c.contradicting, c.score, c.impliedLevel, c.impliedSupporting, c.impliedContradicting, c.impliedScore, c.gap] AS current,
+         [(s:Study)-[e:${EVIDENCE_TYPES}]->(c) | ${EVIDENCE_ROW("s", "e")}] AS evidence`,
+      { claimIds, studyIds },
+    );
+    for (const record of result.records) {
+      const row = toPlain(record.toObject()) as { id: string; linkIds: string[]; current: unknown; evidence: EvidenceRow[] };
+      for (const id of row.linkIds) linkIds.add(id);
+      const edges = row.evidence.map((e) => edgeOf(e));
+      const cache = claimCacheRow(row.id, summarizeEvidence(edges), articleImplies(edges));
+      const { id: _id, ...values } = cache;
+      if (!sameValue(row.current, Object.values(values))) claimUpdates.push(cache);
+    }
+  }
+  if (claimUpdates.length) {
+    await unwind(
+      tx,
+      `UNWIND $rows AS row MATCH (c:Claim {id: row.id}) USING INDEX SEEK c:Claim(id)
+       SET c += row {.level, .supporting, .contradicting, .score, .impliedLevel, .impliedSupporting, .impliedContradicting, .impliedScore, .gap}
+       RETURN count(*) AS n`,
+      claimUpdates,
+    );
+  }
+  const linkUpdates: Array<ReturnType<typeof summaryRow> & { certainty: Certainty; certaintyRank: ReturnType<typeof int> }> = [];
+  // Shortcuts to rebuild: both ends of every deleted or re-scored link.
+  const ends = [...(targets.removedLinkEnds ?? [])];
+  if (linkIds.size) {
+    const result = await tx.run(
+      `UNWIND $linkIds AS id MATCH (a)-[l:LINK {id: id}]->(b) USING INDEX SEEK l:LINK(id)
+       RETURN l.id AS id, a.id AS from, b.id AS to, l.predicate AS predicate,
+         [l.level, l.supporting, l.contradicting, l.score, l.certainty] AS current,
+         COLLECT {
+           UNWIND coalesce(l.claimIds, []) AS cid
+           MATCH (c:Claim {id: cid}) USING INDEX SEEK c:Claim(id)
+           RETURN c.certainty AS certainty
+         } AS certainties,
+         COLLECT {
+           UNWIND coalesce(l.claimIds, []) AS cid
+           MATCH (s:Study)-[e:${EVIDENCE_TYPES}]->(c:Claim {id: cid}) USING INDEX SEEK c:Claim(id)
+           WHERE e.bearsOn IS NULL OR l.id IN e.bearsOn
+           RETURN ${EVIDENCE_ROW("s", "e")}
+         } AS evidence`,
+      { linkIds: [...linkIds] },
+    );
+    for (const record of result.records) {
+      const row = toPlain(record.toObject()) as {
+        id: string;
+        from: string;
+        to: string;
+        predicate: string;
+        current: unknown;
+        certainties: Array<string | null>;
+        evidence: EvidenceRow[];
+      };
+      // The same study cited for a link by several claims is one edge of its work.
+      const summary = isDefinitional(row.predicate)
+        ? DEFINITIONAL_SUMMARY
+        : summarizeEvidence(row.evidence.map((e) => edgeOf(e, row.id)));
+      const certainty = linkCertainty(row.certainties);
+      if (!sameValue(row.current, [summary.level, summary.supporting, summary.contradicting, summary.score, certainty])) {
+        linkUpdates.push({ ...summaryRow(row.id, summary), certainty, certaintyRank: int(CERTAINTIES.indexOf(certainty)) });
+        ends.push({ from: row.from, to: row.to });
+      }
+    }
+  }
+  if (linkUpdates.length) {
+    await unwind(
+      tx,
+      `UNWIND $rows AS row MATCH ()-[l:LINK {id: row.id}]->() USING INDEX SEEK l:LINK(id)
+       SET l += row {.level, .supporting, .contradicting, .score, .certainty, .certaintyRank}
+       RETURN count(*) AS n`,
+      linkUpdates,
+    );
+  }
+  // Deleted and re-scored links may move in or out of their ends' strongest links.
+  if (ends.length) await refreshStrongestLinks(tx, { from: ends.map((e) => e.from), to: ends.map((e) => e.to) });
+  return { claims: claimUpdates.length, links: linkUpdates.length };
+}
+
+/**
+ * The one step after any write: evidence caches and shortcuts of what the writer touched, and,
+ * when anything changed at all, a new graph version (cached traversals then recompute).
+ */
+export async function refreshDerived(tx: ManagedTransaction, targets: RefreshTargets, changed: boolean): Promise<void> {
+  await refreshEvidence(tx, targets);
+  if (changed) await bumpGraphVersion(tx);
+}

@@ -1,0 +1,157 @@
+/**
+ * Studies, their citations (CITES, per source they name) and SAME_AS (a non-empty list replaces the
+ * study's own), written only where new or changed.
+ */
+import type { ManagedTransaction } from "neo4j-driver";
+import type { StudyInput } from "../../model/bundle.js";
+import {
+  type Classified,
+  classify,
+  type Props,
+  pairKey,
+  readMap,
+  sameProps,
+  sameSet,
+  sameValue,
+  uniq,
+  unwind,
+  unwindAll,
+  writeNodes,
+} from "./common.js";
+import { studyProps } from "./records.js";
+
+/**
+ * Returns how each study was classified, and the studies whose change alters what the evidence
+ * rule reads (design, record design or certainty, SAME_AS identity): their claims need refreshing.
+ */
+export async function writeStudies(
+  tx: ManagedTransaction,
+  studies: readonly StudyInput[],
+  audit: Props,
+): Promise<{ classes: Classified; ruleChanged: string[] }> {
+  const designChanged: string[] = [];
+  const existing = await readMap(
+    tx,
+    `UNWIND $ids AS id MATCH (n:Study {id: id}) USING INDEX SEEK n:Study(id)
+     RETURN n.id AS id, properties(n) AS props,
+       [(src:Source)-[r:CITES]->(n) | [src.id, r.as, r.locator]] AS citations,
+       [(n)-[r:SAME_AS]->(o:Study) | [o.id, r.note, r.confidence, r.voice]] AS sameAs`,
+    studies.map((s) => s.id),
+  );
+  const citationKeys = (list: ReadonlyArray<readonly unknown[]>, source: string) =>
+    list.filter((c) => c[0] === source).map((c) => pairKey(c[1], c[2]));
+  const rows = studies.map((s) => ({ id: s.id, study: s, props: studyProps(s) }));
+  const citesChanged = (r: (typeof rows)[number]) => {
+    const old = (existing.get(r.id)?.citations ?? []) as unknown[][];
+    const named = uniq(r.study.citations.map((c) => c.source));
+    return named.some(
+      (source) =>
+        !sameSet(
+          citationKeys(old, source),
+          r.study.citations.filter((c) => c.source === source).map((c) => pairKey(c.as, c.locator)),
+        ),
+    );
+  };
+  const sameAsChanged = (r: (typeof rows)[number]) => {
+    if (!r.study.sameAs.length) return false;
+    const old = ((existing.get(r.id)?.sameAs ?? []) as unknown[][]).map((s) => pairKey(s[0], s[1], s[2], s[3]));
+    const wanted = [...new Map(r.study.sameAs.map((s) => [s.study, s])).values()];
+    return !sameSet(
+      old,
+      wanted.map((s) => pairKey(s.study, s.note, s.confidence, s.voice)),
+    );
+  };
+  const c = classify(
+    rows,
+    (r) => !existing.has(r.id),
+    (r) => !sameProps(r.props, existing.get(r.id)?.props as Props) || citesChanged(r) || sameAsChanged(r),
+  );
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  for (const id of c.updated) {
+    const r = byId.get(id);
+    const before = existing.get(id)?.props as Props | undefined;
+    // What the rule reads of a study: its design, and its record's design and certainty.
+    const ruleInputs = (p: Props | undefined) => [p?.design, p?.recordDesign ?? null, p?.authorsCertainty ?? null];
+    if (r && !sameValue(ruleInputs(r.props), ruleInputs(before))) designChanged.push(id);
+  }
+  for (const id of c.updated) {
+    const r = byId.get(id);
+    if (r && sameAsChanged(r) && !designChanged.includes(id)) designChanged.push(id); // work identity changed
+  }
+  const write = new Set([...c.created, ...c.updated]);
+  const changed = rows.filter((r) => write.has(r.id));
+  await writeNodes(
+    tx,
+    "Study",
+    changed.map(({ id, props }) => ({ id, props })),
+    audit,
+  );
+
+  // CITES: per (study, source) the bundle's citations replace the database's.
+  const keepCites = changed.flatMap((r) =>
+    uniq(r.study.citations.map((c) => c.source)).map((source) => ({
+      study: r.id,
+      source,
+      keep: r.study.citations.filter((c) => c.source === source).map((c) => [c.as, c.locator]),
+    })),
+  );
+  if (keepCites.length) {
+    await unwind(
+      tx,
+      `UNWIND $rows AS row
+       MATCH (:Source {id: row.source})-[r:CITES]->(s:Study {id: row.study}) USING INDEX SEEK s:Study(id)
+       WHERE NOT [r.as, r.locator] IN row.keep
+       DELETE r RETURN count(*) AS n`,
+      keepCites,
+    );
+  }
+  const cites = changed.flatMap((r) =>
+    uniq(r.study.citations.map((c) => pairKey(c.source, c.as, c.locator))).map((key) => {
+      const [source, as, locator] = JSON.parse(key) as [string, string, string];
+      return { study: r.id, source, as, locator };
+    }),
+  );
+  if (cites.length) {
+    await unwindAll(
+      tx,
+      "citations",
+      `UNWIND $rows AS row
+       MATCH (src:Source {id: row.source}), (s:Study {id: row.study}) USING INDEX SEEK src:Source(id) USING INDEX SEEK s:Study(id)
+       MERGE (src)-[r:CITES {as: row.as, locator: row.locator}]->(s)
+       RETURN count(*) AS n`,
+      cites,
+    );
+  }
+
+  // SAME_AS: a non-empty list replaces the study's outgoing SAME_AS.
+  const withSameAs = changed.filter((r) => r.study.sameAs.length);
+  if (withSameAs.length) {
+    await unwind(
+      tx,
+      `UNWIND $rows AS row
+       MATCH (s:Study {id: row.study})-[r:SAME_AS]->(o:Study) USING INDEX SEEK s:Study(id)
+       WHERE NOT o.id IN row.keep
+       DELETE r RETURN count(*) AS n`,
+      withSameAs.map((r) => ({ study: r.id, keep: r.study.sameAs.map((s) => s.study) })),
+    );
+    await unwindAll(
+      tx,
+      "sameAs",
+      `UNWIND $rows AS row
+       MATCH (a:Study {id: row.from}), (b:Study {id: row.to}) USING INDEX SEEK a:Study(id) USING INDEX SEEK b:Study(id)
+       MERGE (a)-[r:SAME_AS]->(b)
+       SET r.note = row.note, r.confidence = row.confidence, r.voice = row.voice
+       RETURN count(*) AS n`,
+      withSameAs.flatMap((r) =>
+        [...new Map(r.study.sameAs.map((s) => [s.study, s])).values()].map((s) => ({
+          from: r.id,
+          to: s.study,
+          note: s.note,
+          confidence: s.confidence,
+          voice: s.voice,
+        })),
+      ),
+    );
+  }
+  return { classes: c, ruleChanged: designChanged };
+}
