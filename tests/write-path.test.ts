@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toPlain } from "../src/db/database.js";
+import { importBundle } from "../src/graph/import.js";
 import { expectStrongestLinksConsistent, gql, seedArticle, testDatabase, testServer } from "./helpers.js";
 
 const SECRET = "s3cret-token-for-write-path-01";
@@ -108,5 +109,57 @@ describe("one write path for bundles and mutations", () => {
     // The article's own citation is gone: what it implies on its own word falls to nothing.
     expect(removed.data.removeEvidence.check.articleImplies.score).toBe(0);
     expect(await edge()).toBeUndefined();
+  });
+
+  // What the rule reads of a study changes the scores of the claims citing any record of its work.
+  describe("a study's change refreshes the claims of its work", () => {
+    const bundle = (record: object, extraStudies: object[] = []) => ({
+      entities: [
+        { id: "wp-a", name: "A", kind: "SMALL_MOLECULE" },
+        { id: "wp-b", name: "B", kind: "PHENOTYPE" },
+      ],
+      sources: [{ id: "source:wp", title: "Write-path source", kind: "test" }],
+      studies: [{ id: "study:wp-mention", design: "UNKNOWN", record }, ...extraStudies],
+      claims: [
+        {
+          id: "claim:wp-a-lowers-b",
+          statement: "A lowers B.",
+          about: ["wp-a", "wp-b"],
+          links: [{ from: "wp-a", predicate: "DECREASES", to: "wp-b" }],
+          statedIn: [{ source: "source:wp", locator: "s1" }],
+          evidence: [{ study: "study:wp-mention", stance: "SUPPORTS" }],
+        },
+      ],
+    });
+    const score = async () =>
+      toPlain(
+        (
+          await db.read(
+            "MATCH (c:Claim {id: 'claim:wp-a-lowers-b'}) MATCH ()-[l:LINK {id: 'link:wp-a:DECREASES:wp-b'}]->() RETURN [c.score, l.score] AS s",
+          )
+        ).records[0]?.get("s"),
+      );
+
+    it("a record turning from CANDIDATE to VERIFIED (same design) re-scores the claim and link", async () => {
+      // UNKNOWN (0.1) with a candidate RCT record: a candidate never raises, 0.1
+      await importBundle(db, bundle({ status: "CANDIDATE", design: "RCT" }), { actor: "test" });
+      expect(await score()).toEqual([0.1, 0.1]);
+      // the same record verified: RCT decides, 0.75; only the study changed
+      await importBundle(db, { studies: bundle({ status: "VERIFIED", design: "RCT" }).studies }, { actor: "test" });
+      expect(await score()).toEqual([0.75, 0.75]);
+    });
+
+    it("a new record joining the work by SAME_AS re-scores the claims of the record already cited", async () => {
+      await importBundle(db, bundle({ status: "UNVERIFIED" }), { actor: "test" });
+      expect(await score()).toEqual([0.1, 0.1]);
+      // a verified case-series record of the same work arrives: the work weighs 0.25
+      const record = {
+        id: "study:wp-record",
+        record: { status: "VERIFIED", design: "CASE_SERIES" },
+        sameAs: [{ study: "study:wp-mention", note: "same work" }],
+      };
+      await importBundle(db, { studies: [record] }, { actor: "test" });
+      expect(await score()).toEqual([0.25, 0.25]);
+    });
   });
 });

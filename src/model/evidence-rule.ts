@@ -81,7 +81,8 @@ function weighWork(edges: readonly EvidenceEdge[]): { weight: number; stance: St
   const weaker = (a: StudyDesign, b: StudyDesign) => (STUDY_DESIGNS[b].weight < STUDY_DESIGNS[a].weight ? b : a);
   // The weakest design any record of the work is given by its source.
   const sourceDesign = byId.map((e) => e.design).reduce(weaker);
-  const record = byId.find((e) => e.recordDesign);
+  // A verified record of the work speaks first; a candidate's only where none is verified.
+  const record = byId.find((e) => e.recordDesign && e.recordVerified !== false) ?? byId.find((e) => e.recordDesign);
   // The work's own record decides; a record only believed to be the work can lower the weight, never raise it.
   const design = !record?.recordDesign
     ? sourceDesign

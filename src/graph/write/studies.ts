@@ -67,16 +67,24 @@ export async function writeStudies(
     (r) => !sameProps(r.props, existing.get(r.id)?.props as Props) || citesChanged(r) || sameAsChanged(r),
   );
   const byId = new Map(rows.map((r) => [r.id, r]));
+  // What the rule reads of a study: its design, and its record's status, design and certainty.
+  const ruleInputs = (p: Props | undefined) => [
+    p?.design,
+    p?.recordStatus ?? null,
+    p?.recordDesign ?? null,
+    p?.authorsCertainty ?? null,
+  ];
   for (const id of c.updated) {
     const r = byId.get(id);
-    const before = existing.get(id)?.props as Props | undefined;
-    // What the rule reads of a study: its design, and its record's design and certainty.
-    const ruleInputs = (p: Props | undefined) => [p?.design, p?.recordDesign ?? null, p?.authorsCertainty ?? null];
-    if (r && !sameValue(ruleInputs(r.props), ruleInputs(before))) designChanged.push(id);
+    if (r && !sameValue(ruleInputs(r.props), ruleInputs(existing.get(id)?.props as Props | undefined))) designChanged.push(id);
   }
-  for (const id of c.updated) {
+  // SAME_AS decides what counts as one work: a study that joins or leaves a work changes the
+  // claims of every record of it, the old partners' included (the refresh follows SAME_AS from these).
+  for (const id of [...c.created, ...c.updated]) {
     const r = byId.get(id);
-    if (r && sameAsChanged(r) && !designChanged.includes(id)) designChanged.push(id); // work identity changed
+    if (!r || !sameAsChanged(r)) continue;
+    designChanged.push(id);
+    for (const old of (existing.get(id)?.sameAs ?? []) as unknown[][]) designChanged.push(String(old[0]));
   }
   const write = new Set([...c.created, ...c.updated]);
   const changed = rows.filter((r) => write.has(r.id));
@@ -153,5 +161,5 @@ export async function writeStudies(
       ),
     );
   }
-  return { classes: c, ruleChanged: designChanged };
+  return { classes: c, ruleChanged: uniq(designChanged) };
 }
