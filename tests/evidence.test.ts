@@ -1,13 +1,6 @@
-/**
- * The honest-evidence model end to end, on a real Neo4j through the GraphQL server in process:
- * small bundles of our own (so every number is exact, computed by hand in a comment) imported with
- * importBundle, then read through GraphQL; and a few checks on the article's seed. Each test fails
- * when the rule it names is removed (evidence-rule.ts, bundle-writer.ts, the schema's queries).
- */
-import type { GraphQLError } from "graphql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { importBundle, type Problem, problemsOf } from "../src/graph/import.js";
-import { clearGraph, gql, graphSnapshot, seedArticle, testDatabase, testServer } from "./helpers.js";
+import { importBundle } from "../src/graph/import.js";
+import { clearGraph, gql, graphSnapshot, refusal, seedArticle, testDatabase, testServer } from "./helpers.js";
 
 // The machine is shared: a cold Neo4j plans the writer's statements slowly under load.
 const db = testDatabase({ queryTimeoutMs: 120_000 });
@@ -84,17 +77,6 @@ const summary = (level: string, supporting: number, contradicting: number, score
   contradicting,
   score,
 });
-
-/** The problems an import was refused for (it must be refused). */
-async function refusal(promise: Promise<unknown>): Promise<Problem[]> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error, "the import should have been refused").toBeDefined();
-  expect((error as GraphQLError).extensions?.code).toBe("BAD_USER_INPUT");
-  return problemsOf(error) ?? [];
-}
 
 describe("1. one work counts once", () => {
   const x = L("e-x", "INCREASES", "e-y");

@@ -1,7 +1,9 @@
 /** Shared test helpers: the test database, a clean graph, the seeded article, GraphQL calls. */
+import type { GraphQLError } from "graphql";
 import { expect } from "vitest";
 import { loadConfig } from "../src/config.js";
 import { Database, toPlain } from "../src/db/database.js";
+import { type Problem, problemsOf } from "../src/graph/import.js";
 import { createLogger } from "../src/logger.js";
 import { createServer } from "../src/server.js";
 
@@ -115,4 +117,17 @@ export async function expectStrongestLinksConsistent(db: Database): Promise<numb
   const sorted = (rows: Array<{ type: string; id: string }>) => [...rows].sort((x, y) => (key(x) < key(y) ? -1 : 1));
   expect(sorted(shortcuts)).toEqual(sorted([...expected("from", "STRONGEST_OUT"), ...expected("to", "STRONGEST_IN")]));
   return shortcuts.length;
+}
+
+/** The problems an import was refused for (it must be refused, as BAD_USER_INPUT with problems). */
+export async function refusal(promise: Promise<unknown>): Promise<Problem[]> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error, "the import should have been refused").toBeDefined();
+  expect((error as GraphQLError).extensions?.code).toBe("BAD_USER_INPUT");
+  const problems = problemsOf(error);
+  expect(problems).toBeDefined();
+  return problems ?? [];
 }

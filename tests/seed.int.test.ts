@@ -16,11 +16,11 @@ import { applyConstraints } from "../src/db/schema-setup.js";
 import { driverCause } from "../src/errors.js";
 import { fetchKnownIds, validateBundle } from "../src/graph/bundle-validation.js";
 import { edgeOf, writeBundle } from "../src/graph/bundle-writer.js";
-import { importBundle, importValidated, loadBundleFiles, type Problem, problemsOf } from "../src/graph/import.js";
+import { importBundle, importValidated, loadBundleFiles, type Problem } from "../src/graph/import.js";
 import type { Bundle } from "../src/model/bundle.js";
 import { articleImplies, DEFINITIONAL_SUMMARY, summarizeEvidence } from "../src/model/evidence-rule.js";
 import { isDefinitional, linkId } from "../src/model/vocabulary.js";
-import { clearGraph, expectStrongestLinksConsistent, graphSnapshot, testDatabase } from "./helpers.js";
+import { clearGraph, expectStrongestLinksConsistent, graphSnapshot, refusal, testDatabase } from "./helpers.js";
 
 const FIXTURES = path.join(PROJECT_ROOT, "tests", "fixtures");
 const MINI = path.join(FIXTURES, "mini");
@@ -69,19 +69,6 @@ async function loadFolder(target: string | string[]) {
 async function importFiles(db: Database, target: string | string[], opts: { dryRun?: boolean } = {}) {
   const validation = await loadFolder(target);
   return importValidated(db, validation, { actor: ACTOR, dryRun: opts.dryRun ?? false });
-}
-
-/** The problems an import was refused for (it must be refused). */
-async function refusal(promise: Promise<unknown>): Promise<Problem[]> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error, "the import should have been refused").toBeDefined();
-  expect((error as GraphQLError).extensions?.code).toBe("BAD_USER_INPUT");
-  const problems = problemsOf(error);
-  expect(problems).toBeDefined();
-  return problems ?? [];
 }
 
 /**
