@@ -77,7 +77,8 @@ async function main() {
       try {
         // An unrecorded second of load per target and query first, so that the JVM's and V8's
         // compilers have done their work before anything is timed: the first graph used to be
-        // measured on a cold JVM (Neo4j spent three times the CPU per request it spent later).
+        // measured on a cold JVM (Neo4j spent far more CPU per request than it did later: the README's
+        // Benchmark section gives the figure).
         log.info({ links }, "warming up every target");
         for (const query of mix()) {
           for (const t of servers.targets) {

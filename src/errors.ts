@@ -5,11 +5,10 @@
 import { GraphQLError } from "graphql";
 import { Neo4jError } from "neo4j-driver";
 
-export const ERROR_CODES = [
+const ERROR_CODES = [
   "NOT_FOUND",
   "BAD_USER_INPUT",
   "UNAUTHENTICATED",
-  "FORBIDDEN",
   "WRITES_DISABLED",
   "DB_UNAVAILABLE",
   "TIMEOUT",
@@ -19,7 +18,6 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 
 const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   UNAUTHENTICATED: 401,
-  FORBIDDEN: 403,
   WRITES_DISABLED: 403,
   DB_UNAVAILABLE: 503,
   TIMEOUT: 504,

@@ -8,11 +8,9 @@ import { createServer as createHttpServer, type RequestListener, type Server } f
 import { loadConfig } from "./config.js";
 import { Database } from "./db/database.js";
 import { provisionDatabase } from "./db/provision.js";
-import { applyConstraints } from "./db/schema-setup.js";
-import { seedArticleIfEmpty } from "./graph/seed-on-start.js";
-import { ensureStrongestLinks } from "./graph/strongest-links.js";
 import { createLogger } from "./logger.js";
 import { createServer } from "./server.js";
+import { prepareDatabase } from "./start-up.js";
 import { warmUp } from "./warm-up.js";
 
 const config = loadConfig();
@@ -42,10 +40,7 @@ async function main() {
   const yoga = createServer({ db, config, log });
   const handler = yoga as unknown as RequestListener;
   try {
-    await applyConstraints(db);
-    if (config.KG_SEED_ON_START) await seedArticleIfEmpty(db, log);
-    // Stores written before the strongest-link shortcuts, or bulk-loaded, get them now.
-    await ensureStrongestLinks(db, log);
+    await prepareDatabase(db, config, log);
   } catch (error) {
     log.fatal({ err: error }, "could not prepare the database");
     await db.close();

@@ -6,6 +6,7 @@
 import { setMaxListeners } from "node:events";
 import { createYoga, useExecutionCancellation, useReadinessCheck } from "graphql-yoga";
 import type { Config } from "./config.js";
+import type { Context } from "./context.js";
 import type { Database } from "./db/database.js";
 import { NativeSearch } from "./graph/native-search.js";
 import { TraversalCache } from "./graph/traversal-cache.js";
@@ -16,7 +17,6 @@ import { useJitForRepeatedDocuments } from "./plugins/jit.js";
 import { useArmor, useBodyLimit, useSupportedOperations } from "./plugins/limits.js";
 import { errorMasker } from "./plugins/mask-errors.js";
 import { requestIdFor, useRequestLog } from "./plugins/request-log.js";
-import type { Context } from "./schema/builder.js";
 import { schema } from "./schema/index.js";
 
 export interface ServerOptions {

@@ -1,8 +1,9 @@
 /**
  * Runs the GraphiQL examples once, in process, right after start-up. A fresh process answers its
  * first requests slowly: Node and the JVM have compiled none of the code yet and Neo4j has planned
- * none of the queries. Measured here, the first chain example took 2.3 s on a fresh server and
- * 30 ms on a warm one: without this, the first person to press ▶ waits for the warm-up.
+ * none of the queries, so the first chain example is far slower than on a warm process (the
+ * figures measured are in the README, "Two commands"): without this, the first person to press ▶
+ * waits for the warm-up.
  * On a graph without the article's entities some examples answer NOT_FOUND; that warms too.
  */
 import { type DocumentNode, Kind, parse } from "graphql";

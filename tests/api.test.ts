@@ -34,17 +34,44 @@ describe("lookups", () => {
     ).toBe(true);
   });
 
-  it("resolves node(id) to the right type for every id kind", async () => {
+  it("resolves node(id) to the right type for every id kind: entity, claim, study, source", async () => {
+    const ids = {
+      e: "vagus-nerve",
+      c: "claim:magnesium-improves-chronic-constipation",
+      st: "study:nutrients-2017-meta-analysis",
+      s: "source:mg-glycinate-gut-brain",
+    };
     const r = await gql(
       server,
-      `{
-      e: node(id: "vagus-nerve") { __typename id }
-      s: node(id: "source:mg-glycinate-gut-brain") { __typename ... on Source { title cites { id } } }
+      `query($e: ID!, $c: ID!, $st: ID!, $s: ID!) {
+      e: node(id: $e) { __typename id ... on Entity { text: name } }
+      c: node(id: $c) { __typename id ... on Claim { text: statement } }
+      st: node(id: $st) { __typename id ... on Study { text: title } }
+      s: node(id: $s) { __typename id ... on Source { text: title cites { id } } }
     }`,
+      ids,
     );
-    expect(r.data.e.__typename).toBe("Entity");
-    expect(r.data.s.__typename).toBe("Source");
-    expect(r.data.s.cites.length).toBeGreaterThanOrEqual(14);
+    expect(r.errors).toBeUndefined();
+    // What the store holds under each id: its label and its name, statement or title.
+    const stored = await db.read(
+      `UNWIND $ids AS id MATCH (n {id: id}) WHERE n:Entity OR n:Claim OR n:Study OR n:Source
+       RETURN id, [l IN labels(n) WHERE l IN ['Entity', 'Claim', 'Study', 'Source']][0] AS label,
+              coalesce(n.name, n.statement, n.title) AS text`,
+      { ids: Object.values(ids) },
+    );
+    const byId = new Map(stored.records.map((x) => [x.get("id") as string, { label: x.get("label"), text: x.get("text") }]));
+    const expected = (id: string, typename: string) => {
+      expect(byId.get(id)?.label, id).toBe(typename);
+      return { __typename: typename, id, text: byId.get(id)?.text };
+    };
+    const { cites, ...source } = r.data.s;
+    expect({ ...r.data, s: source }).toEqual({
+      e: expected(ids.e, "Entity"),
+      c: expected(ids.c, "Claim"),
+      st: expected(ids.st, "Study"),
+      s: expected(ids.s, "Source"),
+    });
+    expect(cites.length).toBeGreaterThanOrEqual(14);
   });
 
   it("returns null for unknown ids and BAD_USER_INPUT for malformed ones", async () => {
@@ -207,9 +234,38 @@ describe("mechanism chains", () => {
 
   it("answers NOT_FOUND for an unknown end and an empty list for unconnected entities", async () => {
     expect(codeOf(await gql(server, `{ mechanismChains(from: "no-such-entity", to: "anxiety") { hops } }`))).toBe("NOT_FOUND");
+    // Both ends exist, and no directed path of 1..2 links leads from anxiety to magnesium glycinate.
+    const paths = await db.read(
+      `MATCH (a:Entity {id: "anxiety"}), (b:Entity {id: "magnesium-glycinate"})
+       RETURN COUNT { (a)-[:LINK*1..2]->(b) } AS n`,
+    );
+    expect(paths.records.map((x) => Number(x.get("n")))).toEqual([0]);
     const r = await gql(server, `{ mechanismChains(from: "anxiety", to: "magnesium-glycinate", maxHops: 2) { hops } }`);
+    expect(r).toMatchObject({ status: 200, data: { mechanismChains: [] } });
     expect(r.errors).toBeUndefined();
-    expect(Array.isArray(r.data.mechanismChains)).toBe(true);
+  });
+
+  it("answers NOT_FOUND, naming the id, for an unknown anchor of neighborhood, downstream and upstream", async () => {
+    for (const field of [
+      `neighborhood(id: "no-such-entity", hops: 1) { nodes { id } }`,
+      `downstream(id: "no-such-entity", maxHops: 2) { hops }`,
+      `upstream(id: "no-such-entity", maxHops: 2) { hops }`,
+    ]) {
+      const r = await gql(server, `{ ${field} }`);
+      expect(r.data, field).toBeNull();
+      expect(r.errors, field).toHaveLength(1);
+      expect(r.errors?.[0]?.extensions?.code, field).toBe("NOT_FOUND");
+      expect(r.errors?.[0]?.message, field).toMatch(/"no-such-entity"/);
+    }
+    // A known anchor with the same arguments answers, so NOT_FOUND is about the id.
+    const known = await gql(
+      server,
+      `{ neighborhood(id: "magnesium", hops: 1) { nodes { id } } downstream(id: "magnesium", maxHops: 2) { hops } upstream(id: "anxiety", maxHops: 2) { hops } }`,
+    );
+    expect(known.errors).toBeUndefined();
+    expect(known.data.neighborhood.nodes.length).toBeGreaterThan(0);
+    expect(known.data.downstream.length).toBeGreaterThan(0);
+    expect(known.data.upstream.length).toBeGreaterThan(0);
   });
 });
 

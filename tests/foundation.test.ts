@@ -1,7 +1,9 @@
 import net from "node:net";
+import type { Neo4jError } from "neo4j-driver";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { Database, int } from "../src/db/database.js";
 import { constraintStatements } from "../src/db/schema-setup.js";
+import { driverCause } from "../src/errors.js";
 import { clearGraph, testDatabase, testServer } from "./helpers.js";
 
 describe("the real Neo4j the tests run against", () => {
@@ -40,7 +42,20 @@ describe("the real Neo4j the tests run against", () => {
   });
 
   it("enforces unique entity ids", async () => {
-    await expect(db.write((tx) => tx.run("CREATE (:Entity {id: 'round-trip'})"))).rejects.toBeTruthy();
+    const refused = await db
+      .write((tx) => tx.run("CREATE (:Entity {id: 'round-trip'})"))
+      .then(
+        () => undefined,
+        (error: unknown) => error,
+      );
+    expect(refused, "the duplicate id was written").toBeDefined();
+    // Refused by the uniqueness constraint, not by any other failure; the client sees none of it.
+    expect((driverCause(refused) as Neo4jError | undefined)?.code).toBe("Neo.ClientError.Schema.ConstraintValidationFailed");
+    expect(refused).toMatchObject({ message: "Unexpected error.", extensions: { code: "INTERNAL_SERVER_ERROR" } });
+    // The same statement with an id of its own is written: the id, and only the id, was the problem.
+    await db.write((tx) => tx.run("CREATE (:Entity {id: 'round-trip-2'})"));
+    const stored = await db.read("MATCH (e:Entity) WHERE e.id STARTS WITH 'round-trip' RETURN e.id AS id ORDER BY id");
+    expect(stored.records.map((r) => r.get("id"))).toEqual(["round-trip", "round-trip-2"]);
   });
 });
 

@@ -10,7 +10,7 @@ import readline from "node:readline";
 import { PROJECT_ROOT } from "../config.js";
 import type { Logger } from "../logger.js";
 
-export const LAUNCHER_DIR = path.join(PROJECT_ROOT, "tools", "neo4j-embedded");
+const LAUNCHER_DIR = path.join(PROJECT_ROOT, "tools", "neo4j-embedded");
 const JAR = path.join(LAUNCHER_DIR, "target", "neo4j-embedded-1.0.0.jar");
 const LIB = path.join(LAUNCHER_DIR, "target", "lib");
 const READY = "NEO4J_EMBEDDED_READY ";
@@ -44,7 +44,7 @@ export interface EmbeddedHandle {
   stop(): Promise<void>;
 }
 
-export class LauncherError extends Error {}
+class LauncherError extends Error {}
 
 function hasCommand(cmd: string, args: string[]): boolean {
   const result = spawnSync(cmd, args, { stdio: "ignore" });
@@ -62,11 +62,11 @@ function newestMtime(dir: string): number {
 }
 
 /** Builds the launcher with Maven unless an up-to-date build is there. */
-export function buildLauncher(log: Logger, force = false): void {
+function buildLauncher(log: Logger): void {
   const sourcesChanged = () =>
     Math.max(fs.statSync(path.join(LAUNCHER_DIR, "pom.xml")).mtimeMs, newestMtime(path.join(LAUNCHER_DIR, "src"))) >
     fs.statSync(JAR).mtimeMs;
-  if (!force && fs.existsSync(JAR) && fs.existsSync(LIB) && !sourcesChanged()) {
+  if (fs.existsSync(JAR) && fs.existsSync(LIB) && !sourcesChanged()) {
     log.debug({ jar: JAR }, "embedded launcher is built");
     return;
   }

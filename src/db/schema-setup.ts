@@ -4,7 +4,7 @@ import path from "node:path";
 import { PROJECT_ROOT } from "../config.js";
 import type { Database } from "./database.js";
 
-export const CONSTRAINTS_FILE = path.join(PROJECT_ROOT, "schema", "constraints.cypher");
+const CONSTRAINTS_FILE = path.join(PROJECT_ROOT, "schema", "constraints.cypher");
 
 export function constraintStatements(file = CONSTRAINTS_FILE): string[] {
   const withoutComments = fs

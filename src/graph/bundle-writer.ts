@@ -16,7 +16,7 @@
 import type { ManagedTransaction } from "neo4j-driver";
 import type { Bundle } from "../model/bundle.js";
 import { writeClaims } from "./write/claims.js";
-import { type Counts, tally, upsertNodes, type WriteReport, zeroCounts } from "./write/common.js";
+import { tally, upsertNodes, type WriteReport, zeroCounts } from "./write/common.js";
 import { refreshDerived } from "./write/derived.js";
 import { type StoredEvidence, tallyEvidence, wantedEvidence, writeEvidence } from "./write/evidence.js";
 import { writeLinks } from "./write/links.js";

@@ -1,15 +1,16 @@
 /**
- * Whether the database offers `kg.beamSearch`: the chain search of schema/chain.ts as a Java
+ * Whether the database offers `kg.beamSearch`: the chain search of translate/chain.ts as a Java
  * procedure, which the embedded launcher registers (tools/neo4j-embedded, BeamSearch.java). A
  * Neo4j without it (Docker, Aura, a cluster) gets the same search as Cypher. Asked once per
  * server, at start, outside any request's round trips; a failed ask (database not up yet) is
  * asked again by the next search.
  */
+import type { NativeSearchProbe } from "../context.js";
 import type { Database } from "../db/database.js";
 
 export const NATIVE_SEARCH_PROCEDURE = "kg.beamSearch";
 
-export class NativeSearch {
+export class NativeSearch implements NativeSearchProbe {
   private answer?: Promise<boolean>;
 
   constructor(private readonly db: Database) {}

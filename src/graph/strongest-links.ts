@@ -5,7 +5,8 @@
  *   (e)-[:STRONGEST_OUT {linkId, score, rank}]->(m)  for e's FANOUT best outgoing LINKs
  *   (m)-[:STRONGEST_IN  {linkId, score, rank}]->(e)  for e's FANOUT best incoming LINKs
  *
- * "Best" is the beam search's order: evidence score descending, then link id. Both are derived
+ * "Best" is the beam search's order: evidence score descending, then link id; they are read only
+ * through translate/strongest.ts, which also fixes FANOUT. Both are derived
  * data, like the cached evidence summaries: the writers refresh them for the ends of every link
  * created, deleted or re-scored, in the same transaction; `ensureStrongestLinks` rebuilds them
  * for graphs written without them (older stores, bulk loads).
@@ -13,18 +14,18 @@
 import type { ManagedTransaction } from "neo4j-driver";
 import { type Database, int } from "../db/database.js";
 import type { Logger } from "../logger.js";
+import { FANOUT, shortcutPattern } from "../translate/strongest.js";
 import { bumpGraphVersion } from "./traversal-cache.js";
 
-/** Links followed from each entity per hop of a chain search (and kept as shortcuts). */
-export const FANOUT = 40;
+export { FANOUT } from "../translate/strongest.js";
 
 /** Rebuilds the shortcuts on one side of each entity in $ids: its FANOUT best links that way. */
 function refreshCypher(direction: "OUT" | "IN"): string {
   const props = "{linkId: l.id, score: coalesce(l.score, 0.0), rank: rank}";
   const [shortcut, link, create] =
     direction === "OUT"
-      ? ["(e)-[s:STRONGEST_OUT]->()", "(e)-[l:LINK]->(m:Entity)", `(e)-[:STRONGEST_OUT ${props}]->(m)`]
-      : ["(e)<-[s:STRONGEST_IN]-()", "(e)<-[l:LINK]-(m:Entity)", `(m)-[:STRONGEST_IN ${props}]->(e)`];
+      ? [shortcutPattern("e", "OUT", "s"), "(e)-[l:LINK]->(m:Entity)", `(e)-[:STRONGEST_OUT ${props}]->(m)`]
+      : [shortcutPattern("e", "IN", "s"), "(e)<-[l:LINK]-(m:Entity)", `(m)-[:STRONGEST_IN ${props}]->(e)`];
   return `UNWIND $ids AS id
   MATCH (e:Entity {id: id}) USING INDEX SEEK e:Entity(id)
   CALL { WITH e MATCH ${shortcut} DELETE s }

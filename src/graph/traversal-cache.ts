@@ -12,10 +12,9 @@
 
 import { LRUCache } from "lru-cache";
 import type { ManagedTransaction } from "neo4j-driver";
+import type { Context, QueryParams, Row, TraversalReads } from "../context.js";
 import { toPlain } from "../db/database.js";
-import type { Context } from "../schema/builder.js";
-import type { CypherBuilder } from "../translate/projection.js";
-import { type Row, readOne } from "./read.js";
+import { readOne } from "./read.js";
 
 /** Marks the graph as changed; call it in every write transaction that changes graph data. */
 export async function bumpGraphVersion(tx: ManagedTransaction): Promise<void> {
@@ -27,7 +26,7 @@ interface Entry {
   row: Row | null;
 }
 
-export class TraversalCache {
+export class TraversalCache implements TraversalReads {
   private readonly entries: LRUCache<string, Entry>;
 
   constructor(maxEntries: number) {
@@ -35,7 +34,7 @@ export class TraversalCache {
   }
 
   /** readOne, answered from the cache while the graph is unchanged. */
-  async readOne(ctx: Context, cypher: string, q: CypherBuilder): Promise<Row | null> {
+  async readOne(ctx: Context, cypher: string, q: QueryParams): Promise<Row | null> {
     const key = `${cypher}\u0000${JSON.stringify(q.params)}`;
     const cached = this.entries.get(key);
     // Resolvers may reshape rows: hand out copies, keep the original.
@@ -47,7 +46,7 @@ export class TraversalCache {
 }
 
 /** The traversal's single row and the graph token it was computed under, in one query. */
-async function readWithToken(ctx: Context, cypher: string, q: CypherBuilder) {
+async function readWithToken(ctx: Context, cypher: string, q: QueryParams) {
   const result = await ctx.db.read(
     `OPTIONAL MATCH (graphVersion:GraphVersion {id: 'graph'})
      WITH graphVersion.token AS graphToken
@@ -75,6 +74,6 @@ async function currentToken(ctx: Context): Promise<string | null> {
 }
 
 /** Traversal reads go through the request's cache when the server has one. */
-export function readTraversal(ctx: Context, cypher: string, q: CypherBuilder): Promise<Row | null> {
+export function readTraversal(ctx: Context, cypher: string, q: QueryParams): Promise<Row | null> {
   return ctx.traversalCache ? ctx.traversalCache.readOne(ctx, cypher, q) : readOne(ctx, cypher, q);
 }

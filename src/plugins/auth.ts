@@ -4,8 +4,8 @@
  * time whatever the guess.
  */
 import { createHash, timingSafeEqual } from "node:crypto";
+import type { Context } from "../context.js";
 import { clientError } from "../errors.js";
-import type { Context } from "../schema/builder.js";
 
 export interface TokenTable {
   names: string[];

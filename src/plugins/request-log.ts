@@ -6,8 +6,8 @@
 import { randomUUID } from "node:crypto";
 import type { DefinitionNode, OperationDefinitionNode } from "graphql";
 import type { Plugin } from "graphql-yoga";
+import type { Context } from "../context.js";
 import type { Logger } from "../logger.js";
-import type { Context } from "../schema/builder.js";
 
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 

@@ -1,12 +1,11 @@
 /** Claims: what a source asserts, where, and the studies that bear on it. Also evidence gaps. */
-import { int } from "../db/database.js";
-import { clientError } from "../errors.js";
 import { readRows } from "../graph/read.js";
-import { CypherBuilder, EVIDENCE_GAP, firstArg, projection } from "../translate/projection.js";
+import { claimsPageCypher, evidenceGapsCypher } from "../translate/claims.js";
+import { CypherBuilder } from "../translate/cypher.js";
 import { selectionOf } from "../translate/selection.js";
 import { builder } from "./builder.js";
 import { byKey, CertaintyEnum, EvidenceSummaryRef, NodeRef } from "./common.js";
-import { connectionType, pageOf } from "./connection.js";
+import { connectionSelection, connectionType, readPage } from "./connection.js";
 import { lookup } from "./entity.js";
 import { checkId } from "./ids.js";
 import {
@@ -19,7 +18,6 @@ import {
   SourceRef,
   StatementRef,
 } from "./refs.js";
-import { searchQuery } from "./search.js";
 
 builder.objectType(ClaimRef, {
   description: "One assertion made by a source, in the project's own words, with the studies that bear on it.",
@@ -88,9 +86,6 @@ builder.objectType(StatementRef, {
   }),
 });
 
-/** Full-text hits read per claim search, each way (statements; entities' names and synonyms). */
-const SEARCH_CAP = 1000;
-
 const ClaimFilter = builder.inputType("ClaimFilter", {
   description: "Conditions a claim must meet; all given conditions apply together.",
   fields: (t) => ({
@@ -135,37 +130,9 @@ builder.queryFields((t) => ({
       after: t.arg.string({ required: false, description: "The `endCursor` of the previous page." }),
     },
     description: "Claims, a page at a time, ordered by id.",
-    resolve: (_root, { filter, first, after }, ctx, info) => {
+    resolve: (_root, args, ctx, info) => {
       const q = new CypherBuilder();
-      const where: string[] = [];
-      if (filter?.about) {
-        const about = q.param(checkId("entity", filter.about, "filter.about"));
-        where.push(
-          filter.narrower === false
-            ? `EXISTS { (n)-[:ABOUT]->(:Entity {id: ${about}}) }`
-            : `EXISTS { (n)-[:ABOUT]->(e:Entity) WHERE e.id = ${about} OR EXISTS { (e)-[:LINK*1..3 {predicate: 'SUBCLASS_OF'}]->(:Entity {id: ${about}}) } }`,
-        );
-      }
-      if (filter?.minScore !== undefined && filter?.minScore !== null) {
-        if (!(filter.minScore >= 0 && filter.minScore <= 1)) {
-          throw clientError("BAD_USER_INPUT", "`filter.minScore` must be from 0 to 1.", { argument: "filter.minScore" });
-        }
-        where.push(`n.score >= ${q.param(filter.minScore)}`);
-      }
-      if (filter?.unsupported === true) where.push("coalesce(n.supporting, 0) = 0");
-      if (filter?.unsupported === false) where.push("n.supporting > 0");
-      // The words of a statement, or the names and synonyms of what it is about (diarrhea finds
-      // the claims about diarrhoea); each full-text call bounded.
-      const lucene = filter?.search ? q.param(searchQuery(filter.search, "filter.search")) : null;
-      const prefix = lucene
-        ? `CALL {
-  CALL db.index.fulltext.queryNodes('kg_search', ${lucene}, {limit: ${SEARCH_CAP}}) YIELD node WITH node WHERE node:Claim RETURN node
-  UNION
-  CALL db.index.fulltext.queryNodes('kg_search', ${lucene}, {limit: ${SEARCH_CAP}}) YIELD node WITH node WHERE node:Entity
-  MATCH (c:Claim)-[:ABOUT]->(node) RETURN c AS node
-}`
-        : undefined;
-      return pageOf(ctx, info, { label: "Claim", type: "Claim", where, prefix, first, after }, q);
+      return readPage(ctx, "Claim", claimsPageCypher(connectionSelection(info), args, q), q);
     },
   }),
   evidenceGaps: t.field({
@@ -173,15 +140,9 @@ builder.queryFields((t) => ({
     args: { first: t.arg.int({ required: false, description: "At most this many (1..100; default 100)." }) },
     description:
       "Claims the source asserts without citing any study in support: the places where evidence is missing, ordered by id. (Claims whose cited studies could not be confirmed are not gaps of the source's: see `overstatements` and `claims(filter: {unsupported: true})`.)",
-    resolve: async (_root, { first }, ctx, info) => {
+    resolve: async (_root, args, ctx, info) => {
       const q = new CypherBuilder();
-      const limit = q.param(int(firstArg(first, 100)));
-      const fields = selectionOf(info).get("Claim") ?? [];
-      return readRows(
-        ctx,
-        `MATCH (n:Claim) WHERE ${EVIDENCE_GAP("n")} WITH n ORDER BY n.id LIMIT ${limit} RETURN ${projection("Claim", "n", fields, q)} AS value`,
-        q,
-      );
+      return readRows(ctx, evidenceGapsCypher(selectionOf(info).get("Claim") ?? [], args, q), q);
     },
   }),
 }));

@@ -1,30 +1,17 @@
 /**
- * Relay-style connections over one label, keyset-paginated by id: one Cypher round trip returns
- * the page (first + 1 rows, to know whether there is a next page) and, when asked, the total.
+ * Relay-style connections over one label: the Connection, Edge and PageInfo types, and the
+ * resolver's part of a page (its Cypher is translate/page.ts's).
  */
 import { type GraphQLResolveInfo, getNamedType } from "graphql";
-import { int } from "../db/database.js";
-import { clientError } from "../errors.js";
+import type { Context } from "../context.js";
 import { readOne } from "../graph/read.js";
-import { CypherBuilder, firstArg, projection } from "../translate/projection.js";
-import { childSelection, selectionOf } from "../translate/selection.js";
-import type { Context } from "./builder.js";
+import { CypherBuilder } from "../translate/cypher.js";
+import { encodeCursor, type PagePlan, type PageRequest, pageCypher } from "../translate/page.js";
+import { selectionOf } from "../translate/selection.js";
 import { builder } from "./builder.js";
 import type { Projected } from "./common.js";
 
-const encodeCursor = (kind: string, id: string) => Buffer.from(`${kind}|${id}`, "utf8").toString("base64url");
-
-function decodeCursor(kind: string, cursor: string | null | undefined): string | null {
-  if (cursor === null || cursor === undefined) return null;
-  const decoded = cursor.length <= 400 ? Buffer.from(cursor, "base64url").toString("utf8") : "";
-  const [cursorKind, id] = decoded.split("|", 2);
-  if (cursorKind !== kind || !id) {
-    throw clientError("BAD_USER_INPUT", "`after` is not a cursor of this list; pass an `endCursor` it returned.", {
-      argument: "after",
-    });
-  }
-  return id;
-}
+export type { PageRequest } from "../translate/page.js";
 
 export const PageInfoRef = builder.objectRef<Projected>("PageInfo").implement({
   description: "Where a page sits in its list.",
@@ -71,42 +58,15 @@ export function connectionType(name: string, nodeType: string, description: stri
   });
 }
 
-export interface PageRequest {
-  label: "Entity" | "Claim" | "Study";
-  type: string;
-  /** Conditions on `n` (already parameterised through `q`); may be empty. */
-  where: string[];
-  /** Cypher that must precede the MATCH (e.g. a full-text call yielding `n`); optional. */
-  prefix?: string;
-  first: unknown;
-  after: string | null | undefined;
-}
+/** The `<Type>Connection` selection of the field being resolved. */
+export const connectionSelection = (info: GraphQLResolveInfo) => selectionOf(info).get(getNamedType(info.returnType).name) ?? [];
 
-export async function pageOf(ctx: Context, info: GraphQLResolveInfo, page: PageRequest, q = new CypherBuilder()) {
-  const first = firstArg(page.first);
-  const after = decodeCursor(page.type, page.after);
-  const selection = selectionOf(info).get(getNamedType(info.returnType).name) ?? [];
-  const nodeFields = [
-    ...childSelection(childSelection(selection, "edges", `${page.type}Edge`), "node", page.type),
-    ...childSelection(selection, "nodes", page.type),
-  ];
-  const match = page.prefix ? `${page.prefix} WITH node AS n WHERE n:${page.label}` : `MATCH (n:${page.label})`;
-  const filters = page.where.length ? page.where.join(" AND ") : "true";
-  // Always a range on id (from "" on the first page), so the id index yields rows in order and
-  // LIMIT stops the scan early instead of sorting the whole label.
-  const keyset = ` AND n.id > ${q.param(after ?? "")}`;
-  const node = projection(page.type, "n", nodeFields, q);
-  const wantsTotal = selection.some((f) => f.name === "totalCount");
-  const total = wantsTotal
-    ? `COUNT { ${page.prefix ? `${page.prefix} WITH node AS n WHERE n:${page.label} AND` : `MATCH (n:${page.label}) WHERE`} ${filters} RETURN n }`
-    : "null";
-  const cypher = `${match}${page.prefix ? " AND " : " WHERE "}${filters}${keyset}
-WITH n ORDER BY n.id LIMIT ${q.param(int(first + 1))}
-WITH collect(${node}) AS items
-RETURN {items: items, total: ${total}} AS value`;
-  const row = await readOne(ctx, cypher, q);
+/** Runs a page's query (translate/page.ts) and shapes the connection, cursors of `type`. */
+export async function readPage(ctx: Context, type: string, plan: PagePlan, q: CypherBuilder) {
+  const { first, after } = plan;
+  const row = await readOne(ctx, plan.cypher, q);
   const items: Projected[] = row?.items ?? [];
-  const edges = items.slice(0, first).map((item) => ({ cursor: encodeCursor(page.type, item.__id ?? item.id), node: item }));
+  const edges = items.slice(0, first).map((item) => ({ cursor: encodeCursor(type, item.__id ?? item.id), node: item }));
   return {
     edges,
     totalCount: row?.total ?? null,
@@ -117,4 +77,9 @@ RETURN {items: items, total: ${total}} AS value`;
       endCursor: edges.at(-1)?.cursor ?? null,
     },
   };
+}
+
+/** A page over one label with the given conditions. */
+export function pageOf(ctx: Context, info: GraphQLResolveInfo, page: PageRequest, q = new CypherBuilder()) {
+  return readPage(ctx, page.type, pageCypher(connectionSelection(info), page, q), q);
 }

@@ -3,7 +3,8 @@
 import { readOne } from "../graph/read.js";
 import { biolinkEdge } from "../model/biolink.js";
 import { ENTITY_KINDS, type EntityKind, type Predicate } from "../model/vocabulary.js";
-import { CypherBuilder, projection } from "../translate/projection.js";
+import { CypherBuilder } from "../translate/cypher.js";
+import { lookupCypher, type NodeLabel } from "../translate/lookup.js";
 import { selectionOf } from "../translate/selection.js";
 import { builder } from "./builder.js";
 import { byKey, CertaintyEnum, EntityKindEnum, EvidenceSummaryRef, NodeRef, PredicateEnum } from "./common.js";
@@ -130,13 +131,7 @@ builder.queryFields((t) => ({
 }));
 
 /** One node by id with the requested selection, in one round trip; null when absent. */
-export function lookup(
-  ctx: Parameters<typeof readOne>[0],
-  info: Parameters<typeof selectionOf>[0],
-  type: "Entity" | "Claim" | "Study" | "Source",
-  id: string,
-) {
+export function lookup(ctx: Parameters<typeof readOne>[0], info: Parameters<typeof selectionOf>[0], type: NodeLabel, id: string) {
   const q = new CypherBuilder();
-  const fields = selectionOf(info).get(type) ?? [];
-  return readOne(ctx, `MATCH (n:${type} {id: ${q.param(id)}}) RETURN ${projection(type, "n", fields, q)} AS value`, q);
+  return readOne(ctx, lookupCypher(type, id, selectionOf(info).get(type) ?? [], q), q);
 }

@@ -2,22 +2,23 @@
  * Evidence, honestly: each study's bearing on a claim with who says so (voice), what it bears on,
  * and the check of the source's statement against the work's own record (verdict, reasons);
  * what a study record knows of its work; and the queries that surface overstatements and
- * contradictions (shared/design/evidence.md).
+ * contradictions (shared/design/evidence.md; their Cypher: translate/claims.ts, contradictions.ts).
  */
 import type { GraphQLResolveInfo } from "graphql";
-import { int } from "../db/database.js";
+import type { Context } from "../context.js";
 import { readRows } from "../graph/read.js";
 import {
   AUTHORS_CERTAINTY,
   CHECK_ASPECTS,
-  EVIDENCE_TYPES,
   RECORD_STATUSES,
   SAME_WORK_CONFIDENCES,
   SIZE_COUNTS,
   type VERDICTS,
 } from "../model/vocabulary.js";
-import { CypherBuilder, firstArg, projection } from "../translate/projection.js";
-import { type FieldSelection, selectionOf } from "../translate/selection.js";
+import { overstatementsCypher } from "../translate/claims.js";
+import { contradictionsCypher } from "../translate/contradictions.js";
+import { CypherBuilder, firstArg } from "../translate/cypher.js";
+import { selectionOf } from "../translate/selection.js";
 import { builder } from "./builder.js";
 import { byKey, EvidenceSummaryRef, type Projected, StanceEnum, StudyDesignEnum, VoiceEnum } from "./common.js";
 import {
@@ -218,65 +219,9 @@ const ContradictionRef = builder.objectRef<Projected>("Contradiction").implement
   }),
 });
 
-/** Opposite directions between the same two entities, as ordered predicate pairs. */
-const OPPOSITES = [
-  ["INCREASES", "DECREASES"],
-  ["PREVENTS", "CONTRIBUTES_TO"],
-  ["TREATS", "CONTRIBUTES_TO"],
-] as const;
-
-/** The projection of a Contradiction row {kind, key, description, linkIds, claimIds}. */
-function contradictionProjection(fields: readonly FieldSelection[], q: CypherBuilder): string {
-  const parts = ["__type: 'Contradiction'"];
-  for (const field of fields) {
-    const key = `\`${field.key.replace(/`/g, "")}\``;
-    if (field.name === "kind" || field.name === "description") parts.push(`${key}: row.${field.name}`);
-    const child = (type: string) => field.children.get(type) ?? [];
-    if (field.name === "links") {
-      parts.push(
-        `${key}: COLLECT { UNWIND row.linkIds AS i MATCH ()-[x:LINK {id: i}]->() USING INDEX SEEK x:LINK(id) RETURN ${projection("MechanismLink", "x", child("MechanismLink"), q)} AS value ORDER BY x.id }`,
-      );
-    }
-    if (field.name === "claims") {
-      parts.push(
-        `${key}: COLLECT { UNWIND row.claimIds AS i MATCH (x:Claim {id: i}) RETURN ${projection("Claim", "x", child("Claim"), q)} AS value ORDER BY x.id }`,
-      );
-    }
-    if (field.name === "evidence") {
-      parts.push(
-        `${key}: COLLECT { UNWIND row.claimIds AS i MATCH (s:Study)-[x:${EVIDENCE_TYPES}]->(c:Claim {id: i}) RETURN ${projection("Evidence", "x", child("Evidence"), q)} AS value ORDER BY c.id, type(x) DESC, s.id LIMIT 200 }`,
-      );
-    }
-  }
-  return `{${parts.join(", ")}}`;
-}
-
-async function contradictions(ctx: Parameters<typeof readRows>[0], info: GraphQLResolveInfo, first: number) {
+async function contradictions(ctx: Context, info: GraphQLResolveInfo, first: number) {
   const q = new CypherBuilder();
-  const pairs = q.param(OPPOSITES.map((p) => [...p]));
-  const sides = q.param([...new Set(OPPOSITES.map((p) => p[0]))]);
-  const limit = q.param(int(first));
-  const fields = selectionOf(info).get("Contradiction") ?? [];
-  // Each part reads one index or relationship type (the predicate index; the evidence types).
-  const cypher = `CALL {
-  MATCH (a:Entity)-[l1:LINK]->(b:Entity) WHERE l1.predicate IN ${sides}
-  MATCH (a)-[l2:LINK]->(b) WHERE [l1.predicate, l2.predicate] IN ${pairs}
-  RETURN 'OPPOSITE_DIRECTIONS' AS kind, l1.id AS key,
-    a.name + ': ' + l1.predicate + ' and ' + l2.predicate + ' ' + b.name AS description,
-    [l1.id, l2.id] AS linkIds, coalesce(l1.claimIds, []) + coalesce(l2.claimIds, []) AS claimIds
-  UNION
-  MATCH (:Study)-[:CONTRADICTS|MIXED]->(c:Claim) WITH DISTINCT c
-  RETURN 'CONTRADICTING_STUDIES' AS kind, c.id AS key, 'Studies disagree on: ' + c.statement AS description,
-    [] AS linkIds, [c.id] AS claimIds
-  UNION
-  MATCH (:Study)-[e:${EVIDENCE_TYPES}]->(c:Claim) WHERE e.verdict IN ['CONTRADICTED', 'NOT_ADDRESSED'] WITH DISTINCT c
-  RETURN 'WORK_DOES_NOT_SUPPORT' AS kind, c.id AS key, 'A cited work does not support: ' + c.statement AS description,
-    [] AS linkIds, [c.id] AS claimIds
-}
-WITH kind, key, description, linkIds, claimIds ORDER BY kind, key LIMIT ${limit}
-WITH {kind: kind, description: description, linkIds: linkIds, claimIds: claimIds} AS row
-RETURN ${contradictionProjection(fields, q)} AS value`;
-  return readRows(ctx, cypher, q);
+  return readRows(ctx, contradictionsCypher(selectionOf(info).get("Contradiction") ?? [], first, q), q);
 }
 
 builder.queryFields((t) => ({
@@ -285,15 +230,9 @@ builder.queryFields((t) => ({
     args: { first: t.arg.int({ required: false, description: "At most this many (1..100; default 20)." }) },
     description:
       "Claims whose source's word outruns the checked evidence, most misleading first: by `check.gap` (what the source implies minus what the evidence supports), then id. See each claim's `check` and its evidence's verdicts and reasons.",
-    resolve: async (_root, { first }, ctx, info) => {
+    resolve: async (_root, args, ctx, info) => {
       const q = new CypherBuilder();
-      const limit = q.param(int(firstArg(first, 20)));
-      const fields = selectionOf(info).get("Claim") ?? [];
-      return readRows(
-        ctx,
-        `MATCH (n:Claim) WHERE n.gap > 0 WITH n ORDER BY n.gap DESC, n.id LIMIT ${limit} RETURN ${projection("Claim", "n", fields, q)} AS value`,
-        q,
-      );
+      return readRows(ctx, overstatementsCypher(selectionOf(info).get("Claim") ?? [], args, q), q);
     },
   }),
   contradictions: t.field({

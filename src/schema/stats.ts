@@ -1,6 +1,7 @@
 /** Counts over the whole graph, in one query. */
 import { readOne } from "../graph/read.js";
-import { CypherBuilder, EVIDENCE_GAP } from "../translate/projection.js";
+import { CypherBuilder } from "../translate/cypher.js";
+import { STATS } from "../translate/stats.js";
 import { builder } from "./builder.js";
 import type { Projected } from "./common.js";
 
@@ -27,19 +28,6 @@ const GraphStatsRef = builder.objectRef<Projected>("GraphStats").implement({
     linksByPredicate: t.field({ type: [CountRef], resolve: (p) => p.linksByPredicate, description: "Links per predicate." }),
   }),
 });
-
-const STATS = `RETURN {
-  entities: COUNT { (:Entity) },
-  links: COUNT { ()-[:LINK]->() },
-  claims: COUNT { (:Claim) },
-  studies: COUNT { (:Study) },
-  sources: COUNT { (:Source) },
-  evidence: COUNT { (:Study)-[:SUPPORTS|CONTRADICTS|MIXED]->(:Claim) },
-  evidenceGaps: COUNT { MATCH (c:Claim) WHERE ${EVIDENCE_GAP("c")} RETURN c },
-  entitiesByKind: COLLECT { MATCH (e:Entity) WITH e.kind AS value, count(*) AS count RETURN {value: value, count: count} AS x ORDER BY x.value },
-  claimsByLevel: COLLECT { MATCH (c:Claim) WITH coalesce(c.level, 'NONE_CITED') AS value, count(*) AS count RETURN {value: value, count: count} AS x ORDER BY x.value },
-  linksByPredicate: COLLECT { MATCH ()-[l:LINK]->() WITH l.predicate AS value, count(*) AS count RETURN {value: value, count: count} AS x ORDER BY x.value }
-} AS value`;
 
 builder.queryFields((t) => ({
   stats: t.field({

@@ -1,6 +1,6 @@
 /** Studies and sources: what a source cited, as precisely as it was given. */
 import { clientError } from "../errors.js";
-import { CypherBuilder } from "../translate/projection.js";
+import { CypherBuilder } from "../translate/cypher.js";
 import { builder } from "./builder.js";
 import { byKey, NodeRef, StudyDesignEnum, VoiceEnum } from "./common.js";
 import { connectionType, pageOf } from "./connection.js";

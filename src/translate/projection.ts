@@ -5,48 +5,19 @@
  * Values from the request only ever travel as parameters ($p0, $p1, ...). Everything spliced
  * into the Cypher text comes from this file: variable names it makes, response keys (GraphQL
  * names, backtick-quoted) and the expressions below.
+ *
+ * Over 300 lines on purpose: TYPES is one table with an entry per GraphQL object type, so that
+ * every projected field and relation is found in one place.
  */
 
 import { int } from "../db/database.js";
-import { clientError } from "../errors.js";
-import { FANOUT } from "../graph/strongest-links.js";
 import { DEFINITIONAL_PREDICATES, EVIDENCE_TYPES } from "../model/vocabulary.js";
+import { type CypherBuilder, cypherList, firstArg } from "./cypher.js";
 import type { FieldSelection } from "./selection.js";
+import { strongestLinkList } from "./strongest.js";
 
-export const LIST_DEFAULT = 20;
-export const LIST_MAX = 100;
 /** Lists the contract gives no `first` argument still end somewhere. */
 const UNPAGED_CAP = 200;
-
-export class CypherBuilder {
-  readonly params: Record<string, unknown> = {};
-  private nextParam = 0;
-  private nextVar = 0;
-
-  param(value: unknown): string {
-    const name = `p${this.nextParam++}`;
-    this.params[name] = value;
-    return `$${name}`;
-  }
-
-  variable(prefix: string): string {
-    return `${prefix}${this.nextVar++}`;
-  }
-}
-
-/** A claim for which no study is cited in support: an evidence gap of its source. */
-export const EVIDENCE_GAP = (c: string) => `NOT EXISTS { (:Study)-[:SUPPORTS|MIXED]->(${c}) }`;
-
-/** Validates a `first` argument: 1..max, default when absent. */
-export function firstArg(value: unknown, fallback = LIST_DEFAULT, max = LIST_MAX, name = "first"): number {
-  if (value === undefined || value === null) return fallback;
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > max) {
-    throw clientError("BAD_USER_INPUT", `\`${name}\` must be a whole number from 1 to ${max}.`, {
-      argument: name,
-    });
-  }
-  return value;
-}
 
 type Expression = (v: string) => string;
 
@@ -89,7 +60,7 @@ const list =
   (v) =>
     `coalesce(${v}.${name}, [])`;
 
-const DEFINITIONAL = `[${DEFINITIONAL_PREDICATES.map((p) => `'${p}'`).join(", ")}]`;
+const DEFINITIONAL = cypherList(DEFINITIONAL_PREDICATES);
 /** Worst first: the verdict a claim's check summary names when its works disagree. */
 const VERDICTS_WORST_FIRST = ["CONTRADICTED", "OVERSTATED", "UNVERIFIED", "NOT_ADDRESSED", "CONSISTENT"];
 
@@ -100,32 +71,13 @@ const zipped = (v: string, c: string, lists: Record<string, string>, extra = "")
   return `UNWIND range(0, size(coalesce(${v}.${first}, [])) - 1) AS zipIndex WITH {${entries.join(", ")}, ord: zipIndex} AS ${c}${extra}`;
 };
 
-function predicateFilter(link: string, args: Record<string, unknown>, q: CypherBuilder): string {
-  const predicates = args.predicates as string[] | null | undefined;
-  return predicates?.length ? ` WHERE ${link}.predicate IN ${q.param(predicates)}` : "";
-}
-
 /**
- * An entity's links, strongest first (score, then id). Up to FANOUT of them, unfiltered, are read
- * from the strongest-link shortcuts (graph/strongest-links.ts), which hold exactly that order:
- * a hub's top ten cost ten reads instead of a sort of all its links.
+ * An entity's links, strongest first (score, then id): up to FANOUT of them, unfiltered, from the
+ * strongest-link shortcuts (strongest.ts), which hold exactly that order.
  */
 function strongestLinks(direction: "OUT" | "IN"): Subquery {
-  return (p, c, args, q) => {
-    const first = firstArg(args.first);
-    const limit = q.param(int(first));
-    if (first <= FANOUT && !(args.predicates as string[] | null | undefined)?.length) {
-      const shortcut = direction === "OUT" ? `-[${c}_s:STRONGEST_OUT]->` : `<-[${c}_s:STRONGEST_IN]-`;
-      return {
-        body: `MATCH (${p})${shortcut}() WITH ${c}_s ORDER BY ${c}_s.rank LIMIT ${limit} MATCH ()-[${c}:LINK {id: ${c}_s.linkId}]->() USING INDEX SEEK ${c}:LINK(id)`,
-        tail: `ORDER BY ${c}.score DESC, ${c}.id`,
-      };
-    }
-    return {
-      body: `MATCH (${p})${direction === "OUT" ? `-[${c}:LINK]->` : `<-[${c}:LINK]-`}()${predicateFilter(c, args, q)}`,
-      tail: `ORDER BY ${c}.score DESC, ${c}.id LIMIT ${limit}`,
-    };
-  };
+  return (p, c, args, q) =>
+    strongestLinkList(p, c, direction, firstArg(args.first), args.predicates as string[] | null | undefined, q);
 }
 
 export const TYPES: Record<string, TypeSpec> = {
@@ -289,10 +241,12 @@ export const TYPES: Record<string, TypeSpec> = {
         target: "VerdictCount",
         build: (p, c) => ({
           // No aggregation here: this sits inside a list comprehension (the check is projected from the claim).
-          body: `UNWIND ['${VERDICTS_WORST_FIRST.join("', '")}'] AS verdict
-            WITH verdict, COUNT { (:Study)-[verdictEdge:${EVIDENCE_TYPES}]->(${p}) WHERE verdictEdge.verdict = verdict } AS verdictCount
-            WHERE verdictCount > 0 WITH {verdict: verdict, count: verdictCount} AS ${c}`,
-          tail: `ORDER BY ${c}.verdict`,
+          // Worst first, as worstVerdict reads them.
+          body: `UNWIND range(0, ${VERDICTS_WORST_FIRST.length - 1}) AS verdictRank
+            WITH verdictRank, ['${VERDICTS_WORST_FIRST.join("', '")}'][verdictRank] AS verdict
+            WITH verdictRank, verdict, COUNT { (:Study)-[verdictEdge:${EVIDENCE_TYPES}]->(${p}) WHERE verdictEdge.verdict = verdict } AS verdictCount
+            WHERE verdictCount > 0 WITH {verdict: verdict, count: verdictCount, rank: verdictRank} AS ${c}`,
+          tail: `ORDER BY ${c}.rank`,
         }),
       },
     },

@@ -1,0 +1,44 @@
+/**
+ * The request context every resolver, plugin and read helper gets. It sits below the schema, the
+ * translate layer and the graph helpers, so it depends on none of them: the traversal cache and
+ * the native-search probe are declared by what a request uses of them (graph/traversal-cache.ts
+ * and graph/native-search.ts provide the classes).
+ */
+import type { Database, Params, QueryCounter } from "./db/database.js";
+import type { Logger } from "./logger.js";
+
+/** A read's values as plain JS, shaped by its Cypher projection. */
+// biome-ignore lint/suspicious/noExplicitAny: values are shaped by the Cypher projection
+export type Row = Record<string, any>;
+
+/** A built query's parameters (translate/cypher.ts CypherBuilder). */
+export interface QueryParams {
+  readonly params: Params;
+}
+
+/** Traversal reads answered while the graph is unchanged (graph/traversal-cache.ts). */
+export interface TraversalReads {
+  readOne(ctx: Context, cypher: string, q: QueryParams): Promise<Row | null>;
+}
+
+/** Whether the database has the kg.beamSearch procedure (graph/native-search.ts). */
+export interface NativeSearchProbe {
+  available(): Promise<boolean>;
+}
+
+export interface Context {
+  db: Database;
+  /** Cypher round trips made for this request (a test asserts the bound). */
+  counter: QueryCounter;
+  /** The token's name when the request carries a valid write token. */
+  actor?: string;
+  /** Why writes are refused for this request, when they are. */
+  writeDenied?: { code: "UNAUTHENTICATED" | "WRITES_DISABLED"; message: string };
+  signal?: AbortSignal;
+  /** Present when chain searches may use the database's procedure (KG_NATIVE_SEARCH=auto). */
+  nativeSearch?: NativeSearchProbe;
+  /** Shared by the server's requests; absent when KG_TRAVERSAL_CACHE_ENTRIES is 0. */
+  traversalCache?: TraversalReads;
+  requestId: string;
+  log: Logger;
+}

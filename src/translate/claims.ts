@@ -1,0 +1,91 @@
+/**
+ * Claims as Cypher: a page of claims under a filter, evidence gaps and overstatements (the
+ * resolvers are schema/claim.ts's and schema/evidence.ts's).
+ */
+import { int } from "../db/database.js";
+import { clientError } from "../errors.js";
+import { STANCES } from "../model/vocabulary.js";
+import { type CypherBuilder, firstArg } from "./cypher.js";
+import { checkId } from "./ids.js";
+import { type PagePlan, pageCypher } from "./page.js";
+import { projection } from "./projection.js";
+import { searchQuery } from "./search.js";
+import type { FieldSelection } from "./selection.js";
+
+/** The evidence types that count in a claim's support (MIXED counts half). */
+export const SUPPORTING_TYPES = STANCES.filter((s) => s !== "CONTRADICTS").join("|");
+/** The evidence types that count against a claim (MIXED counts half). */
+export const OPPOSING_TYPES = STANCES.filter((s) => s !== "SUPPORTS").join("|");
+
+/** A claim for which no study is cited in support: an evidence gap of its source. */
+export const EVIDENCE_GAP = (c: string) => `NOT EXISTS { (:Study)-[:${SUPPORTING_TYPES}]->(${c}) }`;
+
+/** Full-text hits read per claim search, each way (statements; entities' names and synonyms). */
+const SEARCH_CAP = 1000;
+
+/** The coerced `ClaimFilter` input. */
+export interface ClaimFilter {
+  about?: string | null;
+  narrower?: boolean | null;
+  search?: string | null;
+  minScore?: number | null;
+  unsupported?: boolean | null;
+}
+
+/** The conditions on `n` and the full-text prefix for a claim filter. */
+function claimConditions(filter: ClaimFilter | null | undefined, q: CypherBuilder) {
+  const where: string[] = [];
+  if (filter?.about) {
+    const about = q.param(checkId("entity", filter.about, "filter.about"));
+    where.push(
+      filter.narrower === false
+        ? `EXISTS { (n)-[:ABOUT]->(:Entity {id: ${about}}) }`
+        : `EXISTS { (n)-[:ABOUT]->(e:Entity) WHERE e.id = ${about} OR EXISTS { (e)-[:LINK*1..3 {predicate: 'SUBCLASS_OF'}]->(:Entity {id: ${about}}) } }`,
+    );
+  }
+  if (filter?.minScore !== undefined && filter?.minScore !== null) {
+    if (!(filter.minScore >= 0 && filter.minScore <= 1)) {
+      throw clientError("BAD_USER_INPUT", "`filter.minScore` must be from 0 to 1.", { argument: "filter.minScore" });
+    }
+    where.push(`n.score >= ${q.param(filter.minScore)}`);
+  }
+  if (filter?.unsupported === true) where.push("coalesce(n.supporting, 0) = 0");
+  if (filter?.unsupported === false) where.push("n.supporting > 0");
+  // The words of a statement, or the names and synonyms of what it is about (diarrhea finds
+  // the claims about diarrhoea); each full-text call bounded.
+  const lucene = filter?.search ? q.param(searchQuery(filter.search, "filter.search")) : null;
+  const prefix = lucene
+    ? `CALL {
+  CALL db.index.fulltext.queryNodes('kg_search', ${lucene}, {limit: ${SEARCH_CAP}}) YIELD node WITH node WHERE node:Claim RETURN node
+  UNION
+  CALL db.index.fulltext.queryNodes('kg_search', ${lucene}, {limit: ${SEARCH_CAP}}) YIELD node WITH node WHERE node:Entity
+  MATCH (c:Claim)-[:ABOUT]->(node) RETURN c AS node
+}`
+    : undefined;
+  return { where, prefix };
+}
+
+/** The coerced arguments of `claims`. */
+export interface ClaimsArgs {
+  filter?: ClaimFilter | null;
+  first?: number | null;
+  after?: string | null;
+}
+
+/** `claims` as a page over the ClaimConnection selection. */
+export function claimsPageCypher(selection: readonly FieldSelection[], args: ClaimsArgs, q: CypherBuilder): PagePlan {
+  const { where, prefix } = claimConditions(args.filter, q);
+  return pageCypher(selection, { label: "Claim", type: "Claim", where, prefix, first: args.first, after: args.after }, q);
+}
+
+/** `evidenceGaps`: one row per claim with no supporting study, by id. */
+export function evidenceGapsCypher(fields: readonly FieldSelection[], args: { first?: number | null }, q: CypherBuilder) {
+  const limit = q.param(int(firstArg(args.first, 100)));
+  return `MATCH (n:Claim) WHERE ${EVIDENCE_GAP("n")} WITH n ORDER BY n.id LIMIT ${limit} RETURN ${projection("Claim", "n", fields, q)} AS value`;
+}
+
+/** `overstatements`: one row per claim whose source outruns its evidence, largest gap first. */
+export function overstatementsCypher(fields: readonly FieldSelection[], args: { first?: number | null }, q: CypherBuilder) {
+  const limit = q.param(int(firstArg(args.first, 20)));
+  return `MATCH (n:Claim) WHERE n.gap > 0 WITH n ORDER BY n.gap DESC, n.id LIMIT ${limit} RETURN ${projection("Claim", "n", fields, q)} AS value`;
+}

@@ -1,0 +1,155 @@
+/**
+ * Failures as a client meets them, end to end through the server in process against the real
+ * Neo4j: a driver error inside a resolver is INTERNAL_SERVER_ERROR with nothing of the driver or
+ * the Cypher in the answer (and the original in the log); a Neo4j that is not
+ * there is DB_UNAVAILABLE; a query past KG_QUERY_TIMEOUT_MS is TIMEOUT.
+ */
+import { pino } from "pino";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadConfig } from "../src/config.js";
+import { Database, int } from "../src/db/database.js";
+import { createServer } from "../src/server.js";
+import { clearGraph, gql, seedArticle, testDatabase, testLog, testServer } from "./helpers.js";
+
+/** What no answer may hold: Cypher, driver or Neo4j words, stack frames. */
+const INTERNALS =
+  /Neo4j|Neo\.|Cypher|MATCH|UNWIND|RETURN|collection|String\(|session|transaction|bolt|ECONNREFUSED|\bat .*\.[jt]s/i;
+
+/** What a client is shown of an answer (the round-trip count in `extensions` aside). */
+const shown = (r: { data?: unknown; errors?: unknown }) => JSON.stringify({ data: r.data, errors: r.errors });
+
+const db = testDatabase();
+afterAll(async () => {
+  await clearGraph(db);
+  await db.close();
+});
+
+describe("a driver error inside a resolver", () => {
+  const STUDY = "study:nutrients-2017-meta-analysis";
+  beforeAll(async () => {
+    await seedArticle(db);
+    // A study's facts are stored as parallel list properties. One stored as a string instead (as a
+    // hand edit or a faulty import might leave it) makes Neo4j itself fail the read: a real driver
+    // error (a Cypher type error), met while a field executes.
+    await db.write((tx) =>
+      tx.run("MATCH (s:Study {id: $id}) SET s.factFields = 'corrupt', s.factValues = 'corrupt'", { id: STUDY }),
+    );
+  });
+
+  it("reaches the client as INTERNAL_SERVER_ERROR, with no driver or Cypher text, and is logged", async () => {
+    const logged: string[] = [];
+    const log = pino({ level: "error" }, { write: (line: string) => void logged.push(line) });
+    const server = createServer({ db, config: loadConfig(process.env), log });
+    const r = await gql(server, `query { study(id: "${STUDY}") { id facts { field value } } }`);
+    expect(r.status).toBe(200);
+    expect(r.data).toEqual({ study: null });
+    expect(r.errors).toEqual([
+      {
+        message: "Unexpected error.",
+        locations: [{ line: 1, column: 9 }],
+        path: ["study"],
+        extensions: { code: "INTERNAL_SERVER_ERROR" },
+      },
+    ]);
+    expect(shown(r)).not.toMatch(INTERNALS);
+    expect(shown(r)).not.toMatch(/corrupt/);
+    // The server's log keeps what the client is not shown: Neo4j's own error.
+    const entries = logged.map((line) => JSON.parse(line));
+    expect(entries, logged.join("\n")).toContainEqual(
+      expect.objectContaining({
+        msg: expect.stringMatching(/^internal error/),
+        err: expect.objectContaining({ code: expect.stringMatching(/^Neo\.ClientError\.Statement\./) }),
+      }),
+    );
+    // Another study, untouched, answers: the failure is that one read's.
+    const other = await gql(server, `{ study(id: "study:nutrients-2018-magnesium-deficiency") { facts { field } } }`);
+    expect(other.errors).toBeUndefined();
+    expect(other.data.study.facts.length).toBeGreaterThan(0);
+  });
+});
+
+describe("a database that is not there", () => {
+  it("answers DB_UNAVAILABLE, with no driver text: no Neo4j at the address, or none of that name", async () => {
+    const options = { queryTimeoutMs: 1_000, acquireTimeoutMs: 1_000 };
+    const gone = [
+      // A port nothing listens on stands for a Neo4j that went away.
+      new Database({ uri: "bolt://127.0.0.1:1", user: "neo4j", password: "neo4j", database: "neo4j" }, options),
+      new Database(
+        {
+          uri: process.env.NEO4J_URI as string,
+          user: process.env.NEO4J_USER ?? "neo4j",
+          password: process.env.NEO4J_PASSWORD ?? "neo4j",
+          database: "nosuchdatabase",
+        },
+        options,
+      ),
+    ];
+    try {
+      for (const db of gone) {
+        const r = await gql(testServer(db), `{ entity(id: "magnesium") { id } }`);
+        expect(r.data).toEqual({ entity: null });
+        expect(r.errors?.map((e) => [e.message, e.extensions?.code])).toEqual([
+          ["The database is unavailable; try again shortly.", "DB_UNAVAILABLE"],
+        ]);
+        expect(shown(r)).not.toMatch(INTERNALS);
+        expect(shown(r)).not.toMatch(/127\.0\.0\.1|connect|nosuchdatabase/i);
+      }
+    } finally {
+      for (const db of gone) await db.close();
+    }
+  });
+});
+
+describe("a query past KG_QUERY_TIMEOUT_MS", () => {
+  // A legal question made heavy by its data: claims about "leaf" or any narrower term of it, on a
+  // graph where 400 claims are about entities of an 80-entity mesh in which every entity is a
+  // SUBCLASS_OF every other (6,320 links), none of them narrower than "leaf". Each claim's
+  // "narrower than leaf?" walks every SUBCLASS_OF path of up to 3 links from its entity, about
+  // half a million, and finds none: some 200 million path steps in all, minutes of work on the
+  // machines this was written on and far beyond 100 ms on any. Neo4j checks transaction
+  // timeouts every couple of seconds, so the work must outlast that check too, which it does.
+  const MESH = 80;
+  const CLAIMS = 400;
+  beforeAll(async () => {
+    await clearGraph(db);
+    await db.write(async (tx) => {
+      await tx.run("CREATE (:Entity {id: 'leaf', name: 'Leaf', kind: 'PHENOTYPE'})");
+      await tx.run("UNWIND range(1, $n) AS i CREATE (:Entity {id: 'mesh-' + i, name: 'Mesh ' + i, kind: 'PHENOTYPE'})", {
+        n: int(MESH),
+      });
+      await tx.run(
+        `UNWIND range(1, $n) AS i UNWIND range(1, $n) AS j WITH i, j WHERE i <> j
+         MATCH (a:Entity {id: 'mesh-' + i}), (b:Entity {id: 'mesh-' + j})
+         CREATE (a)-[:LINK {id: a.id + '>SUBCLASS_OF>' + b.id, predicate: 'SUBCLASS_OF', score: 1.0, claimIds: []}]->(b)`,
+        { n: int(MESH) },
+      );
+      await tx.run(
+        `UNWIND range(1, $claims) AS i MATCH (e:Entity {id: 'mesh-' + (i % $n + 1)})
+         CREATE (:Claim {id: 'claim:heavy-' + i, statement: 'Claim ' + i})-[:ABOUT]->(e)`,
+        { claims: int(CLAIMS), n: int(MESH) },
+      );
+    });
+  });
+
+  it("answers TIMEOUT through GraphQL, with nothing of the query or the driver", async () => {
+    // As main.ts builds them: the Database's transaction timeout from the configuration.
+    const config = loadConfig({ ...process.env, KG_QUERY_TIMEOUT_MS: "100" });
+    const tight = testDatabase({ queryTimeoutMs: config.KG_QUERY_TIMEOUT_MS });
+    try {
+      const server = createServer({ db: tight, config, log: testLog });
+      const r = await gql(server, `{ claims(filter: { about: "leaf" }, first: 5) { nodes { id } } }`);
+      expect(r.status).toBe(504);
+      expect(r.data).toBeNull();
+      expect(r.errors).toHaveLength(1);
+      expect(r.errors?.[0]).toMatchObject({
+        message: "The query took too long and was stopped.",
+        path: ["claims"],
+        extensions: { code: "TIMEOUT" },
+      });
+      expect(shown(r)).not.toMatch(INTERNALS);
+      expect(shown(r)).not.toMatch(/SUBCLASS_OF|leaf"\s*\}|timed out|terminated/);
+    } finally {
+      await tight.close();
+    }
+  });
+});

@@ -1,0 +1,178 @@
+/**
+ * `npm start` (src/main.ts) as it meets the database and as it stops: the article is seeded once
+ * into an empty database and never over existing entities or with KG_SEED_ON_START=false
+ * (prepareDatabase, what main.ts calls); and SIGTERM lets the request in flight finish before
+ * the process exits 0 (the real server, as a child process, on a free port).
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { once } from "node:events";
+import http from "node:http";
+import net from "node:net";
+import path from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { loadConfig, PROJECT_ROOT } from "../src/config.js";
+import { toPlain } from "../src/db/database.js";
+import { loadBundleFiles } from "../src/graph/import.js";
+import { SEED_DIR } from "../src/graph/seed-on-start.js";
+import { prepareDatabase } from "../src/start-up.js";
+import { clearGraph, graphSnapshot, testDatabase, testLog } from "./helpers.js";
+
+// Writing the whole article in one transaction may take a while on a busy machine.
+const db = testDatabase({ queryTimeoutMs: 120_000 });
+afterAll(async () => {
+  await clearGraph(db);
+  await db.close();
+});
+
+const count = async (cypher: string) => toPlain((await db.read(cypher)).records[0]?.get("n")) as number;
+const configWith = (seedOnStart: string) => loadConfig({ ...process.env, KG_SEED_ON_START: seedOnStart });
+
+describe("KG_SEED_ON_START", () => {
+  it("seeds the article's content into an empty database, once", async () => {
+    await clearGraph(db);
+    const { bundle } = await loadBundleFiles([SEED_DIR]);
+    expect(await prepareDatabase(db, configWith("true"), testLog)).toBe(true);
+    expect(await count("MATCH (e:Entity) RETURN count(e) AS n")).toBe(bundle.entities.length);
+    expect(await count("MATCH (c:Claim) RETURN count(c) AS n")).toBe(bundle.claims.length);
+    const seeded = await graphSnapshot(db);
+    // A second start finds entities and writes nothing.
+    expect(await prepareDatabase(db, configWith("true"), testLog)).toBe(false);
+    expect(await graphSnapshot(db)).toBe(seeded);
+  });
+
+  it("writes nothing when the database already holds an entity", async () => {
+    await clearGraph(db);
+    await db.write((tx) => tx.run("CREATE (:Entity {id: 'already-here', name: 'Already here', kind: 'PHENOTYPE'})"));
+    const before = await graphSnapshot(db);
+    expect(await prepareDatabase(db, configWith("true"), testLog)).toBe(false);
+    expect(await graphSnapshot(db)).toBe(before);
+    expect(await count("MATCH (n) WHERE NOT n:GraphVersion RETURN count(n) AS n")).toBe(1);
+  });
+
+  it("writes nothing when set to false, even into an empty database", async () => {
+    await clearGraph(db);
+    expect(await prepareDatabase(db, configWith("false"), testLog)).toBe(false);
+    expect(await count("MATCH (n) WHERE NOT n:GraphVersion RETURN count(n) AS n")).toBe(0);
+  });
+});
+
+/** A port nothing listens on right now. */
+async function freePort(): Promise<number> {
+  const probe = net.createServer();
+  await new Promise<void>((resolve) => probe.listen(0, "127.0.0.1", resolve));
+  const { port } = probe.address() as net.AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
+
+/** The child's JSON log lines as they come, and a way to wait for one. */
+function logOf(child: ChildProcess) {
+  const lines: Array<Record<string, unknown>> = [];
+  const waiting: Array<{ match: (line: Record<string, unknown>) => boolean; resolve: () => void }> = [];
+  let buffered = "";
+  child.stdout?.on("data", (chunk: Buffer) => {
+    buffered += chunk.toString();
+    const complete = buffered.split("\n");
+    buffered = complete.pop() ?? "";
+    for (const text of complete) {
+      let line: Record<string, unknown>;
+      try {
+        line = JSON.parse(text);
+      } catch {
+        continue; // not a log line
+      }
+      lines.push(line);
+      for (const w of [...waiting]) if (w.match(line)) w.resolve();
+    }
+  });
+  const waitFor = (match: (line: Record<string, unknown>) => boolean, what: string) =>
+    new Promise<void>((resolve, reject) => {
+      if (lines.some(match)) return resolve();
+      const onExit = (code: number | null) => reject(new Error(`the server exited (${code}) before logging ${what}`));
+      child.once("exit", onExit);
+      waiting.push({
+        match,
+        resolve: () => {
+          child.off("exit", onExit);
+          resolve();
+        },
+      });
+    });
+  return { lines, waitFor };
+}
+
+describe("SIGTERM", () => {
+  it("lets the request in flight finish, then exits 0", { timeout: 240_000 }, async () => {
+    const port = await freePort();
+    // `npm start` without npm: tsx passes SIGTERM on to the server's process and exits with its
+    // code. (npx does not pass signals on: it would die of the SIGTERM itself.)
+    const child = spawn(path.join(PROJECT_ROOT, "node_modules", ".bin", "tsx"), ["src/main.ts"], {
+      cwd: PROJECT_ROOT,
+      // NEO4J_URI and friends: the test database the global set-up provides.
+      env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", LOG_LEVEL: "info", KG_SEED_ON_START: "false" },
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true, // its own process group, so that a failed test can end tsx and the server together
+    });
+    const exited = once(child, "exit") as Promise<[number | null, NodeJS.Signals | null]>;
+    const stderr: string[] = [];
+    child.stderr?.on("data", (chunk: Buffer) => stderr.push(chunk.toString()));
+    const log = logOf(child);
+    try {
+      await log.waitFor((l) => typeof l.msg === "string" && l.msg.startsWith("GraphiQL: "), "that it listens");
+
+      // A request whose body is still on its way: in flight for as long as the test holds it.
+      // `Expect: 100-continue` makes the server say when it has read the headers and begun it.
+      const body = JSON.stringify({ query: "{ stats { entities claims } }" });
+      const request = http.request({
+        host: "127.0.0.1",
+        port,
+        path: "/graphql",
+        method: "POST",
+        agent: false,
+        headers: {
+          "content-type": "application/json",
+          accept: "application/graphql-response+json",
+          "content-length": Buffer.byteLength(body),
+          expect: "100-continue",
+        },
+      });
+      const response = new Promise<{ status: number; text: string }>((resolve, reject) => {
+        request.on("response", (res) => {
+          let text = "";
+          res.on("data", (chunk: Buffer) => {
+            text += chunk.toString();
+          });
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
+        });
+        request.on("error", reject);
+      });
+      request.flushHeaders();
+      await once(request, "continue");
+
+      child.kill("SIGTERM");
+      await log.waitFor((l) => l.msg === "shutting down: draining requests", "that it drains");
+      // No new connection is accepted while it drains.
+      await expect(
+        new Promise((resolve, reject) => net.connect(port, "127.0.0.1").on("connect", resolve).on("error", reject)),
+      ).rejects.toMatchObject({ code: "ECONNREFUSED" });
+
+      request.end(body);
+      const answer = await response;
+      expect(answer.status).toBe(200);
+      const json = JSON.parse(answer.text);
+      expect(json.errors).toBeUndefined();
+      expect(json.data.stats).toEqual({ entities: expect.any(Number), claims: expect.any(Number) });
+
+      const [code, signal] = await exited;
+      expect({ code, signal, stderr: stderr.join("") }).toMatchObject({ code: 0, signal: null });
+      expect(log.lines.some((l) => l.msg === "stopped")).toBe(true);
+    } finally {
+      // Whatever is left of the group (nothing, when the test passed).
+      try {
+        if (child.pid) process.kill(-child.pid, "SIGKILL");
+      } catch {
+        // ESRCH: the group is gone
+      }
+    }
+  });
+});
