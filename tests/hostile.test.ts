@@ -209,6 +209,40 @@ describe("hostile and malformed requests", () => {
     expect(codeOf(await gql(server, mutation, { b: [1, 2, 3] }, AUTH))).toBe("BAD_USER_INPUT");
   });
 
+  it("refuses deeply nested bundles as the client's mistake, saying where, without overflowing anything", async () => {
+    const mutation = "mutation($b: JSON!) { importBundle(bundle: $b) { created { entities } } }";
+    // Nested levels as the whole variable, built as text (JSON.stringify itself would recurse).
+    const send = (levels: number) =>
+      server.fetch("http://localhost/graphql", {
+        method: "POST",
+        headers: { "content-type": "application/json", ...AUTH },
+        body: `{"query": ${JSON.stringify(mutation)}, "variables": {"b": ${'{"a":'.repeat(levels)}1${"}".repeat(levels)}}}`,
+      });
+    type Answer = { errors?: Array<{ extensions?: Record<string, unknown> }> };
+    // 100,000 levels do not fit the body limit: refused before anything reads them.
+    const huge = (await (await send(100_000)).json()) as Answer;
+    expect(huge.errors?.[0]?.extensions?.code).toBe("PAYLOAD_TOO_LARGE");
+    // 40,000 levels fit it: the bundle's own bounds refuse them, naming the problem.
+    const whole = (await (await send(40_000)).json()) as Answer;
+    expect(whole.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    expect(JSON.stringify(whole.errors?.[0]?.extensions?.problems)).toContain("TOO_DEEP");
+    // 5,000 levels inside one field of an otherwise fine entity: the problem names the entry.
+    const nested = `${'{"d":'.repeat(5_000)}"x"${"}".repeat(5_000)}`;
+    const entity = `{"id": "deep-entity", "name": "Deep", "kind": "PHENOTYPE", "description": ${nested}}`;
+    const inField = (await (
+      await server.fetch("http://localhost/graphql", {
+        method: "POST",
+        headers: { "content-type": "application/json", ...AUTH },
+        body: `{"query": ${JSON.stringify(mutation)}, "variables": {"b": {"entities": [${entity}]}}}`,
+      })
+    ).json()) as Answer;
+    expect(inField.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    expect(inField.errors?.[0]?.extensions?.problems).toEqual([
+      expect.objectContaining({ entry: "entities[0]", code: "TOO_DEEP" }),
+    ]);
+    expect(await db.read("MATCH (e:Entity {id: 'deep-entity'}) RETURN e").then((r) => r.records.length)).toBe(0);
+  });
+
   it("answers evidence edits on unknown records with NOT_FOUND", async () => {
     const r = await gql(
       server,

@@ -13,32 +13,9 @@ import type { z } from "zod";
 import type { Database } from "../db/database.js";
 import { Bundle, ClaimInput, EntityInput, SourceInput, StudyInput } from "../model/bundle.js";
 import { linkId } from "../model/vocabulary.js";
+import { entryLabel, isRecord, issueToProblems, PROBLEM_CODES, type Problem, structureProblems } from "./bundle-problems.js";
 
-export interface Problem {
-  /** The file (or "bundle" for an API call) the problem is in. */
-  file: string;
-  /** The record, e.g. `claims[3] (claim:foo)`; `(file)` for the file as a whole. */
-  entry: string;
-  /** The field inside the entry, e.g. `links[0].to`; "" for the entry as a whole. */
-  field: string;
-  message: string;
-  /** A stable code: zod's issue code (invalid_type, unrecognized_keys, ...) or one of ours. */
-  code: string;
-  /** 1-based line, for syntax errors. */
-  line?: number;
-}
-
-export const PROBLEM_CODES = {
-  syntax: "SYNTAX_ERROR",
-  read: "READ_ERROR",
-  noFiles: "NO_FILES",
-  duplicateId: "DUPLICATE_ID",
-  duplicateEvidence: "DUPLICATE_EVIDENCE",
-  dangling: "DANGLING_REFERENCE",
-  selfReference: "SELF_REFERENCE",
-  bearsOnUnknownLink: "BEARS_ON_UNKNOWN_LINK",
-  inferenceWithoutReason: "INFERENCE_WITHOUT_REASON",
-} as const;
+export { entryLabel, PROBLEM_CODES, type Problem } from "./bundle-problems.js";
 
 export const KINDS = ["entities", "sources", "studies", "claims"] as const;
 export type Kind = (typeof KINDS)[number];
@@ -73,66 +50,6 @@ export interface KnownIds {
   sources: ReadonlySet<string>;
 }
 
-const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-
-function pathText(path: readonly PropertyKey[]): string {
-  let out = "";
-  for (const key of path) {
-    if (typeof key === "number") out += `[${key}]`;
-    else out += out ? `.${String(key)}` : String(key);
-  }
-  return out;
-}
-
-export function entryLabel(kind: string, index: number, raw: unknown): string {
-  const id = isRecord(raw) && typeof raw.id === "string" ? ` (${raw.id})` : "";
-  return `${kind}[${index}]${id}`;
-}
-
-const shown = (value: unknown): string => {
-  const text = JSON.stringify(value);
-  if (text === undefined) return String(value);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-};
-
-/** A readable message for a zod issue, naming the value that was given where it helps. */
-function issueMessage(issue: z.core.$ZodIssue): string {
-  switch (issue.code) {
-    case "invalid_type":
-      return issue.input === undefined
-        ? `required field is missing (expected ${issue.expected})`
-        : `expected ${issue.expected}, got ${shown(issue.input)}`;
-    case "invalid_value":
-      return `${shown(issue.input)} is not allowed; expected one of ${issue.values.map((v) => String(v)).join(", ")}`;
-    case "invalid_format":
-      return `${shown(issue.input)}: ${issue.message}`;
-    default:
-      return issue.message;
-  }
-}
-
-/** Maps one zod issue of a (partial) bundle to Problems: one per unknown key. */
-function issueToProblems(file: string, data: unknown, issue: z.core.$ZodIssue): Problem[] {
-  const [kind, index, ...rest] = issue.path;
-  let entry = "(bundle)";
-  let fieldPath: readonly PropertyKey[] = issue.path;
-  if (typeof kind === "string" && typeof index === "number") {
-    const raw = isRecord(data) && Array.isArray(data[kind]) ? (data[kind] as unknown[])[index] : undefined;
-    entry = entryLabel(kind, index, raw);
-    fieldPath = rest;
-  }
-  if (issue.code === "unrecognized_keys") {
-    return issue.keys.map((key) => ({
-      file,
-      entry,
-      field: pathText([...fieldPath, key]),
-      message: `unknown field "${key}"`,
-      code: issue.code,
-    }));
-  }
-  return [{ file, entry, field: pathText(fieldPath), message: issueMessage(issue), code: issue.code }];
-}
-
 function emptyOrigins(): Record<Kind, Origin[]> {
   return { entities: [], sources: [], studies: [], claims: [] };
 }
@@ -149,6 +66,11 @@ export function validateBundle(parts: ReadonlyArray<{ file: string; data: unknow
   for (const { file, data: rawData } of parts) {
     // An empty file (or one holding only comments) is an empty bundle.
     const data = rawData ?? {};
+    const structure = structureProblems(file, data);
+    if (structure.length) {
+      problems.push(...structure);
+      continue;
+    }
     const parsed = Bundle.safeParse(data, { reportInput: true });
     if (parsed.success) {
       for (const kind of KINDS) {

@@ -61,6 +61,20 @@ export async function writeClaims(
     changedClaims.map(({ id, props }) => ({ id, props })),
     audit,
   );
+  await writeAboutAndStatedIn(
+    tx,
+    changedClaims.map((r) => r.claim),
+    existingClaims,
+  );
+  return { classes: claimClasses, existing: existingClaims };
+}
+
+/** ABOUT and STATED_IN of the changed claims: the bundle's lists replace the database's. */
+async function writeAboutAndStatedIn(
+  tx: ManagedTransaction,
+  changedClaims: readonly NormalClaim[],
+  existingClaims: ReadonlyMap<string, Props>,
+) {
   const updatedClaims = changedClaims.filter((r) => existingClaims.has(r.id));
   if (updatedClaims.length) {
     await unwind(
@@ -69,7 +83,7 @@ export async function writeClaims(
        MATCH (c:Claim {id: row.id})-[r:ABOUT]->(e:Entity) USING INDEX SEEK c:Claim(id)
        WHERE NOT e.id IN row.about
        DELETE r RETURN count(*) AS n`,
-      updatedClaims.map((r) => ({ id: r.id, about: r.claim.about })),
+      updatedClaims.map((r) => ({ id: r.id, about: r.about })),
     );
     await unwind(
       tx,
@@ -77,10 +91,10 @@ export async function writeClaims(
        MATCH (c:Claim {id: row.id})-[r:STATED_IN]->(s:Source) USING INDEX SEEK c:Claim(id)
        WHERE NOT [s.id, r.locator] IN row.statedIn
        DELETE r RETURN count(*) AS n`,
-      updatedClaims.map((r) => ({ id: r.id, statedIn: r.claim.statedIn.map((s) => [s.source, s.locator]) })),
+      updatedClaims.map((r) => ({ id: r.id, statedIn: r.statedIn.map((s) => [s.source, s.locator]) })),
     );
   }
-  const aboutRows = changedClaims.flatMap((r) => r.claim.about.map((entity) => ({ claim: r.id, entity })));
+  const aboutRows = changedClaims.flatMap((r) => r.about.map((entity) => ({ claim: r.id, entity })));
   if (aboutRows.length) {
     await unwindAll(
       tx,
@@ -92,7 +106,7 @@ export async function writeClaims(
       aboutRows,
     );
   }
-  const statedRows = changedClaims.flatMap((r) => r.claim.statedIn.map((s) => ({ claim: r.id, ...s })));
+  const statedRows = changedClaims.flatMap((r) => r.statedIn.map((s) => ({ claim: r.id, ...s })));
   if (statedRows.length) {
     await unwindAll(
       tx,
@@ -104,6 +118,4 @@ export async function writeClaims(
       statedRows,
     );
   }
-
-  return { classes: claimClasses, existing: existingClaims };
 }

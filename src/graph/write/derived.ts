@@ -118,9 +118,18 @@ export async function refreshEvidence(
   tx: ManagedTransaction,
   targets: RefreshTargets,
 ): Promise<{ claims: number; links: number }> {
-  const claimIds = uniq(targets.claimIds ?? []);
-  const studyIds = uniq(targets.studyIds ?? []);
   const linkIds = new Set(targets.linkIds ?? []);
+  // The refreshed claims' links are refreshed too.
+  const claims = await refreshClaims(tx, uniq(targets.claimIds ?? []), uniq(targets.studyIds ?? []), linkIds);
+  const links = await refreshLinks(tx, [...linkIds]);
+  // Deleted and re-scored links may move in or out of their ends' strongest links.
+  const ends = [...(targets.removedLinkEnds ?? []), ...links.rescoredEnds];
+  if (ends.length) await refreshStrongestLinks(tx, { from: ends.map((e) => e.from), to: ends.map((e) => e.to) });
+  return { claims, links: links.changed };
+}
+
+/** The claims given, and those citing (a record of the work of) the studies given; adds their links to `linkIds`. */
+async function refreshClaims(tx: ManagedTransaction, claimIds: string[], studyIds: string[], linkIds: Set<string>) {
   const claimUpdates: ReturnType<typeof claimCacheRow>[] = [];
   if (claimIds.length || studyIds.length) {
     const result = await tx.run(
@@ -154,10 +163,14 @@ export async function refreshEvidence(
       claimUpdates,
     );
   }
+  return claimUpdates.length;
+}
+
+/** The links given; returns how many changed and the ends of the re-scored ones (their shortcuts move). */
+async function refreshLinks(tx: ManagedTransaction, linkIds: string[]) {
+  const ends: Array<{ from: string; to: string }> = [];
   const linkUpdates: Array<ReturnType<typeof summaryRow> & { certainty: Certainty; certaintyRank: ReturnType<typeof int> }> = [];
-  // Shortcuts to rebuild: both ends of every deleted or re-scored link.
-  const ends = [...(targets.removedLinkEnds ?? [])];
-  if (linkIds.size) {
+  if (linkIds.length) {
     const result = await tx.run(
       `UNWIND $linkIds AS id MATCH (a)-[l:LINK {id: id}]->(b) USING INDEX SEEK l:LINK(id)
        RETURN l.id AS id, a.id AS from, b.id AS to, l.predicate AS predicate,
@@ -173,7 +186,7 @@ export async function refreshEvidence(
            WHERE e.bearsOn IS NULL OR l.id IN e.bearsOn
            RETURN ${EVIDENCE_ROW("s", "e")}
          } AS evidence`,
-      { linkIds: [...linkIds] },
+      { linkIds },
     );
     for (const record of result.records) {
       const row = toPlain(record.toObject()) as {
@@ -205,9 +218,7 @@ export async function refreshEvidence(
       linkUpdates,
     );
   }
-  // Deleted and re-scored links may move in or out of their ends' strongest links.
-  if (ends.length) await refreshStrongestLinks(tx, { from: ends.map((e) => e.from), to: ends.map((e) => e.to) });
-  return { claims: claimUpdates.length, links: linkUpdates.length };
+  return { changed: linkUpdates.length, rescoredEnds: ends };
 }
 
 /**

@@ -95,7 +95,15 @@ export async function writeStudies(
     audit,
   );
 
-  // CITES: per (study, source) the bundle's citations replace the database's.
+  await writeCitations(tx, changed);
+  await writeSameAs(tx, changed);
+  return { classes: c, ruleChanged: uniq(designChanged) };
+}
+
+type StudyRow = { id: string; study: StudyInput };
+
+/** CITES: per (study, source) the bundle's citations replace the database's. */
+async function writeCitations(tx: ManagedTransaction, changed: readonly StudyRow[]) {
   const keepCites = changed.flatMap((r) =>
     uniq(r.study.citations.map((c) => c.source)).map((source) => ({
       study: r.id,
@@ -130,8 +138,10 @@ export async function writeStudies(
       cites,
     );
   }
+}
 
-  // SAME_AS: a non-empty list replaces the study's outgoing SAME_AS.
+/** SAME_AS: a non-empty list replaces the study's outgoing SAME_AS. */
+async function writeSameAs(tx: ManagedTransaction, changed: readonly StudyRow[]) {
   const withSameAs = changed.filter((r) => r.study.sameAs.length);
   if (withSameAs.length) {
     await unwind(
@@ -161,5 +171,4 @@ export async function writeStudies(
       ),
     );
   }
-  return { classes: c, ruleChanged: uniq(designChanged) };
 }
