@@ -9,7 +9,8 @@
  * `npm run generate -- --links 100000 [--seed 42] [--clear]` loads it straight into NEO4J_URI or
  * the benchmark's embedded Neo4j (`.neo4j/bench`, port 7689, left running; `npm run db:stop` does
  * not touch it: stop it with its pid in `.neo4j/bench/launcher.pid`), in batched UNWIND writes,
- * with progress and rate.
+ * with progress and rate. `generateGraph` (~80 lines) builds the graph's parts in order (entities,
+ * links, studies, claims with their evidence), each depending on the ones before.
  */
 import path from "node:path";
 import { parseArgs } from "node:util";

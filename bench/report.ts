@@ -1,6 +1,7 @@
 /**
  * The benchmark's Markdown report: the issue's targets, met or not, then results, CPU per
- * request, one-client traversals and cost growth.
+ * request, one-client traversals and cost growth. `markdown` (~90 lines) writes the document's
+ * sections in order, one short block each: split, it would read as a list of jumps.
  */
 import type { Measured } from "./measure.js";
 

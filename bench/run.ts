@@ -10,6 +10,10 @@
  * The servers run compiled, in a child process of their own (bench/serve-targets.ts), so that
  * autocannon does not share their event loop. Reports throughput and p50/p95/p99 latency, our
  * ratios to each, Cypher round trips per request, and how cost grows with the graph.
+ *
+ * `main` is one long script on purpose (~120 lines): the run's steps in the order they happen
+ * (start Neo4j and the servers, per size: load, settle, warm up, measure A-B-B-A, report), which
+ * read best top to bottom; each step it calls is its own function in measure.ts and report.ts.
  * Results: bench/results/latest.json and bench/results/latest.md. The queries are in mix.ts, the
  * servers in targets.ts, one measurement in measure.ts and the Markdown in report.ts.
  * `--full` adds the 1,000,000-link graph (about five minutes to load on 2 cores).

@@ -2,7 +2,8 @@
  * `npm run seed [-- <file-or-folder>... [--dry-run]]`: validates bundle files (default seed/data)
  * and writes them in ONE transaction. Any problem: every one is logged and summarised, exit 1,
  * nothing written. The database: NEO4J_URI, else Docker, else the embedded launcher (stopped
- * again at the end when this command started it).
+ * again at the end when this command started it). `main` (~80 lines) is the command's steps in
+ * order: arguments, validation, database, write, report.
  */
 import path from "node:path";
 import { parseArgs } from "node:util";
