@@ -1,6 +1,4 @@
-/** Studies and sources: what a source cited, as precisely as it was given. */
-import { clientError } from "../errors.js";
-import { CypherBuilder } from "../translate/cypher.js";
+import { CypherBuilder, intArg } from "../translate/cypher.js";
 import { builder } from "./builder.js";
 import { byKey, NodeRef, StudyDesignEnum, VoiceEnum } from "./common.js";
 import { connectionType, pageOf } from "./connection.js";
@@ -112,12 +110,8 @@ const StudyFilter = builder.inputType("StudyFilter", {
 
 export const StudyConnectionRef = connectionType("Study", "Study", "A page of studies, ordered by id.");
 
-function checkYear(value: number | null | undefined, argument: string): number | undefined {
-  if (value === null || value === undefined) return undefined;
-  if (value < 1800 || value > 2100)
-    throw clientError("BAD_USER_INPUT", `\`${argument}\` must be a year from 1800 to 2100.`, { argument });
-  return value;
-}
+const checkYear = (value: number | null | undefined, argument: string): number | undefined =>
+  value === null || value === undefined ? undefined : intArg(value, { name: argument, min: 1800, max: 2100, unit: "a year" });
 
 builder.queryFields((t) => ({
   study: t.field({

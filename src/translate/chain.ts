@@ -21,10 +21,9 @@
  * answers.
  */
 import { int } from "../db/database.js";
-import { clientError } from "../errors.js";
 import { NATIVE_SEARCH_PROCEDURE } from "../graph/native-search.js";
 import { CERTAINTIES, type Certainty, DEFINITIONAL_PREDICATES } from "../model/vocabulary.js";
-import { type CypherBuilder, cypherList, firstArg } from "./cypher.js";
+import { type CypherBuilder, cypherList, firstArg, intArg } from "./cypher.js";
 import { checkId } from "./ids.js";
 import { projection } from "./projection.js";
 import { childSelection, type FieldSelection } from "./selection.js";
@@ -34,12 +33,7 @@ export const MAX_HOPS = 6;
 /** Partial chains kept per hop: ten per answer asked for, within 100..200. */
 export const beamWidth = (first: number) => Math.min(200, Math.max(100, 10 * first));
 
-export function checkHops(hops: unknown, argument = "maxHops"): number {
-  if (typeof hops !== "number" || !Number.isInteger(hops) || hops < 1 || hops > MAX_HOPS) {
-    throw clientError("BAD_USER_INPUT", `\`${argument}\` must be a whole number from 1 to ${MAX_HOPS}.`, { argument });
-  }
-  return hops;
-}
+export const checkHops = (hops: unknown, argument = "maxHops"): number => intArg(hops, { name: argument, min: 1, max: MAX_HOPS });
 
 interface BeamOptions {
   hops: number;

@@ -24,16 +24,34 @@ export class CypherBuilder {
   }
 }
 
-/** Validates a `first` argument: 1..max, default when absent. */
-export function firstArg(value: unknown, fallback = LIST_DEFAULT, max = LIST_MAX, name = "first"): number {
-  if (value === undefined || value === null) return fallback;
-  if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > max) {
-    throw clientError("BAD_USER_INPUT", `\`${name}\` must be a whole number from 1 to ${max}.`, {
-      argument: name,
-    });
+/**
+ * The one range check of whole-number arguments (first, hops, years ...): `fallback` when absent,
+ * else BAD_USER_INPUT naming the argument and its range. Arguments are checked here, while the
+ * request is translated, not by a schema-level validation plugin: a nested field's arguments
+ * (`outgoing(first:)`) are consumed by the translation into the request's one Cypher query, before
+ * any resolver of that field runs.
+ */
+export function intArg(
+  value: unknown,
+  range: { name: string; min: number; max: number; unit?: string },
+  fallback?: number,
+): number {
+  if ((value === undefined || value === null) && fallback !== undefined) return fallback;
+  if (typeof value !== "number" || !Number.isInteger(value) || value < range.min || value > range.max) {
+    throw clientError(
+      "BAD_USER_INPUT",
+      `\`${range.name}\` must be ${range.unit ?? "a whole number"} from ${range.min} to ${range.max}.`,
+      {
+        argument: range.name,
+      },
+    );
   }
   return value;
 }
+
+/** A `first` argument: 1..max, default when absent. */
+export const firstArg = (value: unknown, fallback = LIST_DEFAULT, max = LIST_MAX, name = "first"): number =>
+  intArg(value, { name, min: 1, max }, fallback);
 
 /** A Cypher list literal of vocabulary words (never request text). */
 export const cypherList = (words: readonly string[]) => `[${words.map((w) => `'${w}'`).join(", ")}]`;

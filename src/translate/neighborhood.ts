@@ -4,8 +4,7 @@
  * reading only the node and edge fields the request needs.
  */
 import { int } from "../db/database.js";
-import { clientError } from "../errors.js";
-import { type CypherBuilder, firstArg } from "./cypher.js";
+import { type CypherBuilder, firstArg, intArg } from "./cypher.js";
 import { checkId } from "./ids.js";
 import { childSelection, type FieldSelection } from "./selection.js";
 import { type LinkDirection, strongestRows } from "./strongest.js";
@@ -157,12 +156,7 @@ export interface NeighborhoodArgs {
  * {found, nodes, edges} (nodes and edges with the fields asked for, cytoscape's included).
  */
 export function neighborhoodCypher(fields: readonly FieldSelection[], args: NeighborhoodArgs, q: CypherBuilder): string {
-  const hops = args.hops ?? 1;
-  if (!Number.isInteger(hops) || hops < 1 || hops > MAX_NEIGHBORHOOD_HOPS) {
-    throw clientError("BAD_USER_INPUT", `\`hops\` must be a whole number from 1 to ${MAX_NEIGHBORHOOD_HOPS}.`, {
-      argument: "hops",
-    });
-  }
+  const hops = intArg(args.hops, { name: "hops", min: 1, max: MAX_NEIGHBORHOOD_HOPS }, 1);
   const centre = q.param(checkId("entity", args.id));
   const others = q.param(int(firstArg(args.first, 50) - 1));
   const needed = neededFields(fields);

@@ -23,7 +23,7 @@ import org.neo4j.procedure.Procedure;
 import org.neo4j.procedure.TerminationGuard;
 
 /**
- * The chain search of src/schema/chain.ts as a procedure of this launcher: the same beam search,
+ * The chain search of src/translate/chain.ts as a procedure of this launcher: the same beam search,
  * step for step, with the same answers (a test runs both on the same graphs and compares them),
  * without the Cypher runtime's cost per row: a 5-hop search on the 1M-link benchmark graph
  * spends its time in Java loops instead of ten operators per partial chain. The service calls it
@@ -113,7 +113,7 @@ public class BeamSearch {
 
   @Procedure(name = "kg.beamSearch", mode = Mode.READ)
   @Description(
-      "The service's chain search (src/schema/chain.ts): every chain found from `start` (to `target` when given).")
+      "The service's chain search (src/translate/chain.ts): every chain found from `start` (to `target` when given).")
   public Stream<Found> beamSearch(
       @Name("start") Node start,
       @Name("target") Node target,
