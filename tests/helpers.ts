@@ -17,7 +17,9 @@ export function testDatabase(options: { queryTimeoutMs?: number; acquireTimeoutM
       password: process.env.NEO4J_PASSWORD ?? "neo4j",
       database: process.env.NEO4J_DATABASE ?? "neo4j",
     },
-    { queryTimeoutMs: options.queryTimeoutMs ?? 30_000, acquireTimeoutMs: options.acquireTimeoutMs ?? 5_000 },
+    // Generous: a busy machine once took 39 s for the first seed into a fresh JVM; tests wait for
+    // states, never for durations, so a slow machine must not fail them.
+    { queryTimeoutMs: options.queryTimeoutMs ?? 120_000, acquireTimeoutMs: options.acquireTimeoutMs ?? 5_000 },
   );
 }
 
