@@ -50,6 +50,11 @@ const Env = z.object({
    * each aliased field, so expensive ones are bounded by cost, not by this.
    */
   KG_MAX_ALIASES: z.coerce.number().int().min(1).max(10_000).default(15),
+  /**
+   * What one operation may cost with its variables applied (schema/complexity.ts): each list's
+   * page size multiplied through its levels. The GraphiQL examples cost 26 to 4,450.
+   */
+  KG_MAX_COMPLEXITY: z.coerce.number().int().min(100).max(100_000_000).default(50_000),
   /** Tokens one document may hold (names, punctuation, values): bounds parsing work. */
   KG_MAX_TOKENS: z.coerce.number().int().min(100).max(100_000).default(2_000),
   /** Traversal results kept (chains, reach, neighbourhoods), checked against the graph's version. 0: none. */

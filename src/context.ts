@@ -41,4 +41,6 @@ export interface Context {
   traversalCache?: TraversalReads;
   requestId: string;
   log: Logger;
+  /** The most an operation may cost (KG_MAX_COMPLEXITY; schema/complexity.ts); absent: no limit. */
+  maxComplexity?: number;
 }

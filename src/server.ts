@@ -52,6 +52,7 @@ export function createServer({ db, config, log }: ServerOptions) {
         traversalCache,
         nativeSearch,
         requestId,
+        maxComplexity: config.KG_MAX_COMPLEXITY,
         log: log.child({ requestId }),
         signal: request.signal,
         ...authorize(tokens, request.headers.get("authorization")),

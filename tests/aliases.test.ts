@@ -12,7 +12,12 @@ import { gql, seedArticle, testDatabase, testServer } from "./helpers.js";
 const db = testDatabase();
 // Aliasing every field of a large operation needs more aliases than the default limit allows.
 // Asking every field twice at every depth multiplies the document's tokens too.
-const server = testServer(db, { KG_MAX_ALIASES: "5000", KG_MAX_TOKENS: "50000", KG_TRAVERSAL_CACHE_ENTRIES: "0" });
+const server = testServer(db, {
+  KG_MAX_ALIASES: "5000",
+  KG_MAX_TOKENS: "50000",
+  KG_MAX_COMPLEXITY: "100000000",
+  KG_TRAVERSAL_CACHE_ENTRIES: "0",
+});
 
 /** Operations covering every query field of the contract and the types below it. */
 const CONTRACT_OPERATIONS = `

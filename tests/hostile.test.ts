@@ -243,6 +243,37 @@ describe("hostile and malformed requests", () => {
     expect(await db.read("MATCH (e:Entity {id: 'deep-entity'}) RETURN e").then((r) => r.records.length)).toBe(0);
   });
 
+  it("counts an operation's cost with its variables and defaults applied, before any Cypher", async () => {
+    const nested = `query($n: Int) { entities(first: $n) { nodes { outgoing(first: $n) { to { outgoing(first: $n) { to { id } } } } } } }`;
+    const refusedWith = async (query: string, variables: Record<string, unknown>) => {
+      // Twice: the second run of a document is compiled (graphql-jit) and must refuse it the same way.
+      for (let run = 0; run < 2; run++) {
+        const r = await gql(server, query, variables);
+        expect(codeOf(r), query).toBe("QUERY_TOO_COSTLY");
+        expect(r.errors?.[0]?.message).toMatch(/would cost \d+ \(limit 50000\)/);
+        expect(r.extensions?.cypherQueries ?? 0).toBe(0);
+      }
+    };
+    // `first` from a variable counts as much as written out: 100 x 100 x 100 rows.
+    await refusedWith(nested, { n: 100 });
+    // No `first` at all: the default page sizes (20) multiply through four levels of lists.
+    await refusedWith(
+      `{ entities { nodes { outgoing { to { outgoing { to { outgoing { to { outgoing { id } } } } } } } } } }`,
+      {},
+    );
+    // Aliases of an expensive field each count: fifteen 6-hop chain searches for 100 chains each.
+    const aliases = Array.from(
+      { length: 15 },
+      (_, i) =>
+        `c${i}: mechanismChains(from: "magnesium", to: "anxiety", maxHops: 6, first: $n) { hops links { id } nodes { id } }`,
+    );
+    await refusedWith(`query($n: Int) { ${aliases.join(" ")} }`, { n: 100 });
+    // The same shapes with small pages are fine.
+    const small = await gql(server, nested, { n: 3 });
+    expect(small.errors).toBeUndefined();
+    expect(small.data.entities.nodes).toHaveLength(3);
+  });
+
   it("answers evidence edits on unknown records with NOT_FOUND", async () => {
     const r = await gql(
       server,

@@ -46,8 +46,10 @@ export function connectionType(name: string, nodeType: string, description: stri
   return builder.objectRef<Projected>(`${name}Connection`).implement({
     description,
     fields: (t) => ({
-      edges: t.field({ type: [edge], resolve: (p) => p.edges, description: "The page's items." }),
+      // The page's size is the connection's `first`, counted there (schema/complexity.ts): once.
+      edges: t.field({ type: [edge], complexity: { multiplier: 1 }, resolve: (p) => p.edges, description: "The page's items." }),
       nodes: t.field({
+        complexity: { multiplier: 1 },
         type: [nodeType as never],
         resolve: (p) => p.edges.map((e: Projected) => e.node),
         description: "The page's items without cursors.",
