@@ -42,7 +42,7 @@ export type Props = Record<string, unknown>;
 export const BATCH = 10_000;
 
 /** Comparable JSON form of a value as Neo4j stores it (Integers as numbers, absent as null). */
-export const canon = (value: unknown): string => JSON.stringify(toPlain(value) ?? null);
+const canon = (value: unknown): string => JSON.stringify(toPlain(value) ?? null);
 export const sameValue = (a: unknown, b: unknown) => canon(a) === canon(b);
 
 export function sameProps(desired: Props, existing: Props | undefined): boolean {

@@ -103,7 +103,7 @@ const claimCacheRow = (id: string, supported: EvidenceSummary, implied: Evidence
 });
 
 /** A link is as firm as the firmest claim asserting it (a claim without a word on it: ASSERTED). */
-export function linkCertainty(claimCertainties: ReadonlyArray<string | null>): Certainty {
+function linkCertainty(claimCertainties: ReadonlyArray<string | null>): Certainty {
   const ranks = claimCertainties.map((c) => Math.max(0, CERTAINTIES.indexOf((c ?? "ASSERTED") as Certainty)));
   return CERTAINTIES[ranks.length ? Math.min(...ranks) : 0] as Certainty;
 }

@@ -11,7 +11,7 @@ import { type Counts, type Props, pairKey, unwind, unwindAll } from "./common.js
 import { EVIDENCE_PROP_NAMES, type EvidenceProps, evidenceProps, type NormalClaim } from "./records.js";
 
 /** Evidence relationship types by stance: a fixed table, never text from the input. */
-export const EVIDENCE_REL: Record<Stance, string> = { SUPPORTS: "SUPPORTS", CONTRADICTS: "CONTRADICTS", MIXED: "MIXED" };
+const EVIDENCE_REL: Record<Stance, string> = { SUPPORTS: "SUPPORTS", CONTRADICTS: "CONTRADICTS", MIXED: "MIXED" };
 
 /** An evidence edge as stored, read back with its audit fields. */
 export interface StoredEvidence extends EvidenceProps {
@@ -31,8 +31,9 @@ type WantedEvidence = EvidenceProps & { study: string; stance: Stance };
 export const evidenceKey = (e: EvidenceProps & { study: string; stance: string }) =>
   pairKey(e.study, e.stance, ...EVIDENCE_PROP_NAMES.map((k) => e[k] ?? null));
 
-export const wantedEvidence = (c: NormalClaim): WantedEvidence[] => c.input.evidence.map(wanted);
-const wanted = (e: EvidenceInput): WantedEvidence => ({ study: e.study, stance: e.stance, ...evidenceProps(e) });
+/** An evidence input as the writer compares and stores it. */
+export const evidenceOf = (e: EvidenceInput): WantedEvidence => ({ study: e.study, stance: e.stance, ...evidenceProps(e) });
+export const wantedEvidence = (c: NormalClaim): WantedEvidence[] => c.input.evidence.map(evidenceOf);
 
 /** What one claim's evidence should become: `wanted` replaces `stored` (per study; null removes). */
 export interface EvidenceEdit {
@@ -42,8 +43,6 @@ export interface EvidenceEdit {
   /** Only these studies' edges are the edit's business (an evidence mutation); absent: all of the claim's. */
   studies?: readonly string[];
 }
-
-export const evidenceOf = wanted;
 
 /** Applies the edits; counts what was created, updated, left unchanged and removed. */
 export async function writeEvidence(
