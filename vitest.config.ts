@@ -11,7 +11,8 @@ export default defineConfig({
     fileParallelism: false,
     // The JSON report lets .ci/run print a plain "N passed, N failed" line.
     reporters: ["default", ["json", { outputFile: ".vitest/results.json" }]],
-    testTimeout: 60_000,
+    // Generous: tests wait for states, and a machine shared with other work may be slow.
+    testTimeout: 300_000,
     hookTimeout: 180_000,
   },
 });

@@ -1,5 +1,6 @@
 /** Environment -> one typed, validated configuration object. Read once, at start-up. */
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { z } from "zod";
@@ -34,8 +35,16 @@ const Env = z.object({
   NEO4J_EMBEDDED_HOME: z.string().default(path.join(PROJECT_ROOT, ".neo4j")),
   NEO4J_EMBEDDED_HEAP: z.string().default("1g"),
   NEO4J_EMBEDDED_PAGECACHE: z.string().default("512m"),
-  /** Every read and write transaction ends after this many milliseconds (Neo4j tx timeout). */
+  /**
+   * The time limit of one request: its reads stop (and their database queries end) at this
+   * deadline and a query answers TIMEOUT; every transaction also has it as its database timeout.
+   */
   KG_QUERY_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  /**
+   * The transaction timeout of start-up work (constraints, seeding the article, the strongest-link
+   * shortcuts): generous, so that a first start on a slow or busy machine does not fail.
+   */
+  KG_SETUP_TIMEOUT_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(900_000),
   /** How long a request may wait for a connection before it fails with DB_UNAVAILABLE. */
   KG_DB_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(3_000),
   /** "name:secret,name2:secret2": bearer tokens allowed to write. None: writes are disabled. */
@@ -55,6 +64,15 @@ const Env = z.object({
    * page size multiplied through its levels. The GraphiQL examples cost 26 to 4,450.
    */
   KG_MAX_COMPLEXITY: z.coerce.number().int().min(100).max(100_000_000).default(50_000),
+  /**
+   * Operations costing at least this (any traversal does: 1,000 a hop) are heavy: at most
+   * KG_HEAVY_CONCURRENCY run at once, KG_HEAVY_QUEUE more wait up to KG_BUSY_WAIT_MS, and the
+   * rest get BUSY (plugins/fairness.ts). Cheaper operations never wait.
+   */
+  KG_HEAVY_COST: z.coerce.number().int().min(1).max(100_000_000).default(1_000),
+  KG_HEAVY_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(Math.max(2, os.availableParallelism())),
+  KG_HEAVY_QUEUE: z.coerce.number().int().min(0).max(10_000).default(16),
+  KG_BUSY_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(2_000),
   /** Tokens one document may hold (names, punctuation, values): bounds parsing work. */
   KG_MAX_TOKENS: z.coerce.number().int().min(100).max(100_000).default(2_000),
   /** Traversal results kept (chains, reach, neighbourhoods), checked against the graph's version. 0: none. */

@@ -30,6 +30,9 @@ export function clientError(code: ErrorCode, message: string, details: Record<st
   });
 }
 
+/** TIMEOUT: the request's deadline (KG_QUERY_TIMEOUT_MS) passed, or the database's transaction timeout. */
+export const timeoutError = () => clientError("TIMEOUT", "The query took too long and was stopped.");
+
 const UNAVAILABLE_CODES = new Set([
   "ServiceUnavailable",
   "SessionExpired",
@@ -53,7 +56,7 @@ export function fromDriverError(error: unknown): GraphQLError {
       return withOriginal(clientError("DB_UNAVAILABLE", "The database is unavailable; try again shortly."), error);
     }
     if (TIMEOUT_CODES.has(error.code) || /terminated|timed out/i.test(error.message)) {
-      return withOriginal(clientError("TIMEOUT", "The query took too long and was stopped."), error);
+      return withOriginal(timeoutError(), error);
     }
   }
   return withOriginal(clientError("INTERNAL_SERVER_ERROR", "Unexpected error."), error);

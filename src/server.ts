@@ -13,6 +13,8 @@ import { TraversalCache } from "./graph/traversal-cache.js";
 import { graphiqlExamples } from "./graphiql-examples.js";
 import type { Logger } from "./logger.js";
 import { authorize, parseTokens } from "./plugins/auth.js";
+import { useRequestDeadline } from "./plugins/deadline.js";
+import { useFairness, WorkGate } from "./plugins/fairness.js";
 import { useJitForRepeatedDocuments } from "./plugins/jit.js";
 import { useArmor, useBodyLimit, useSupportedOperations } from "./plugins/limits.js";
 import { errorMasker } from "./plugins/mask-errors.js";
@@ -29,6 +31,7 @@ export function createServer({ db, config, log }: ServerOptions) {
   const tokens = parseTokens(config.KG_API_TOKENS);
   const nativeSearch = config.KG_NATIVE_SEARCH === "auto" ? new NativeSearch(db) : undefined;
   void nativeSearch?.available(); // asked now, so that no request pays for the question
+  const gate = new WorkGate(config.KG_HEAVY_CONCURRENCY, config.KG_HEAVY_QUEUE);
   const traversalCache = config.KG_TRAVERSAL_CACHE_ENTRIES ? new TraversalCache(config.KG_TRAVERSAL_CACHE_ENTRIES) : undefined;
   return createYoga<Record<string, unknown>, Context>({
     schema,
@@ -43,8 +46,10 @@ export function createServer({ db, config, log }: ServerOptions) {
     graphiql: { title: "Gut-brain knowledge graph", defaultEditorToolsVisibility: true, ...graphiqlExamples() },
     maskedErrors: { maskError: errorMasker(log) },
     context: ({ request }) => {
+      // The request's deadline (plugins/deadline.ts): its client gone, or KG_QUERY_TIMEOUT_MS past.
+      const signal = AbortSignal.any([request.signal, AbortSignal.timeout(config.KG_QUERY_TIMEOUT_MS)]);
       // Every resolver of a request listens to the same signal; that is not a leak.
-      setMaxListeners(0, request.signal);
+      setMaxListeners(0, request.signal, signal);
       const requestId = requestIdFor(request);
       return {
         db,
@@ -54,7 +59,7 @@ export function createServer({ db, config, log }: ServerOptions) {
         requestId,
         maxComplexity: config.KG_MAX_COMPLEXITY,
         log: log.child({ requestId }),
-        signal: request.signal,
+        signal,
         ...authorize(tokens, request.headers.get("authorization")),
       };
     },
@@ -67,7 +72,10 @@ export function createServer({ db, config, log }: ServerOptions) {
       }),
       useSupportedOperations(),
       useExecutionCancellation(),
+      useFairness({ schema, gate, heavyCost: config.KG_HEAVY_COST, maxWaitMs: config.KG_BUSY_WAIT_MS }),
       ...useJitForRepeatedDocuments(log),
+      // After the compiled-execution plugin, so that it bounds whichever execution runs.
+      useRequestDeadline(),
       useRequestLog(log),
       useReadinessCheck({ endpoint: "/ready", check: () => db.ping() }),
     ],

@@ -2,12 +2,13 @@
  * Failures as a client meets them, end to end through the server in process against the real
  * Neo4j: a driver error inside a resolver is INTERNAL_SERVER_ERROR with nothing of the driver or
  * the Cypher in the answer (and the original in the log); a Neo4j that is not
- * there is DB_UNAVAILABLE; a query past KG_QUERY_TIMEOUT_MS is TIMEOUT.
+ * there is DB_UNAVAILABLE; a query past KG_QUERY_TIMEOUT_MS is TIMEOUT, and its database query
+ * ends with it.
  */
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config.js";
-import { Database, int } from "../src/db/database.js";
+import { Database, int, toPlain } from "../src/db/database.js";
 import { createServer } from "../src/server.js";
 import { clearGraph, gql, seedArticle, testDatabase, testLog, testServer } from "./helpers.js";
 
@@ -143,13 +144,37 @@ describe("a query past KG_QUERY_TIMEOUT_MS", () => {
       expect(r.errors).toHaveLength(1);
       expect(r.errors?.[0]).toMatchObject({
         message: "The query took too long and was stopped.",
-        path: ["claims"],
         extensions: { code: "TIMEOUT" },
       });
       expect(shown(r)).not.toMatch(INTERNALS);
       expect(shown(r)).not.toMatch(/SUBCLASS_OF|leaf"\s*\}|timed out|terminated/);
     } finally {
       await tight.close();
+    }
+  });
+
+  it("bounds the whole request, and ends the query on the database too", async () => {
+    // The request's deadline alone: the database would let this transaction run for ten minutes.
+    const config = loadConfig({ ...process.env, KG_QUERY_TIMEOUT_MS: "300" });
+    const patient = testDatabase({ queryTimeoutMs: 600_000 });
+    const running = async () =>
+      toPlain(
+        (
+          await db.read("SHOW TRANSACTIONS YIELD currentQuery WHERE currentQuery CONTAINS $walk RETURN count(*) AS n", {
+            walk: "SUBCLASS_OF", // a parameter, so that this query's own text does not match
+          })
+        ).records[0]?.get("n"),
+      );
+    try {
+      const server = createServer({ db: patient, config, log: testLog });
+      const r = await gql(server, `{ claims(filter: { about: "leaf" }, first: 5) { nodes { id } } }`);
+      expect(r.status).toBe(504);
+      expect(r.errors?.map((e) => e.extensions?.code)).toEqual(["TIMEOUT"]);
+      // Closing the session sent RESET: the query is gone from the database, not left to run for
+      // minutes. This waits for that state; the query alone would outlast the wait many times over.
+      await expect.poll(running, { timeout: 60_000, interval: 200 }).toBe(0);
+    } finally {
+      await patient.close();
     }
   });
 });

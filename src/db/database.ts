@@ -3,8 +3,11 @@
  * read and write transactions with timeouts, the database always named, sessions always closed,
  * driver errors mapped to the client error vocabulary, and a count of Cypher round trips.
  */
+
+import type { GraphQLError } from "graphql";
 import neo4j, { type Driver, isRetriableError, type ManagedTransaction, type QueryResult, type RecordShape } from "neo4j-driver";
-import { fromDriverError } from "../errors.js";
+import { clientError, fromDriverError, timeoutError } from "../errors.js";
+import { Availability, unavailableError } from "./availability.js";
 import type { DatabaseTarget } from "./provision.js";
 import { enableTcpNoDelay } from "./tcp-no-delay.js";
 
@@ -17,6 +20,45 @@ export interface DatabaseOptions {
 
 export type Params = Record<string, unknown>;
 
+/** How long the availability probe waits for an answer (a trivial query). */
+const PROBE_TIMEOUT_MS = 1_000;
+
+/**
+ * A promise that rejects with the reason of the first of `signals` to abort (at once if one
+ * already has), after calling `onStop`; `dispose` stops listening. Plain listeners rather than
+ * AbortSignal.any, whose dependent signals a long-lived source keeps alive on some Node versions.
+ */
+function stoppedBy(signals: readonly AbortSignal[], onStop: () => void) {
+  let dispose = () => {};
+  const promise = new Promise<never>((_, reject) => {
+    const stop = (signal: AbortSignal) => {
+      dispose();
+      onStop();
+      reject(signal.reason);
+    };
+    const listeners = signals.map((signal) => [signal, () => stop(signal)] as const);
+    dispose = () => {
+      for (const [signal, listener] of listeners) signal.removeEventListener("abort", listener);
+    };
+    const already = signals.find((signal) => signal.aborted);
+    if (already) stop(already);
+    else for (const [signal, listener] of listeners) signal.addEventListener("abort", listener, { once: true });
+  });
+  return { promise, dispose };
+}
+
+/**
+ * The error for a call stopped by its signal: the request's deadline (TIMEOUT), the database
+ * found unavailable (DB_UNAVAILABLE, the reason itself), or the client gone away.
+ */
+function abortErrorOf(error: unknown): GraphQLError | undefined {
+  if ((error as { extensions?: { code?: string } })?.extensions?.code === "DB_UNAVAILABLE") return error as GraphQLError;
+  if (!(error instanceof DOMException)) return undefined;
+  if (error.name === "TimeoutError") return timeoutError();
+  if (error.name === "AbortError") return clientError("TIMEOUT", "The request was cancelled.");
+  return undefined;
+}
+
 /** Counts Cypher round trips; one per GraphQL request is the goal. */
 export interface QueryCounter {
   queries: number;
@@ -25,7 +67,8 @@ export interface QueryCounter {
 export class Database {
   readonly driver: Driver;
   readonly name: string;
-  private readonly timeoutMs: number;
+  private timeoutMs: number;
+  private readonly availability: Availability = new Availability(() => this.answers());
 
   constructor(target: Pick<DatabaseTarget, "uri" | "user" | "password" | "database">, options: DatabaseOptions) {
     this.name = target.database;
@@ -56,41 +99,75 @@ export class Database {
     signal?: AbortSignal,
   ): Promise<QueryResult<T>> {
     if (counter) counter.queries += 1;
+    if (this.availability.down) throw unavailableError();
+    const stops = [this.availability.signal, ...(signal ? [signal] : [])];
     try {
-      return await this.readOnce<T>(cypher, params, signal);
-    } catch (error) {
-      if (!isRetriableError(error) || signal?.aborted) throw fromDriverError(error);
       try {
-        return await this.readOnce<T>(cypher, params, signal);
-      } catch (again) {
-        throw fromDriverError(again);
+        return await this.readOnce<T>(cypher, params, stops);
+      } catch (error) {
+        if (!isRetriableError(error) || stops.some((s) => s.aborted)) throw error;
+        return await this.readOnce<T>(cypher, params, stops);
       }
-    }
-  }
-
-  private async readOnce<T extends RecordShape>(cypher: string, params: Params, signal?: AbortSignal) {
-    const session = this.driver.session({ database: this.name, defaultAccessMode: neo4j.session.READ });
-    const onAbort = () => void session.close();
-    signal?.addEventListener("abort", onAbort, { once: true });
-    try {
-      return await session.run<T>(cypher, params, { timeout: this.timeoutMs });
-    } finally {
-      signal?.removeEventListener("abort", onAbort);
-      await session.close();
-    }
-  }
-
-  /** Runs `work` in one write transaction: everything it writes commits together or not at all. */
-  async write<T>(work: (tx: ManagedTransaction) => Promise<T>, counter?: QueryCounter, timeoutMs = this.timeoutMs): Promise<T> {
-    const session = this.driver.session({ database: this.name, defaultAccessMode: neo4j.session.WRITE });
-    try {
-      if (counter) counter.queries += 1;
-      return await session.executeWrite(work, { timeout: timeoutMs });
     } catch (error) {
-      throw fromDriverError(error);
+      throw this.clientErrorOf(error);
+    }
+  }
+
+  /**
+   * One read in its own session. When a stop signal fires (the request's deadline, its client
+   * gone, the database found unavailable), the call rejects at once and the session is closed
+   * behind it: closing sends RESET, which ends the query on the server too.
+   */
+  private async readOnce<T extends RecordShape>(cypher: string, params: Params, stops: readonly AbortSignal[]) {
+    const session = this.driver.session({ database: this.name, defaultAccessMode: neo4j.session.READ });
+    const stopped = stoppedBy(stops, () => void session.close());
+    try {
+      return await Promise.race([session.run<T>(cypher, params, { timeout: this.timeoutMs }), stopped.promise]);
     } finally {
+      stopped.dispose();
       await session.close();
     }
+  }
+
+  /** A client-safe error for anything a call threw; an unreachable database opens the circuit. */
+  private clientErrorOf(error: unknown): GraphQLError {
+    const mapped = abortErrorOf(error) ?? fromDriverError(error);
+    if (mapped.extensions.code === "DB_UNAVAILABLE") this.availability.reportUnavailable();
+    return mapped;
+  }
+
+  /** The transaction timeout of every read and write through this object, in milliseconds. */
+  get queryTimeoutMs(): number {
+    return this.timeoutMs;
+  }
+
+  /**
+   * Runs `work` in one write transaction: everything it writes commits together or not at all.
+   * When the database is found unavailable meanwhile, the transaction is abandoned (rolled back by
+   * closing its session) rather than retried until the driver's retry budget runs out.
+   */
+  async write<T>(work: (tx: ManagedTransaction) => Promise<T>, counter?: QueryCounter, timeoutMs = this.timeoutMs): Promise<T> {
+    if (counter) counter.queries += 1;
+    if (this.availability.down) throw unavailableError();
+    const session = this.driver.session({ database: this.name, defaultAccessMode: neo4j.session.WRITE });
+    const abandoned = stoppedBy([this.availability.signal], () => void session.close());
+    try {
+      return await Promise.race([session.executeWrite(work, { timeout: timeoutMs }), abandoned.promise]);
+    } catch (error) {
+      throw this.clientErrorOf(error);
+    } finally {
+      abandoned.dispose();
+      await session.close();
+    }
+  }
+
+  /**
+   * The same driver and pool under another transaction timeout: start-up work (constraints,
+   * seeding) must not fail because a busy machine is slower than a request may be.
+   */
+  withQueryTimeout(queryTimeoutMs: number): Database {
+    const view: Database = Object.create(Database.prototype);
+    return Object.assign(view, this, { timeoutMs: queryTimeoutMs });
   }
 
   /** True when Neo4j answers a trivial query within the acquisition timeout. */
@@ -103,7 +180,21 @@ export class Database {
     }
   }
 
+  /** Asks the database directly, past the circuit: what the availability probe calls. */
+  private async answers(): Promise<boolean> {
+    const session = this.driver.session({ database: this.name, defaultAccessMode: neo4j.session.READ });
+    try {
+      await session.run("RETURN 1", {}, { timeout: PROBE_TIMEOUT_MS });
+      return true;
+    } catch {
+      return false;
+    } finally {
+      await session.close().catch(() => {});
+    }
+  }
+
   async close(): Promise<void> {
+    this.availability.close();
     await this.driver.close();
   }
 }

@@ -15,7 +15,14 @@ export async function seedArticleIfEmpty(db: Database, log: Logger): Promise<boo
   }
   const { bundle, problems } = await loadBundleFiles([SEED_DIR]);
   if (problems.length) throw new Error(`seed data has ${problems.length} problem(s); run npm run seed for details`);
-  const report = await importBundle(db, bundle, { actor: "seed", dryRun: false, log });
+  const report = await importBundle(db, bundle, {
+    actor: "seed",
+    dryRun: false,
+    log,
+    // The database's own timeout for this transaction: the caller's (start-up's generous one).
+    timeoutMs: db.queryTimeoutMs,
+    onStep: (step) => log.info({ step }, `seeding: writing ${step}`),
+  });
   log.info({ report }, "seeded the article's content");
   return true;
 }

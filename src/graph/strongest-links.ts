@@ -84,7 +84,7 @@ export async function ensureStrongestLinks(db: Database, log?: Logger): Promise<
         await bumpGraphVersion(tx);
       },
       undefined,
-      600_000,
+      Math.max(db.queryTimeoutMs, 600_000),
     );
     const done = Math.min(i + BATCH, ids.length);
     log?.info(
