@@ -25,13 +25,19 @@ export interface ServerOptions {
   db: Database;
   config: Config;
   log: Logger;
+  /** The heavy-operation gate (plugins/fairness.ts); tests pass one to hold its slots. */
+  gate?: WorkGate;
 }
 
-export function createServer({ db, config, log }: ServerOptions) {
+export function createServer({
+  db,
+  config,
+  log,
+  gate = new WorkGate(config.KG_HEAVY_CONCURRENCY, config.KG_HEAVY_QUEUE),
+}: ServerOptions) {
   const tokens = parseTokens(config.KG_API_TOKENS);
   const nativeSearch = config.KG_NATIVE_SEARCH === "auto" ? new NativeSearch(db) : undefined;
   void nativeSearch?.available(); // asked now, so that no request pays for the question
-  const gate = new WorkGate(config.KG_HEAVY_CONCURRENCY, config.KG_HEAVY_QUEUE);
   const traversalCache = config.KG_TRAVERSAL_CACHE_ENTRIES ? new TraversalCache(config.KG_TRAVERSAL_CACHE_ENTRIES) : undefined;
   return createYoga<Record<string, unknown>, Context>({
     schema,

@@ -11,7 +11,6 @@ import type { Plugin } from "graphql-yoga";
 import type { Context } from "../context.js";
 import { timeoutError } from "../errors.js";
 
-
 export function useRequestDeadline(): Plugin {
   return {
     onExecute({ args, executeFn, setExecuteFn }) {
