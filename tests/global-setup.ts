@@ -65,7 +65,7 @@ export async function setup() {
   process.env.NEO4J_USER = target.user;
   process.env.NEO4J_PASSWORD = target.password;
   process.env.NEO4J_DATABASE = target.database;
-  // Only the embedded launcher registers the native chain search (graph/native-search.ts).
+  // The embedded launcher always loads the native chain search plugin (graph/native-search.ts).
   process.env.KG_TEST_NEO4J_ORIGIN = target.origin;
   log.info({ uri: target.uri, origin: target.origin }, "tests use this Neo4j");
 }

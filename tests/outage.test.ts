@@ -65,7 +65,7 @@ describe("a database outage", () => {
     }
     expect(recovered).toBe(true);
     expect((await server.fetch("http://localhost/ready")).status).toBe(200);
-    expect(await nativeSearch.available()).toBe(true); // the embedded launcher registers it
+    expect(await nativeSearch.available()).toBe(true); // loaded again from the home's plugins directory
   }, 180_000);
 });
 
