@@ -31,7 +31,9 @@ describe("a database outage", () => {
     neo4j = await startEmbedded(options, testLog);
     db = new Database(
       { uri: neo4j.uri, user: "neo4j", password: "neo4j", database: "neo4j" },
-      { queryTimeoutMs: 5_000, acquireTimeoutMs: 2_000 },
+      // Generous query timeout (as helpers.ts): a fresh JVM on a busy machine took 30-40 s for its
+      // first write. Failing fast while Neo4j is down is the acquire timeout's job.
+      { queryTimeoutMs: 120_000, acquireTimeoutMs: 2_000 },
     );
     await db.write((tx) => tx.run("MERGE (:Entity {id: 'outage-probe', name: 'Probe', kind: 'PHENOTYPE'})"));
   }, 180_000);
