@@ -99,6 +99,10 @@ function buildLauncher(log: Logger): void {
   if (result.status !== 0) {
     throw new LauncherError(`Maven build of the embedded launcher failed (exit ${result.status}).`);
   }
+  // Maven leaves a jar whose classes did not change as it was: mark both built now, or a touched
+  // pom.xml would send every later start through Maven again.
+  const now = new Date();
+  for (const jar of [JAR, PLUGIN_JAR]) fs.utimesSync(jar, now, now);
   log.info({ ms: Date.now() - started }, "embedded launcher built");
 }
 
