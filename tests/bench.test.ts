@@ -186,7 +186,7 @@ describe("the chain search run by the database (kg.beamSearch)", () => {
 
   it("is offered by the embedded Neo4j, and gives exactly the Cypher search's answers", async () => {
     const native = await new NativeSearch(db).available();
-    // Docker's or a configured server's Neo4j has no such procedure; there the Cypher runs alone.
+    // A test container or a configured server may lack the plugin; there the Cypher runs alone.
     if (process.env.KG_TEST_NEO4J_ORIGIN === "embedded") expect(native).toBe(true);
     const withProcedure = testServer(db, { KG_TRAVERSAL_CACHE_ENTRIES: "0" });
     const cypherOnly = testServer(db, { KG_TRAVERSAL_CACHE_ENTRIES: "0", KG_NATIVE_SEARCH: "off" });
@@ -236,9 +236,10 @@ describe("the chain search run by the database (kg.beamSearch)", () => {
     }
   });
 
-  // kg.beamSearch exists only in the embedded launcher's Neo4j (graph/native-search.ts): Docker's
-  // image and a configured server have no such procedure, so there is nothing of it to call. The
-  // service's own bounds, which hold on every Neo4j, are checked by the next test.
+  // kg.beamSearch is certain only in the embedded launcher's Neo4j, which always loads the plugin
+  // (graph/native-search.ts): a test container or a configured server may not have it, and then
+  // there is nothing of it to call. The service's own bounds, which hold on every Neo4j, are
+  // checked by the next test.
   it.skipIf(process.env.KG_TEST_NEO4J_ORIGIN !== "embedded")(
     "the procedure refuses arguments outside the service's bounds with a clear error",
     async () => {

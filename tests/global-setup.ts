@@ -6,8 +6,10 @@
  *
  * Note: with NEO4J_URI set, the tests CLEAR that database. Point it at a throwaway one.
  */
+import fs from "node:fs";
 import { loadConfig } from "../src/config.js";
 import { Database } from "../src/db/database.js";
+import { PLUGIN_JAR } from "../src/db/embedded.js";
 import { type DatabaseTarget, NEO4J_IMAGE, provisionDatabase, TEST_EMBEDDED_HOME } from "../src/db/provision.js";
 import { applyConstraints } from "../src/db/schema-setup.js";
 import { createLogger } from "../src/logger.js";
@@ -24,6 +26,8 @@ async function fromDocker(): Promise<DatabaseTarget | undefined> {
   log.info({ image: NEO4J_IMAGE }, "starting Neo4j with testcontainers");
   const container = await new GenericContainer(NEO4J_IMAGE)
     .withEnvironment({ NEO4J_AUTH: "none" })
+    // As docker-compose.yml: the chain search plugin in the image's /plugins, when it is built.
+    .withCopyFilesToContainer(fs.existsSync(PLUGIN_JAR) ? [{ source: PLUGIN_JAR, target: "/plugins/kg-procedures.jar" }] : [])
     .withExposedPorts(7687)
     .withWaitStrategy(Wait.forLogMessage(/Started\./))
     .start();
@@ -65,7 +69,7 @@ export async function setup() {
   process.env.NEO4J_USER = target.user;
   process.env.NEO4J_PASSWORD = target.password;
   process.env.NEO4J_DATABASE = target.database;
-  // Only the embedded launcher registers the native chain search (graph/native-search.ts).
+  // Only the embedded launcher is sure to load the native chain search plugin (graph/native-search.ts).
   process.env.KG_TEST_NEO4J_ORIGIN = target.origin;
   log.info({ uri: target.uri, origin: target.origin }, "tests use this Neo4j");
 }

@@ -65,7 +65,7 @@ describe("a database outage", () => {
       .poll(async () => (await gql(server, probe)).data?.entity?.name, { timeout: 120_000, interval: 250 })
       .toBe("Probe");
     expect((await server.fetch("http://localhost/ready")).status).toBe(200);
-    expect(await nativeSearch.available()).toBe(true); // the embedded launcher registers it
+    expect(await nativeSearch.available()).toBe(true); // loaded again from the home's plugins directory
   }, 600_000);
 });
 

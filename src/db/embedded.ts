@@ -1,6 +1,8 @@
 /**
- * The embedded Neo4j launcher (tools/neo4j-embedded): built with Maven on first use, started as a
- * plain `java` process, reused when one already serves the same store directory.
+ * The embedded Neo4j launcher (tools/neo4j-embedded): built with Maven on first use, together with
+ * the chain search plugin (tools/kg-procedures -> plugins/kg-procedures.jar), started as a plain
+ * `java` process that loads that plugin from its home's plugins directory, as a Neo4j server
+ * does, and reused when one already serves the same store directory.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -10,9 +12,16 @@ import readline from "node:readline";
 import { PROJECT_ROOT } from "../config.js";
 import type { Logger } from "../logger.js";
 
-const LAUNCHER_DIR = path.join(PROJECT_ROOT, "tools", "neo4j-embedded");
+const TOOLS_DIR = path.join(PROJECT_ROOT, "tools");
+const LAUNCHER_DIR = path.join(TOOLS_DIR, "neo4j-embedded");
 const JAR = path.join(LAUNCHER_DIR, "target", "neo4j-embedded-1.0.0.jar");
 const LIB = path.join(LAUNCHER_DIR, "target", "lib");
+/** kg.beamSearch as a standard Neo4j plugin, where `npm run db:build` puts it. */
+export const PLUGIN_JAR = path.join(PROJECT_ROOT, "plugins", "kg-procedures.jar");
+const BUILD_INPUTS = [
+  path.join(TOOLS_DIR, "pom.xml"),
+  ...["neo4j-embedded", "kg-procedures"].flatMap((m) => [path.join(TOOLS_DIR, m, "pom.xml"), path.join(TOOLS_DIR, m, "src")]),
+];
 const READY = "NEO4J_EMBEDDED_READY ";
 
 // The module flags Neo4j's own neo4j.conf ships for Java 17.
@@ -51,9 +60,11 @@ function hasCommand(cmd: string, args: string[]): boolean {
   return result.status === 0;
 }
 
-function newestMtime(dir: string): number {
+function newestMtime(file: string): number {
+  const stat = fs.statSync(file);
+  if (!stat.isDirectory()) return stat.mtimeMs;
   let newest = 0;
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+  for (const entry of fs.readdirSync(file, { withFileTypes: true, recursive: true })) {
     if (entry.isFile()) {
       newest = Math.max(newest, fs.statSync(path.join(entry.parentPath, entry.name)).mtimeMs);
     }
@@ -61,13 +72,16 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** Builds the launcher with Maven unless an up-to-date build is there. */
+function buildIsCurrent(): boolean {
+  const outputs = [JAR, PLUGIN_JAR];
+  if (!fs.existsSync(LIB) || !outputs.every((f) => fs.existsSync(f))) return false;
+  return Math.max(...BUILD_INPUTS.map(newestMtime)) <= Math.min(...outputs.map((f) => fs.statSync(f).mtimeMs));
+}
+
+/** Builds the launcher and the plugin with Maven (npm run db:build) unless an up-to-date build is there. */
 function buildLauncher(log: Logger): void {
-  const sourcesChanged = () =>
-    Math.max(fs.statSync(path.join(LAUNCHER_DIR, "pom.xml")).mtimeMs, newestMtime(path.join(LAUNCHER_DIR, "src"))) >
-    fs.statSync(JAR).mtimeMs;
-  if (fs.existsSync(JAR) && fs.existsSync(LIB) && !sourcesChanged()) {
-    log.debug({ jar: JAR }, "embedded launcher is built");
+  if (buildIsCurrent()) {
+    log.debug({ jar: JAR, plugin: PLUGIN_JAR }, "embedded launcher and plugin are built");
     return;
   }
   if (!hasCommand("java", ["-version"])) {
@@ -76,15 +90,19 @@ function buildLauncher(log: Logger): void {
   if (!hasCommand("mvn", ["-v"])) {
     throw new LauncherError("Maven is needed to build the embedded Neo4j launcher (or set NEO4J_URI to an existing server).");
   }
-  log.info({ dir: LAUNCHER_DIR }, "building the embedded Neo4j launcher with Maven (first run downloads ~120 MB)");
+  log.info({ dir: TOOLS_DIR }, "building the embedded Neo4j launcher and plugin with Maven (first run downloads ~120 MB)");
   const started = Date.now();
   const result = spawnSync("mvn", ["-B", "-ntp", "package", "-DskipTests"], {
-    cwd: LAUNCHER_DIR,
+    cwd: TOOLS_DIR,
     stdio: ["ignore", "inherit", "inherit"],
   });
   if (result.status !== 0) {
     throw new LauncherError(`Maven build of the embedded launcher failed (exit ${result.status}).`);
   }
+  // Maven leaves a jar whose classes did not change as it was: mark both built now, or a touched
+  // pom.xml would send every later start through Maven again.
+  const now = new Date();
+  for (const jar of [JAR, PLUGIN_JAR]) fs.utimesSync(jar, now, now);
   log.info({ ms: Date.now() - started }, "embedded launcher built");
 }
 
@@ -158,7 +176,10 @@ export async function startEmbedded(options: EmbeddedOptions, log: Logger): Prom
     };
   }
   buildLauncher(log);
-  fs.mkdirSync(options.home, { recursive: true });
+  // The launcher's Neo4j loads plugins from <home>/plugins. A copy, not the build's jar itself: a
+  // rebuild while this Neo4j runs must not rewrite a jar its JVM has open.
+  fs.mkdirSync(path.join(options.home, "plugins"), { recursive: true });
+  fs.copyFileSync(PLUGIN_JAR, path.join(options.home, "plugins", path.basename(PLUGIN_JAR)));
   const args = [
     `-Xmx${options.heap}`,
     ...JVM_FLAGS,

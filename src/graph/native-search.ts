@@ -1,9 +1,10 @@
 /**
  * Whether the database offers `kg.beamSearch`: the chain search of translate/chain.ts as a Java
- * procedure, which the embedded launcher registers (tools/neo4j-embedded, BeamSearch.java). A
- * Neo4j without it (Docker, Aura, a cluster) gets the same search as Cypher. Asked once per
- * server, at start, outside any request's round trips; a failed ask (database not up yet) is
- * asked again by the next search.
+ * procedure, in a standard Neo4j plugin (tools/kg-procedures, built to plugins/kg-procedures.jar)
+ * that the embedded launcher, docker-compose.yml and any server with the jar in its plugins
+ * directory load. A Neo4j without it (Aura, a server without the jar) gets the same search as
+ * Cypher. Asked once per server, at start, outside any request's round trips; a failed ask
+ * (database not up yet) is asked again by the next search.
  */
 import type { NativeSearchProbe } from "../context.js";
 import type { Database } from "../db/database.js";

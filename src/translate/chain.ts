@@ -15,7 +15,7 @@
  * and so exact. Scores are products of link scores (evidence-rule.ts); ties break on link ids, so
  * answers are deterministic.
  *
- * Where the database has the kg.beamSearch procedure (the embedded launcher registers it, see
+ * Where the database has the kg.beamSearch procedure (the plugin plugins/kg-procedures.jar, see
  * graph/native-search.ts), the same search runs there, step for step, in Java: the Cypher runtime
  * spends microseconds per partial chain on rows, maps and sorts. Tests hold the two to the same
  * answers.

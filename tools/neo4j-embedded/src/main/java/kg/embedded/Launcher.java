@@ -16,12 +16,11 @@ import org.neo4j.configuration.helpers.SocketAddress;
 import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
 import org.neo4j.graphdb.GraphDatabaseService;
-import org.neo4j.kernel.api.procedure.GlobalProcedures;
-import org.neo4j.kernel.internal.GraphDatabaseAPI;
 
 /**
  * Runs the Neo4j Community engine in this JVM with its Bolt connector on a loopback address,
  * so that the service and its tests get a real Neo4j where no server or Docker engine exists.
+ * Plugins (the service's kg.beamSearch) load from HOME/plugins, as on a Neo4j server.
  *
  * <p>Options (all optional): --home DIR (default .neo4j), --port N (default 7687),
  * --host ADDR (default 127.0.0.1), --pagecache BYTES (default 512m), --tx-timeout SECONDS
@@ -63,6 +62,9 @@ public final class Launcher {
               .setConfig(
                   GraphDatabaseSettings.transaction_timeout, Duration.ofSeconds(txTimeoutSeconds))
               .setConfig(GraphDatabaseSettings.keep_logical_logs, txLogRetention)
+              // Plugins load as on any Neo4j server: jars in the home's plugins directory (where
+              // src/db/embedded.ts copies plugins/kg-procedures.jar, the chain search).
+              .setConfig(GraphDatabaseSettings.plugin_dir, home.resolve("plugins"))
               .build();
     } catch (Exception e) {
       fail(4, "engine failed to start (is another launcher using " + home + "?): " + rootMessage(e));
@@ -83,16 +85,6 @@ public final class Launcher {
     GraphDatabaseService db = service.database(GraphDatabaseSettings.DEFAULT_DATABASE_NAME);
     if (!db.isAvailable(Duration.ofSeconds(60).toMillis())) {
       fail(4, "database did not become available within 60 s");
-    }
-    try {
-      // The service's chain search, run natively (BeamSearch); registered before the ready line,
-      // which is what clients wait for.
-      ((GraphDatabaseAPI) db)
-          .getDependencyResolver()
-          .resolveDependency(GlobalProcedures.class)
-          .registerProcedure(BeamSearch.class);
-    } catch (Exception e) {
-      fail(4, "could not register kg.beamSearch: " + rootMessage(e));
     }
     writePidFile(home, port);
     log("ready", "bolt", "bolt://" + host + ":" + port);

@@ -1,4 +1,4 @@
-package kg.embedded;
+package kg.procedures;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,12 +23,13 @@ import org.neo4j.procedure.Procedure;
 import org.neo4j.procedure.TerminationGuard;
 
 /**
- * The chain search of src/translate/chain.ts as a procedure of this launcher: the same beam search,
- * step for step, with the same answers (a test runs both on the same graphs and compares them),
- * without the Cypher runtime's cost per row: a 5-hop search on the 1M-link benchmark graph
- * spends its time in Java loops instead of ten operators per partial chain. The service calls it
- * when the database has it (this launcher) and runs the Cypher otherwise (Docker, Aura, a
- * cluster).
+ * The chain search of src/translate/chain.ts as a Neo4j procedure: the same beam search, step for
+ * step, with the same answers (a test runs both on the same graphs and compares them), without the
+ * Cypher runtime's cost per row: a 5-hop search on the 1M-link benchmark graph spends its time in
+ * Java loops instead of ten operators per partial chain. It uses only the public procedure API, so
+ * any Neo4j 5.26 that has plugins/kg-procedures.jar in its plugins directory offers it (the
+ * embedded launcher, docker-compose, a self-managed server); the service calls it where the
+ * database has it and runs the Cypher otherwise (Aura, which takes no custom plugins).
  */
 public class BeamSearch {
   private static final Label ENTITY = Label.label("Entity");
