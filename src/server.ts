@@ -11,6 +11,7 @@ import type { Database } from "./db/database.js";
 import { NativeSearch } from "./graph/native-search.js";
 import { TraversalCache } from "./graph/traversal-cache.js";
 import { graphiqlExamples } from "./graphiql-examples.js";
+import { useExportRoutes } from "./http/export-routes.js";
 import type { Logger } from "./logger.js";
 import { authorize, parseTokens } from "./plugins/auth.js";
 import { useJitForRepeatedDocuments } from "./plugins/jit.js";
@@ -30,6 +31,7 @@ export function createServer({ db, config, log }: ServerOptions) {
   const nativeSearch = config.KG_NATIVE_SEARCH === "auto" ? new NativeSearch(db) : undefined;
   void nativeSearch?.available(); // asked now, so that no request pays for the question
   const traversalCache = config.KG_TRAVERSAL_CACHE_ENTRIES ? new TraversalCache(config.KG_TRAVERSAL_CACHE_ENTRIES) : undefined;
+  const exportLimits = { nodes: config.KG_EXPORT_MAX_NODES, edges: config.KG_EXPORT_MAX_EDGES };
   return createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint: "/graphql",
@@ -53,6 +55,7 @@ export function createServer({ db, config, log }: ServerOptions) {
         nativeSearch,
         requestId,
         maxComplexity: config.KG_MAX_COMPLEXITY,
+        exportLimits,
         log: log.child({ requestId }),
         signal: request.signal,
         ...authorize(tokens, request.headers.get("authorization")),
@@ -70,6 +73,7 @@ export function createServer({ db, config, log }: ServerOptions) {
       ...useJitForRepeatedDocuments(log),
       useRequestLog(log),
       useReadinessCheck({ endpoint: "/ready", check: () => db.ping() }),
+      useExportRoutes({ db, log, traversalCache, nativeSearch, limits: exportLimits }),
     ],
   });
 }
