@@ -79,27 +79,25 @@ const mapOf = (table: Record<string, string>) =>
  */
 export function chainsSubgraphCypher(args: ChainSearch, native: boolean, q: CypherBuilder): string {
   return `${bestChainsCypher(args, native, q, () => "collect(p)")}
-RETURN {
-  fromFound: a IS NOT NULL,
-  toFound: b IS NOT NULL,
-  chainCount: size(chains),
-  nodes: COLLECT {
-    UNWIND chains AS p
-    UNWIND range(0, size(p.nodes) - 1) AS i
-    WITH p.nodes[i] AS x, i
-    WITH x, min(i) AS d
-    ORDER BY d, x.id
-    RETURN ${mapOf({ ...entityFields("x"), distance: "d" })}
-  },
-  edges: COLLECT {
-    UNWIND chains AS p
-    UNWIND p.ids AS lid
-    WITH DISTINCT lid
-    MATCH ()-[l:LINK {id: lid}]->() USING INDEX SEEK l:LINK(id)
-    WITH l ORDER BY l.id
-    RETURN ${mapOf(LINK_FIELDS)}
-  }
-} AS value`;
+CALL {
+  WITH chains
+  UNWIND chains AS p
+  UNWIND range(0, size(p.nodes) - 1) AS i
+  WITH p.nodes[i] AS x, i
+  WITH x, min(i) AS d
+  ORDER BY d, x.id
+  RETURN collect(${mapOf({ ...entityFields("x"), distance: "d" })}) AS nodes
+}
+CALL {
+  WITH chains
+  UNWIND chains AS p
+  UNWIND p.ids AS lid
+  WITH DISTINCT lid
+  MATCH ()-[l:LINK {id: lid}]->() USING INDEX SEEK l:LINK(id)
+  WITH l ORDER BY l.id
+  RETURN collect(${mapOf(LINK_FIELDS)}) AS edges
+}
+RETURN {fromFound: a IS NOT NULL, toFound: b IS NOT NULL, chainCount: size(chains), nodes: nodes, edges: edges} AS value`;
 }
 
 /** The most a whole-graph export holds (KG_EXPORT_MAX_NODES, KG_EXPORT_MAX_EDGES). */
