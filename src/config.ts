@@ -82,6 +82,10 @@ const Env = z.object({
    * launcher does; same answers, a fraction of the cost), else as Cypher. "off": always Cypher.
    */
   KG_NATIVE_SEARCH: z.enum(["auto", "off"]).default("auto"),
+  /** A whole-graph export (/export/graph, graphExport) holds at most this many entities ... */
+  KG_EXPORT_MAX_NODES: z.coerce.number().int().min(1).max(1_000_000).default(5_000),
+  /** ... and this many links; beyond either it is refused with EXPORT_TOO_LARGE. */
+  KG_EXPORT_MAX_EDGES: z.coerce.number().int().min(1).max(10_000_000).default(20_000),
   /** Seed the article's content on start-up when the database holds no entity. */
   KG_SEED_ON_START: z
     .enum(["true", "false"])

@@ -43,4 +43,6 @@ export interface Context {
   log: Logger;
   /** The most an operation may cost (KG_MAX_COMPLEXITY; schema/complexity.ts); absent: no limit. */
   maxComplexity?: number;
+  /** The most a whole-graph export holds (KG_EXPORT_MAX_NODES, KG_EXPORT_MAX_EDGES); absent: the defaults. */
+  exportLimits?: { nodes: number; edges: number };
 }

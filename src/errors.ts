@@ -12,6 +12,8 @@ const ERROR_CODES = [
   "WRITES_DISABLED",
   "DB_UNAVAILABLE",
   "TIMEOUT",
+  /** A whole-graph export beyond its bound (export/subgraph.ts). */
+  "EXPORT_TOO_LARGE",
   "INTERNAL_SERVER_ERROR",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];

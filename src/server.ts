@@ -11,6 +11,7 @@ import type { Database } from "./db/database.js";
 import { NativeSearch } from "./graph/native-search.js";
 import { TraversalCache } from "./graph/traversal-cache.js";
 import { graphiqlExamples } from "./graphiql-examples.js";
+import { useExportRoutes } from "./http/export-routes.js";
 import type { Logger } from "./logger.js";
 import { authorize, parseTokens } from "./plugins/auth.js";
 import { useRequestDeadline } from "./plugins/deadline.js";
@@ -39,6 +40,7 @@ export function createServer({
   const nativeSearch = config.KG_NATIVE_SEARCH === "auto" ? new NativeSearch(db) : undefined;
   void nativeSearch?.available(); // asked now, so that no request pays for the question
   const traversalCache = config.KG_TRAVERSAL_CACHE_ENTRIES ? new TraversalCache(config.KG_TRAVERSAL_CACHE_ENTRIES) : undefined;
+  const exportLimits = { nodes: config.KG_EXPORT_MAX_NODES, edges: config.KG_EXPORT_MAX_EDGES };
   return createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint: "/graphql",
@@ -64,6 +66,7 @@ export function createServer({
         nativeSearch,
         requestId,
         maxComplexity: config.KG_MAX_COMPLEXITY,
+        exportLimits,
         log: log.child({ requestId }),
         signal,
         ...authorize(tokens, request.headers.get("authorization")),
@@ -84,6 +87,7 @@ export function createServer({
       useRequestDeadline(),
       useRequestLog(log),
       useReadinessCheck({ endpoint: "/ready", check: () => db.ping() }),
+      useExportRoutes({ db, log, traversalCache, nativeSearch, limits: exportLimits }),
     ],
   });
 }

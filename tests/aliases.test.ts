@@ -64,6 +64,13 @@ query Traversals {
     cytoscape
   }
 }
+query Exports {
+  neighborhood(id: "vagus-nerve", hops: 1, first: 5) { graphml kgx { nodesTsv edgesTsv nodesJsonl edgesJsonl } }
+  mechanismChainsSubgraph(from: "magnesium-glycinate", to: "anxiety", maxHops: 3, first: 2) {
+    nodes { id distance } edges { id predicate } cytoscape graphml kgx { edgesTsv }
+  }
+  graphExport { nodeCount edgeCount cytoscape graphml kgx { nodesJsonl } }
+}
 query Lists {
   evidenceGaps(first: 5) { id statement statedIn { locator } evidenceSummary { level score } }
   search(query: "vagus", first: 3) { type label score node { id ... on Entity { name } ... on Claim { statement } } }

@@ -23,6 +23,7 @@ import { schema } from "../src/schema/index.js";
 import { chainsCypher, checkChainArgs, checkReachArgs, reachCypher } from "../src/translate/chain.js";
 import { claimsPageCypher, overstatementsCypher } from "../src/translate/claims.js";
 import { CypherBuilder } from "../src/translate/cypher.js";
+import { chainsSubgraphCypher, graphExportCypher } from "../src/translate/export.js";
 import { lookupCypher } from "../src/translate/lookup.js";
 import { neighborhoodCypher } from "../src/translate/neighborhood.js";
 import { searchCypher } from "../src/translate/search.js";
@@ -435,6 +436,109 @@ describe("translate: GraphQL operation -> Cypher", () => {
         "cypher": "MATCH (n:Claim) WHERE n.gap > 0 WITH n ORDER BY n.gap DESC, n.id LIMIT $p0 RETURN n {__type: 'Claim', __id: n.id, \`id\`: n.id, \`check\`: [c0 IN [n] | c0 {__type: 'ClaimCheck', \`gap\`: coalesce(c0.gap, 0.0), \`worstVerdict\`: head([checkVerdict IN ['CONTRADICTED', 'OVERSTATED', 'UNVERIFIED', 'NOT_ADDRESSED', 'CONSISTENT'] WHERE EXISTS { (:Study)-[checkEdge:SUPPORTS|CONTRADICTS|MIXED]->(c0) WHERE checkEdge.verdict = checkVerdict }]), \`articleImplies\`: [e1 IN [c0] | e1 {__type: 'EvidenceSummary', \`score\`: coalesce(e1.impliedScore, 0.0)}][0], \`evidenceSupports\`: [e2 IN [c0] | e2 {__type: 'EvidenceSummary', \`score\`: coalesce(e2.score, 0.0)}][0]}][0]} AS value",
         "params": {
           "p0": "int(3)",
+        },
+      }
+    `);
+  });
+
+  it("mechanismChainsSubgraph (export)", () => {
+    const { args } = operation(`
+      query {
+        mechanismChainsSubgraph(from: "magnesium-glycinate", to: "anxiety", maxHops: 2, first: 3) { graphml }
+      }`);
+    const q = new CypherBuilder();
+    expect(golden(chainsSubgraphCypher(checkChainArgs(args), true, q), q)).toMatchInlineSnapshot(`
+      {
+        "cypher": "OPTIONAL MATCH (a:Entity {id: $p0})
+      OPTIONAL MATCH (b:Entity {id: $p1})
+      CALL {
+        WITH a, b
+        WITH a, b WHERE a IS NOT NULL AND b IS NOT NULL AND a <> b
+        CALL kg.beamSearch(a, b, $p5, 2, $p3, $p4, $p6, null) YIELD found
+        UNWIND found AS p
+        
+        WITH p ORDER BY p.score DESC, size(p.ids), p.ids LIMIT $p2
+        RETURN collect(p) AS chains
+      }
+      CALL {
+        WITH chains
+        UNWIND chains AS p
+        UNWIND range(0, size(p.nodes) - 1) AS i
+        WITH p.nodes[i] AS x, i
+        WITH x, min(i) AS d
+        ORDER BY d, x.id
+        RETURN collect({id: x.id, label: x.name, kind: x.kind, synonyms: coalesce(x.synonyms, []), description: x.description, xrefs: coalesce(x.xrefs, []), distance: d}) AS nodes
+      }
+      CALL {
+        WITH chains
+        UNWIND chains AS p
+        UNWIND p.ids AS lid
+        WITH DISTINCT lid
+        MATCH ()-[l:LINK {id: lid}]->() USING INDEX SEEK l:LINK(id)
+        WITH l ORDER BY l.id
+        RETURN collect({id: l.id, source: startNode(l).id, target: endNode(l).id, predicate: l.predicate, score: coalesce(l.score, 0.0), level: coalesce(l.level, 'NONE_CITED'), claimCount: size(coalesce(l.claimIds, [])), publications: COLLECT {
+            UNWIND coalesce(l.claimIds, []) AS pubClaimId
+            MATCH (pubStudy:Study)-[pubEdge:SUPPORTS|MIXED]->(:Claim {id: pubClaimId})
+            WHERE (pubEdge.bearsOn IS NULL OR l.id IN pubEdge.bearsOn)
+              AND (pubEdge.addresses IS NULL OR l.id IN pubEdge.addresses)
+              AND NOT coalesce(pubEdge.verdict, 'UNCHECKED') IN ['NOT_ADDRESSED', 'UNVERIFIED', 'CONTRADICTED']
+              AND (coalesce(pubEdge.voice, 'ARTICLE') <> 'CURATOR_INFERENCE' OR pubEdge.verdict IS NOT NULL)
+            UNWIND [pubStudy] + [(pubStudy)-[:SAME_AS*1..3]-(pubRecord:Study) | pubRecord] AS pubWork
+            UNWIND coalesce(pubWork.identifiers, []) AS publication
+            WITH DISTINCT publication WHERE publication =~ '(?i)(PMID|PMCID|PMC|DOI):.+'
+            RETURN publication ORDER BY publication
+          }}) AS edges
+      }
+      RETURN {fromFound: a IS NOT NULL, toFound: b IS NOT NULL, chainCount: size(chains), nodes: nodes, edges: edges} AS value",
+        "params": {
+          "p0": "magnesium-glycinate",
+          "p1": "anxiety",
+          "p2": "int(3)",
+          "p3": "int(100)",
+          "p4": "int(3)",
+          "p5": "OUT",
+          "p6": "int(40)",
+        },
+      }
+    `);
+  });
+
+  it("graphExport", () => {
+    const q = new CypherBuilder();
+    expect(golden(graphExportCypher({ nodes: 5000, edges: 20000 }, q), q)).toMatchInlineSnapshot(`
+      {
+        "cypher": "CALL { MATCH (x:Entity) RETURN count(x) AS nodeCount }
+      CALL { MATCH ()-[l:LINK]->() RETURN count(l) AS edgeCount }
+      WITH nodeCount, edgeCount, nodeCount <= $p0 AND edgeCount <= $p1 AS within
+      CALL {
+        WITH within
+        WITH within WHERE within
+        MATCH (x:Entity)
+        WITH x ORDER BY x.id
+        RETURN collect({id: x.id, label: x.name, kind: x.kind, synonyms: coalesce(x.synonyms, []), description: x.description, xrefs: coalesce(x.xrefs, [])}) AS nodes
+      }
+      CALL {
+        WITH within
+        WITH within WHERE within
+        MATCH ()-[l:LINK]->()
+        WITH l ORDER BY l.id
+        RETURN collect({id: l.id, source: startNode(l).id, target: endNode(l).id, predicate: l.predicate, score: coalesce(l.score, 0.0), level: coalesce(l.level, 'NONE_CITED'), claimCount: size(coalesce(l.claimIds, [])), publications: COLLECT {
+            UNWIND coalesce(l.claimIds, []) AS pubClaimId
+            MATCH (pubStudy:Study)-[pubEdge:SUPPORTS|MIXED]->(:Claim {id: pubClaimId})
+            WHERE (pubEdge.bearsOn IS NULL OR l.id IN pubEdge.bearsOn)
+              AND (pubEdge.addresses IS NULL OR l.id IN pubEdge.addresses)
+              AND NOT coalesce(pubEdge.verdict, 'UNCHECKED') IN ['NOT_ADDRESSED', 'UNVERIFIED', 'CONTRADICTED']
+              AND (coalesce(pubEdge.voice, 'ARTICLE') <> 'CURATOR_INFERENCE' OR pubEdge.verdict IS NOT NULL)
+            UNWIND [pubStudy] + [(pubStudy)-[:SAME_AS*1..3]-(pubRecord:Study) | pubRecord] AS pubWork
+            UNWIND coalesce(pubWork.identifiers, []) AS publication
+            WITH DISTINCT publication WHERE publication =~ '(?i)(PMID|PMCID|PMC|DOI):.+'
+            RETURN publication ORDER BY publication
+          }}) AS edges
+      }
+      RETURN {nodeCount: nodeCount, edgeCount: edgeCount, within: within, nodes: nodes, edges: edges} AS value",
+        "params": {
+          "p0": "int(5000)",
+          "p1": "int(20000)",
         },
       }
     `);

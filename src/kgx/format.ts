@@ -65,3 +65,11 @@ export function toCurie(id: string): string {
 export function fromCurie(curie: string): string {
   return curie.startsWith(`${LOCAL_PREFIX}:`) ? curie.slice(LOCAL_PREFIX.length + 1) : curie;
 }
+
+/**
+ * This service as a knowledge source (`primary_knowledge_source` of every edge, `provided_by` of
+ * every node), in the Translator infores style. Its curators turned the source article's text into
+ * the graph's claims and links, in the project's own words: the assertions are this knowledge
+ * base's, and the works they rest on are in `publications`. Not (yet) in the infores catalogue.
+ */
+export const SERVICE_INFORES = "infores:gut-brain-kg";

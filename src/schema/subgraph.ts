@@ -1,16 +1,31 @@
 /**
- * Subgraphs for visualisations: an entity's neighbourhood as nodes, edges and Cytoscape.js JSON.
- * Declared here; the Cypher is built by translate/neighborhood.ts.
+ * Subgraphs for visualisations and exchange: an entity's neighbourhood, the union of the best
+ * chains between two entities, and the whole graph (bounded), as nodes, edges and documents
+ * (Cytoscape.js JSON, GraphML, KGX; written by export/*.ts, the same documents the /export/ routes
+ * serve). Declared here; the Cypher is built by translate/neighborhood.ts and translate/export.ts.
  */
 import { clientError } from "../errors.js";
+import { toCytoscape } from "../export/cytoscape.js";
+import { toGraphml } from "../export/graphml.js";
+import { type KgxFiles, toKgx } from "../export/kgx.js";
+import { DEFAULT_EXPORT_LIMITS, type ExportSubgraph, readChains, readGraph } from "../export/subgraph.js";
 import { readTraversal } from "../graph/traversal-cache.js";
 import { ENTITY_KINDS, type EntityKind } from "../model/vocabulary.js";
+import { MAX_HOPS } from "../translate/chain.js";
 import { CypherBuilder } from "../translate/cypher.js";
 import { MAX_NEIGHBORHOOD_HOPS, neighborhoodCypher } from "../translate/neighborhood.js";
 import { selectionOf } from "../translate/selection.js";
 import { FANOUT } from "../translate/strongest.js";
 import { builder } from "./builder.js";
-import { DirectionEnum, EntityKindEnum, EvidenceLevelEnum, PredicateEnum, type Projected } from "./common.js";
+import {
+  CertaintyEnum,
+  ChainOrderEnum,
+  DirectionEnum,
+  EntityKindEnum,
+  EvidenceLevelEnum,
+  PredicateEnum,
+  type Projected,
+} from "./common.js";
 
 export { DENSE_DEGREE, MAX_NEIGHBORHOOD_HOPS } from "../translate/neighborhood.js";
 
@@ -38,46 +53,69 @@ const GraphEdgeRef = builder.objectRef<Projected>("GraphEdge").implement({
   }),
 });
 
+/** Cytoscape.js: what to pass, exactly (the document is an options object's `elements` entry). */
+const CYTOSCAPE_DESCRIPTION =
+  "A Cytoscape.js elements document: { elements: { nodes: [{ data: { id, label, kind, biolinkCategory, distance } }], edges: [{ data: { id, source, target, predicate, label, score, level, biolinkPredicate } }] } }. Spread it into the options, cytoscape({ container, ...doc }), or pass its value, cytoscape({ container, elements: doc.elements }); cytoscape({ elements: doc }) would read the whole document as one element.";
+
+const KgxFilesRef = builder.objectRef<KgxFiles>("KgxFiles").implement({
+  description:
+    "A subgraph in KGX, the Biolink community's exchange format: nodes and edges as TSV (multi-valued cells joined with |) and as JSON Lines; ids as CURIEs (the graph's own with the gbkg: prefix), Biolink categories, predicates and qualifiers, primary_knowledge_source infores:gut-brain-kg, knowledge_level, agent_type, publications (PMID, PMCID, DOI of the supporting works). Rows sorted by id.",
+  fields: (t) => ({
+    nodesTsv: t.exposeString("nodesTsv", { description: "nodes.tsv: a header row, then one node per row." }),
+    edgesTsv: t.exposeString("edgesTsv", { description: "edges.tsv: a header row, then one edge per row." }),
+    nodesJsonl: t.exposeString("nodesJsonl", { description: "nodes.jsonl: one JSON object per line." }),
+    edgesJsonl: t.exposeString("edgesJsonl", { description: "edges.jsonl: one JSON object per line." }),
+  }),
+});
+
+/** The name of a subgraph's documents (GraphML graph id), set by the field that read it. */
+const exportName = (p: Projected) => String(p.exportName ?? "subgraph");
+
 const SubgraphRef = builder.objectRef<Projected>("Subgraph").implement({
-  description: "Nodes and edges ready for a visualisation library (Cytoscape.js, D3, Gephi).",
+  description: "Nodes and edges ready for a visualisation library (Cytoscape.js, D3, Gephi), and as exchange documents.",
   fields: (t) => ({
     nodes: t.field({
       type: [GraphNodeRef],
       resolve: (p) => p.nodes,
-      description: "Entities, nearest first, then by their strongest link.",
+      description: "Entities, nearest first, then by their strongest link (a chains subgraph: nearest the start, then by id).",
     }),
     edges: t.field({
       type: [GraphEdgeRef],
       resolve: (p) => p.edges,
-      description: "Every mechanism link between the nodes (at most 1000).",
+      description: "Every mechanism link between the nodes (at most 1000); in a chains subgraph, the chains' links.",
     }),
     cytoscape: t.field({
       type: "JSON",
-      resolve: (p) => toCytoscape(p.nodes, p.edges),
+      resolve: (p) => toCytoscape(p as ExportSubgraph),
+      description: CYTOSCAPE_DESCRIPTION,
+    }),
+    graphml: t.string({
+      resolve: (p) => toGraphml(p as ExportSubgraph, exportName(p)),
       description:
-        "A Cytoscape.js elements document: { elements: { nodes: [{ data: { id, label, kind, distance } }], edges: [{ data: { id, source, target, predicate, label, score, level } }] } }. Pass it to cytoscape({ elements }) as it is.",
+        "The subgraph as GraphML (directed), its attributes declared with <key>s: nodes label, kind, biolinkCategory, distance; edges predicate, score, level, claimCount, biolinkPredicate and the Biolink qualifiers.",
+    }),
+    kgx: t.field({
+      type: KgxFilesRef,
+      resolve: (p) => toKgx(p as ExportSubgraph),
+      description: "The subgraph as KGX files (TSV and JSON Lines).",
     }),
   }),
 });
 
-export function toCytoscape(nodes: Projected[], edges: Projected[]) {
-  return {
-    elements: {
-      nodes: nodes.map((n) => ({ data: { id: n.id, label: n.label, kind: n.kind, distance: n.distance } })),
-      edges: edges.map((e) => ({
-        data: {
-          id: e.id,
-          source: e.source,
-          target: e.target,
-          predicate: e.predicate,
-          label: e.predicate,
-          score: e.score,
-          level: e.level,
-        },
-      })),
-    },
-  };
-}
+const GraphExportRef = builder.objectRef<Projected>("GraphExport").implement({
+  description:
+    "The whole graph as exchange documents, when it is within the export bound (KG_EXPORT_MAX_NODES, KG_EXPORT_MAX_EDGES).",
+  fields: (t) => ({
+    nodeCount: t.int({ resolve: (p) => p.nodeCount, description: "Entities in the graph." }),
+    edgeCount: t.int({ resolve: (p) => p.edgeCount, description: "Mechanism links in the graph." }),
+    cytoscape: t.field({ type: "JSON", resolve: (p) => toCytoscape(p as ExportSubgraph), description: CYTOSCAPE_DESCRIPTION }),
+    graphml: t.string({
+      resolve: (p) => toGraphml(p as ExportSubgraph, "graph"),
+      description: "The whole graph as GraphML (as Subgraph.graphml, without distances).",
+    }),
+    kgx: t.field({ type: KgxFilesRef, resolve: (p) => toKgx(p as ExportSubgraph), description: "The whole graph as KGX files." }),
+  }),
+});
 
 builder.queryFields((t) => ({
   neighborhood: t.field({
@@ -99,7 +137,37 @@ builder.queryFields((t) => ({
       if (!row?.found) {
         throw clientError("NOT_FOUND", `No entity with id "${args.id}".`, { ids: [args.id] });
       }
-      return row;
+      return { ...row, exportName: `neighborhood-${args.id}` };
     },
+  }),
+  mechanismChainsSubgraph: t.field({
+    type: SubgraphRef,
+    args: {
+      from: t.arg.id({ required: true, description: "Start entity id." }),
+      to: t.arg.id({ required: true, description: "End entity id." }),
+      maxHops: t.arg.int({ required: false, defaultValue: 4, description: `Longest chain, 1..${MAX_HOPS}.` }),
+      first: t.arg.int({ required: false, defaultValue: 10, description: "At most this many chains (1..100)." }),
+      orderBy: t.arg({
+        type: ChainOrderEnum,
+        required: false,
+        defaultValue: "EVIDENCE",
+        description: "Which chains are the best.",
+      }),
+      predicates: t.arg({ type: [PredicateEnum], required: false, description: "Only follow links with these predicates." }),
+      minCertainty: t.arg({ type: CertaintyEnum, required: false, description: "Only chains at least this firm." }),
+    },
+    description:
+      "The best chains from one entity to another (mechanismChains' search, bounds and order) as one subgraph: their entities (distance: fewest hops from `from` along them) and their links, for visualisations and exports. NOT_FOUND when either end does not exist; empty when they are not connected.",
+    resolve: async (_root, args, ctx) => ({
+      ...(await readChains(ctx, args)),
+      exportName: `chains-${args.from}-to-${args.to}`,
+    }),
+  }),
+  graphExport: t.field({
+    type: GraphExportRef,
+    // A whole-graph read: priced as a 10-hop traversal, so one fits an operation and five do not.
+    complexity: 10_000,
+    description: `The whole graph as exchange documents. Bounded: at most KG_EXPORT_MAX_NODES entities (default ${DEFAULT_EXPORT_LIMITS.nodes}) and KG_EXPORT_MAX_EDGES links (default ${DEFAULT_EXPORT_LIMITS.edges}); a larger graph is refused with EXPORT_TOO_LARGE, saying its size.`,
+    resolve: (_root, _args, ctx) => readGraph(ctx, ctx.exportLimits),
   }),
 }));

@@ -194,10 +194,12 @@ const CHAIN_ORDER = {
 };
 
 /**
- * `mechanismChains` as one query over the MechanismChain selection `fields`; its single `value`
- * is {fromFound, toFound, chains}. `native`: search with the database's procedure.
+ * Cypher that finds the best `first` chains from `a` to `b` and leaves them as `chains`, each
+ * path map {nodes, ids, score} as `collected` makes it (over `p`), with `a` and `b` (null when
+ * missing). `native`: search with the database's procedure. Shared by `mechanismChains` and the
+ * chains subgraph export (translate/export.ts).
  */
-export function chainsCypher(fields: readonly FieldSelection[], args: ChainSearch, native: boolean, q: CypherBuilder): string {
+export function bestChainsCypher(args: ChainSearch, native: boolean, q: CypherBuilder, collected: () => string): string {
   const { hops, first } = args;
   const from = q.param(args.from);
   const to = q.param(args.to);
@@ -221,8 +223,16 @@ CALL {
   UNWIND found AS p
   ${certainty}
   WITH p ORDER BY ${order}, p.ids LIMIT ${limit}
-  RETURN collect(${chainProjection(fields, q)}) AS chains
+  RETURN ${collected()} AS chains
+}`;
 }
+
+/**
+ * `mechanismChains` as one query over the MechanismChain selection `fields`; its single `value`
+ * is {fromFound, toFound, chains}. `native`: search with the database's procedure.
+ */
+export function chainsCypher(fields: readonly FieldSelection[], args: ChainSearch, native: boolean, q: CypherBuilder): string {
+  return `${bestChainsCypher(args, native, q, () => `collect(${chainProjection(fields, q)})`)}
 RETURN {fromFound: a IS NOT NULL, toFound: b IS NOT NULL, chains: chains} AS value`;
 }
 

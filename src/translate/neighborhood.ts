@@ -5,6 +5,7 @@
  */
 import { int } from "../db/database.js";
 import { type CypherBuilder, firstArg, intArg } from "./cypher.js";
+import { DOCUMENT_NEEDS, type ExportDocument, entityFields, LINK_FIELDS } from "./export.js";
 import { checkId } from "./ids.js";
 import { childSelection, type FieldSelection } from "./selection.js";
 import { type LinkDirection, strongestRows } from "./strongest.js";
@@ -60,41 +61,23 @@ WITH a, seen + level AS seen, level AS frontier, around + [b IN level | {node: b
   return cypher;
 }
 
-/** Cypher for each GraphNode field, over a member map m ({node, d}). */
-const NODE_FIELDS: Record<string, string> = {
-  id: "m.node.id",
-  label: "m.node.name",
-  kind: "m.node.kind",
-  distance: "m.d",
-};
-/** Cypher for each GraphEdge field, over a LINK l. */
-const EDGE_FIELDS: Record<string, string> = {
-  id: "l.id",
-  source: "startNode(l).id",
-  target: "endNode(l).id",
-  predicate: "l.predicate",
-  score: "coalesce(l.score, 0.0)",
-  level: "coalesce(l.level, 'NONE_CITED')",
-  claimCount: "size(coalesce(l.claimIds, []))",
-};
-/** What `cytoscape` reads (schema/subgraph.ts toCytoscape). */
-const CYTOSCAPE_NEEDS = {
-  nodes: ["id", "label", "kind", "distance"],
-  edges: ["id", "source", "target", "predicate", "score", "level"],
-};
+/** Cypher for each GraphNode field (and each exported one), over a member map m ({node, d}). */
+const NODE_FIELDS: Record<string, string> = { ...entityFields("m.node"), distance: "m.d" };
+/** Cypher for each GraphEdge field (and each exported one), over a LINK l. */
+const EDGE_FIELDS = LINK_FIELDS;
 
 /**
  * The node and edge fields a request needs, so that a query for ids does not read every link's
- * ends and evidence; null for edges when neither edges nor cytoscape are asked for (then the links
- * among the nodes are not looked up at all).
+ * ends and evidence; null for edges when neither edges nor a document (cytoscape, graphml, kgx)
+ * is asked for (then the links among the nodes are not looked up at all).
  */
 function neededFields(fields: readonly FieldSelection[]): { nodes: string[]; edges: string[] | null } {
   const names = (type: string, field: string) => childSelection(fields, field, type).map((f) => f.name);
-  const cytoscape = fields.some((f) => f.name === "cytoscape");
-  const nodes = new Set(["id", ...names("GraphNode", "nodes"), ...(cytoscape ? CYTOSCAPE_NEEDS.nodes : [])]);
+  const documents = fields.flatMap((f) => (f.name in DOCUMENT_NEEDS ? [DOCUMENT_NEEDS[f.name as ExportDocument]] : []));
+  const nodes = new Set(["id", ...names("GraphNode", "nodes"), ...documents.flatMap((d) => d.nodes)]);
   if (nodes.has("biolinkCategory")) nodes.add("kind");
-  const edgesAsked = cytoscape || fields.some((f) => f.name === "edges");
-  const edges = new Set(["id", ...names("GraphEdge", "edges"), ...(cytoscape ? CYTOSCAPE_NEEDS.edges : [])]);
+  const edgesAsked = documents.length > 0 || fields.some((f) => f.name === "edges");
+  const edges = new Set(["id", ...names("GraphEdge", "edges"), ...documents.flatMap((d) => d.edges)]);
   return {
     nodes: [...nodes].filter((n) => n in NODE_FIELDS),
     edges: edgesAsked ? [...edges].filter((e) => e in EDGE_FIELDS) : null,
@@ -153,7 +136,7 @@ export interface NeighborhoodArgs {
 
 /**
  * `neighborhood` as one query over the Subgraph selection `fields`; its single `value` is
- * {found, nodes, edges} (nodes and edges with the fields asked for, cytoscape's included).
+ * {found, nodes, edges} (nodes and edges with the fields asked for, the documents' included).
  */
 export function neighborhoodCypher(fields: readonly FieldSelection[], args: NeighborhoodArgs, q: CypherBuilder): string {
   const hops = intArg(args.hops, { name: "hops", min: 1, max: MAX_NEIGHBORHOOD_HOPS }, 1);

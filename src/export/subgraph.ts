@@ -1,0 +1,120 @@
+/**
+ * The subgraph value every export document is written from (export/cytoscape.ts, graphml.ts,
+ * kgx.ts: pure functions of it), and the reads that produce it: an entity's neighbourhood, the
+ * union of the best mechanism chains between two entities, and the whole graph (bounded). Each is
+ * one Cypher query (translate/neighborhood.ts, translate/export.ts), read through the traversal
+ * cache; the bounds are the GraphQL fields' own.
+ */
+import type { Context } from "../context.js";
+import { clientError } from "../errors.js";
+import { readTraversal } from "../graph/traversal-cache.js";
+import { type BiolinkEdge, biolinkEdge } from "../model/biolink.js";
+import { ENTITY_KINDS, type EntityKind, type EvidenceLevel, type Predicate } from "../model/vocabulary.js";
+import { type ChainArgs, checkChainArgs } from "../translate/chain.js";
+import { CypherBuilder } from "../translate/cypher.js";
+import { chainsSubgraphCypher, type ExportLimits, graphExportCypher } from "../translate/export.js";
+import { type NeighborhoodArgs, neighborhoodCypher } from "../translate/neighborhood.js";
+import type { FieldSelection } from "../translate/selection.js";
+
+export type { ExportLimits } from "../translate/export.js";
+
+/** The whole-graph bound when the server sets none (KG_EXPORT_MAX_NODES, KG_EXPORT_MAX_EDGES). */
+export const DEFAULT_EXPORT_LIMITS: ExportLimits = { nodes: 5_000, edges: 20_000 };
+
+export interface ExportNode {
+  id: string;
+  label: string;
+  kind: EntityKind;
+  /** Hops from the centre (neighbourhood) or from the start (chains); absent for the whole graph. */
+  distance?: number | null;
+  synonyms?: string[];
+  description?: string | null;
+  xrefs?: string[];
+}
+
+export interface ExportEdge {
+  id: string;
+  source: string;
+  target: string;
+  predicate: Predicate;
+  score?: number;
+  level?: EvidenceLevel;
+  claimCount?: number;
+  /** PMID, PMCID and DOI identifiers of the works supporting the link (translate/export.ts). */
+  publications?: string[];
+}
+
+/** Nodes and edges; every edge's ends are among the nodes. */
+export interface ExportSubgraph {
+  nodes: ExportNode[];
+  edges: ExportEdge[];
+}
+
+/** A node's Biolink category (vocabulary.ts). */
+export const biolinkCategory = (kind: EntityKind): string => ENTITY_KINDS[kind].biolink;
+
+/** The Biolink predicate and qualifiers of each edge, given its ends' kinds (model/biolink.ts). */
+export function biolinkEdges(g: ExportSubgraph): Map<string, BiolinkEdge> {
+  const kinds = new Map(g.nodes.map((n) => [n.id, n.kind]));
+  const out = new Map<string, BiolinkEdge>();
+  for (const e of g.edges) {
+    const s = kinds.get(e.source);
+    const o = kinds.get(e.target);
+    // Ends outside the subgraph cannot happen (every read keeps them in); without kinds the
+    // predicate's own mapping is the fallback.
+    out.set(e.id, biolinkEdge(e.predicate, s ?? "BEHAVIOR", o ?? "BEHAVIOR"));
+  }
+  return out;
+}
+
+/** A Subgraph selection asking for every document: the neighbourhood query then reads every export field. */
+const EVERY_DOCUMENT: FieldSelection[] = ["cytoscape", "graphml", "kgx"].map((name) => ({
+  key: name,
+  name,
+  args: {},
+  children: new Map(),
+}));
+
+/** An entity's neighbourhood (GraphQL `neighborhood`'s arguments and bounds); NOT_FOUND for an unknown id. */
+export async function readNeighborhood(ctx: Context, args: NeighborhoodArgs): Promise<ExportSubgraph> {
+  const q = new CypherBuilder();
+  const row = await readTraversal(ctx, neighborhoodCypher(EVERY_DOCUMENT, args, q), q);
+  if (!row?.found) throw clientError("NOT_FOUND", `No entity with id "${args.id}".`, { ids: [args.id] });
+  return { nodes: row.nodes, edges: row.edges };
+}
+
+/**
+ * The union of the best chains from one entity to another (GraphQL `mechanismChains`' arguments,
+ * bounds and order): their entities and links. NOT_FOUND when either end does not exist; empty
+ * when they are not connected.
+ */
+export async function readChains(ctx: Context, args: ChainArgs): Promise<ExportSubgraph & { chainCount: number }> {
+  const search = checkChainArgs(args);
+  const native = (await ctx.nativeSearch?.available()) ?? false;
+  const q = new CypherBuilder();
+  const row = await readTraversal(ctx, chainsSubgraphCypher(search, native, q), q);
+  const missing = [!row?.fromFound && args.from, !row?.toFound && args.to].filter(Boolean) as string[];
+  if (missing.length) {
+    throw clientError("NOT_FOUND", `No entity with id ${missing.map((m) => `"${m}"`).join(" or ")}.`, { ids: missing });
+  }
+  return { nodes: row?.nodes ?? [], edges: row?.edges ?? [], chainCount: row?.chainCount ?? 0 };
+}
+
+/** The whole graph, when it is within `limits`; EXPORT_TOO_LARGE, saying its size and the bound, when not. */
+export async function readGraph(
+  ctx: Context,
+  limits: ExportLimits = DEFAULT_EXPORT_LIMITS,
+): Promise<ExportSubgraph & { nodeCount: number; edgeCount: number }> {
+  const q = new CypherBuilder();
+  const row = await readTraversal(ctx, graphExportCypher(limits, q), q);
+  const nodeCount = row?.nodeCount ?? 0;
+  const edgeCount = row?.edgeCount ?? 0;
+  if (!row?.within) {
+    throw clientError(
+      "EXPORT_TOO_LARGE",
+      `The graph has ${nodeCount} entities and ${edgeCount} links; a whole-graph export holds at most ${limits.nodes} and ${limits.edges}. Export neighbourhoods or chains instead.`,
+      { nodeCount, edgeCount, maxNodes: limits.nodes, maxEdges: limits.edges },
+    );
+  }
+  return { nodes: row.nodes, edges: row.edges, nodeCount, edgeCount };
+}
