@@ -11,6 +11,7 @@ import type { Database } from "./db/database.js";
 import { NativeSearch } from "./graph/native-search.js";
 import { TraversalCache } from "./graph/traversal-cache.js";
 import { graphiqlExamples } from "./graphiql-examples.js";
+import { renderLocalGraphiQL, usePages } from "./http/pages.js";
 import type { Logger } from "./logger.js";
 import { authorize, parseTokens } from "./plugins/auth.js";
 import { useJitForRepeatedDocuments } from "./plugins/jit.js";
@@ -41,6 +42,7 @@ export function createServer({ db, config, log }: ServerOptions) {
     // every body would only repeat it.
     maxRequestBodySize: false,
     graphiql: { title: "Gut-brain knowledge graph", defaultEditorToolsVisibility: true, ...graphiqlExamples() },
+    renderGraphiQL: renderLocalGraphiQL,
     maskedErrors: { maskError: errorMasker(log) },
     context: ({ request }) => {
       // Every resolver of a request listens to the same signal; that is not a leak.
@@ -59,6 +61,7 @@ export function createServer({ db, config, log }: ServerOptions) {
       };
     },
     plugins: [
+      usePages(),
       useBodyLimit(),
       useArmor({
         fieldSuggestions: config.KG_FIELD_SUGGESTIONS,
