@@ -35,14 +35,26 @@ async function downloaded(download: Download): Promise<Buffer> {
   return fs.readFileSync(file);
 }
 
-/** Waits until the explorer has rendered the URL's view (or failed to). */
-async function settled() {
-  await page.waitForFunction(
-    () => document.body.dataset.ready !== undefined && document.getElementById("status")?.textContent !== "Loading…",
-  );
+const renders = () => page.evaluate(() => Number(document.body.dataset.renders ?? 0));
+
+/** Does something, then waits until the explorer has rendered once more, and without error. */
+async function settled(action: () => Promise<unknown>) {
+  const before = await renders();
+  await action();
+  await page.waitForFunction((count) => Number(document.body.dataset.renders ?? 0) > count, before, { timeout: 90_000 });
+  // A render can queue behind another: wait until the last one is done.
+  await page.waitForFunction(() => document.getElementById("status")?.textContent !== "Loading…", null, { timeout: 90_000 });
   expect(await page.locator("body").getAttribute("data-ready")).toBe("true");
 }
 
+/** Opens an explorer URL and waits for its first render. */
+async function open(urlPath: string) {
+  await page.goto(`${service.origin}${urlPath}`);
+  await page.waitForFunction(() => Number(document.body.dataset.renders ?? 0) > 0, null, { timeout: 90_000 });
+  expect(await page.locator("body").getAttribute("data-ready")).toBe("true");
+}
+
+/** Types into a search box and picks the option whose text matches, with the keyboard only. */
 async function pick(input: string, text: string, option: RegExp) {
   const box = page.locator(input);
   await box.fill("");
@@ -54,7 +66,7 @@ async function pick(input: string, text: string, option: RegExp) {
   const index = options.findIndex((o) => option.test(o));
   expect(index).toBeGreaterThanOrEqual(0);
   for (let i = 0; i < index; i++) await box.press("ArrowDown");
-  await box.press("Enter");
+  await settled(() => box.press("Enter"));
 }
 
 describe("the pages in Chromium", () => {
@@ -99,7 +111,7 @@ describe("the pages in Chromium", () => {
 
   it("renders GraphiQL from this service and runs an example", async () => {
     await page.goto(`${service.origin}/graphql`);
-    await page.locator(".graphiql-container").waitFor();
+    await page.locator(".graphiql-container").first().waitFor();
     await page.locator(".graphiql-editor .view-lines").first().waitFor();
     await page.getByText("query ChainsToAnxiety").first().click();
     await page.locator(".graphiql-execute-button").click();
@@ -113,10 +125,8 @@ describe("the pages in Chromium", () => {
   });
 
   it("finds vagus and draws its neighbourhood, with a legend", async () => {
-    await page.goto(`${service.origin}/explore`);
-    await settled();
-    await pick("#search", "vagus", /vagus nerve/i);
-    await settled();
+    await open("/explore");
+    await pick("#search", "vagus", /^Vagus nerve\s*entity$/i);
     expect(new URL(page.url()).searchParams.get("id")).toBe("vagus-nerve");
     expect(Number(await page.locator("#count-nodes").textContent())).toBeGreaterThan(3);
     expect(Number(await page.locator("#count-edges").textContent())).toBeGreaterThan(2);
@@ -127,26 +137,25 @@ describe("the pages in Chromium", () => {
 
   it("restores a view from its URL, and back and forward move between views", async () => {
     const vagusUrl = page.url();
-    await page.locator("#view-nodes button").first().click(); // expand one neighbour
-    await settled();
+    await settled(() =>
+      page
+        .locator("#view-nodes button", { hasNotText: /^Vagus nerve$/ })
+        .first()
+        .click(),
+    ); // expand a neighbour
     const expanded = page.url();
     expect(new URL(expanded).searchParams.get("x")).toBeTruthy();
-    await page.locator("#back").click();
-    await settled();
+    await settled(() => page.locator("#back").click());
     expect(page.url()).toBe(vagusUrl);
-    await page.locator("#forward").click();
-    await settled();
+    await settled(() => page.locator("#forward").click());
     expect(page.url()).toBe(expanded);
-    await page.goto(vagusUrl);
-    await settled();
+    await open(new URL(vagusUrl).pathname + new URL(vagusUrl).search);
     expect(Number(await page.locator("#count-nodes").textContent())).toBeGreaterThan(3);
   });
 
   it("shows the ranked chains from magnesium glycinate to anxiety, highlighted", async () => {
-    await pick("#search", "magnesium glycinate", /magnesium glycinate/i);
-    await settled();
-    await pick("#to-search", "anxiety", /^anxiety/i);
-    await settled();
+    await pick("#search", "magnesium glycinate", /^Magnesium glycinate\s*entity$/i);
+    await pick("#to-search", "anxiety", /^Anxiety\s*entity$/i);
     const chains = page.locator("#chains li.chain");
     expect(await chains.count()).toBeGreaterThan(0);
     await expect(chains.first().textContent()).resolves.toMatch(/score \d\.\d\d/);
@@ -161,8 +170,7 @@ describe("the pages in Chromium", () => {
     const texts = await links.allTextContents();
     const index = texts.findIndex((t) => !/definitional|none cited/.test(t));
     expect(index).toBeGreaterThanOrEqual(0);
-    await links.nth(index).getByRole("button").click();
-    await settled();
+    await settled(() => links.nth(index).getByRole("button").click());
     await page.locator(".link-details").first().waitFor();
     const studies = page.locator("ul.studies li.study");
     expect(await studies.count()).toBeGreaterThan(0);
@@ -175,24 +183,21 @@ describe("the pages in Chromium", () => {
   });
 
   it("focuses the graph on an evidence gap and on a contradiction", async () => {
-    await page.locator("#gaps button").first().click();
-    await settled();
+    await settled(() => page.locator("#gaps button").first().click());
     await expect(page.locator("#details").innerText()).resolves.toMatch(/No study cited/);
     expect(await page.evaluate(() => document.querySelectorAll("#view-edges li").length)).toBeGreaterThan(0);
     await shot("06-explorer-gap");
     await page.getByRole("tab", { name: "Contradictions" }).click();
     const items = page.locator("#contradictions button");
     if ((await items.count()) > 0) {
-      await items.first().click();
-      await settled();
+      await settled(() => items.first().click());
       await expect(page.locator("#details h2").first().textContent()).resolves.toBeTruthy();
       await shot("07-explorer-contradiction");
     }
   });
 
   it("exports the drawing as PNG, SVG and Cytoscape JSON", async () => {
-    await page.goto(`${service.origin}/explore?id=vagus-nerve&hops=1&first=30`);
-    await settled();
+    await open("/explore?id=vagus-nerve&hops=1&first=30");
     await page.locator(".export summary").click();
     const [png] = await Promise.all([page.waitForEvent("download"), page.locator("#export-png").click()]);
     const pngBytes = await downloaded(png);

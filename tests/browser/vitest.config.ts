@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 // The browser tests: `npm run test:browser`. They start their own `npm start` (tests/browser/service.ts),
@@ -5,7 +6,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   resolve: { alias: { graphql: "graphql/index.js" } },
   test: {
-    root: "../..",
+    root: fileURLToPath(new URL("../..", import.meta.url)),
     include: ["tests/browser/**/*.e2e.ts"],
     fileParallelism: false,
     sequence: { concurrent: false },

@@ -83,5 +83,5 @@ export const GAPS = `query Gaps {
 }`;
 
 export const CONTRADICTIONS = `query Contradictions {
-  contradictions(first: 40) { kind description claims { id statement } links { ${LINK_SHAPE} } }
+  contradictions(first: 40) { kind description claims { id statement links { ${LINK_SHAPE} } } links { ${LINK_SHAPE} } }
 }`;

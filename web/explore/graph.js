@@ -97,6 +97,8 @@ function style() {
         },
       })),
     ),
+    // A definition is not evidence: drawn thin whatever its (nominal) score of 1.
+    { selector: 'edge[level = "DEFINITIONAL"]', style: { width: 1.5 } },
     { selector: ".faded", style: { opacity: 0.15 } },
     {
       selector: "edge.highlight",
@@ -127,7 +129,6 @@ export function createGraph(container, handlers) {
     style: style(),
     minZoom: 0.2,
     maxZoom: 3,
-    wheelSensitivity: 0.3,
     boxSelectionEnabled: false,
   });
   cy.on("tap", "node", (event) => handlers.onNode(event.target.id()));
@@ -246,7 +247,7 @@ export function svgText(cy) {
     const r = edge.target().width() / 2 + 2;
     const end = { x: t.x - (dx / length) * r, y: t.y - (dy / length) * r };
     const dash = family.line === "dashed" ? ' stroke-dasharray="6 4"' : family.line === "dotted" ? ' stroke-dasharray="2 3"' : "";
-    const width = 1.2 + 6.8 * (edge.data("score") ?? 0);
+    const width = edge.data("level") === "DEFINITIONAL" ? 1.5 : 1.2 + 6.8 * (edge.data("score") ?? 0);
     const marker = family.arrow === "none" ? "" : ` marker-end="url(#arrow-${index})"`;
     parts.push(
       `<line x1="${s.x.toFixed(1)}" y1="${s.y.toFixed(1)}" x2="${end.x.toFixed(1)}" y2="${end.y.toFixed(1)}" stroke="${family.colour}" stroke-width="${width.toFixed(2)}"${dash}${marker} opacity="0.85"><title>${xml(`${edge.source().data("label")} ${edge.data("predicate")} ${edge.target().data("label")} (score ${edge.data("score")})`)}</title></line>`,

@@ -74,7 +74,8 @@ let contradictions = [];
 const selectEntity = (id) => go({ sel: `entity:${id}`, chain: null });
 const openClaim = (id) => go({ sel: `claim:${id}`, chain: null });
 const openStudy = (id) => go({ sel: `study:${id}`, chain: null });
-const openLink = (link) => go({ sel: `link:${link.id}:${link.from.id}:${link.to.id}` });
+// A link is named by its ends and its id ("link:from|to|id"): its claims are read between its ends.
+const openLink = (link) => go({ sel: `link:${link.from.id}|${link.to.id}|${link.id}` });
 
 function onNodeTap(id) {
   const state = readState();
@@ -88,7 +89,7 @@ function onNodeTap(id) {
 
 function onEdgeTap(id) {
   const edge = cy.getElementById(id);
-  go({ sel: `link:${id}:${edge.data("source")}:${edge.data("target")}` });
+  go({ sel: `link:${edge.data("source")}|${edge.data("target")}|${id}` });
 }
 
 /** Draws the view's elements when they changed: neighbourhood, expansions, chains. */
@@ -140,7 +141,12 @@ function ensureLinks(links) {
 
 async function showSelection(state) {
   const details = byId("details");
-  const [kind, id, from, to] = state.sel.split(":");
+  // Ids may hold colons ("claim:..."): the kind is what precedes the first one.
+  const colon = state.sel.indexOf(":");
+  const kind = colon > 0 ? state.sel.slice(0, colon) : "";
+  const rest = colon > 0 ? state.sel.slice(colon + 1) : "";
+  const [from, to, linkId] = kind === "link" ? rest.split("|") : [];
+  const id = kind === "link" ? linkId : rest;
   graph.select(cy, null);
   if (state.chain !== null && chains[state.chain]) {
     graph.highlight(
@@ -356,6 +362,7 @@ function syncControls(state) {
 }
 
 let rendering = Promise.resolve();
+let renders = 0;
 function render() {
   rendering = rendering.then(async () => {
     const state = readState();
@@ -377,6 +384,9 @@ function render() {
       status(error.message, true);
       document.body.dataset.ready = "error";
     }
+    // Each finished render counts, so that a test (or a script) can wait for the next one.
+    renders += 1;
+    document.body.dataset.renders = String(renders);
   });
   return rendering;
 }
@@ -426,7 +436,11 @@ async function loadEvidenceLists() {
         focusOn(gap?.links ?? [], { sel: `claim:${id}` });
       }),
     );
-    contradictions = contra.contradictions;
+    // A contradiction's own links, else the links its claims assert: what the graph should show.
+    contradictions = contra.contradictions.map((c) => ({
+      ...c,
+      links: c.links.length ? c.links : c.claims.flatMap((claim) => claim.links),
+    }));
     replace(
       byId("contradictions"),
       panels.contradictionItems(contradictions, (i) => focusOn(contradictions[i].links, { sel: `contra:${i}` })),
