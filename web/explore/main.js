@@ -9,6 +9,9 @@ import * as panels from "./panels.js";
 /** A view never holds more entities than this, however many expansions ask for more. */
 const MAX_NODES = 150;
 const EXPAND_FIRST = 12;
+/** Links drawn among a neighbourhood's entities, strongest first. */
+const MAX_EDGES = 400;
+let hiddenLinks = 0;
 
 const cache = new Map();
 function ask(query, variables) {
@@ -98,11 +101,15 @@ async function draw(state) {
   if (key === drawnKey) return;
   cy.elements().remove();
   chains = [];
+  hiddenLinks = 0;
   drawnKey = key;
   if (!state.id) return;
   const centre = await ask(api.NEIGHBORHOOD, { id: state.id, hops: state.hops, first: state.first });
   if (!centre.entity) throw new Error(`No entity has the id ${state.id}.`);
-  graph.merge(cy, centre.neighborhood.nodes, centre.neighborhood.edges);
+  // A hub's neighbourhood can hold thousands of links among its entities: draw the strongest.
+  const edges = [...centre.neighborhood.edges].sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
+  hiddenLinks = Math.max(0, edges.length - MAX_EDGES);
+  graph.merge(cy, centre.neighborhood.nodes, edges.slice(0, MAX_EDGES));
   const expansions = await Promise.all(
     state.x.map((id) => ask(api.NEIGHBORHOOD, { id, hops: 1, first: EXPAND_FIRST }).catch(() => undefined)),
   );
@@ -355,6 +362,7 @@ function syncControls(state) {
   byId("max-hops").value = String(Math.min(5, Math.max(2, state.maxHops)));
   const centreName = state.id ? (cy.getElementById(state.id).data("label") ?? state.id) : "";
   byId("chains-from").textContent = centreName ? `From ${centreName} to:` : "From the centre entity to:";
+  if (document.activeElement !== byId("search")) byId("search").value = centreName;
   if (document.activeElement !== byId("to-search")) {
     byId("to-search").value = state.to ? (cy.getElementById(state.to).data("label") ?? state.to) : "";
   }
@@ -375,7 +383,7 @@ function render() {
       renderLists(state);
       status(
         state.id
-          ? `${cy.nodes().length} entities, ${cy.edges().length} links${state.to ? ` · ${chains.length} chains` : ""}.`
+          ? `${cy.nodes().length} entities, ${cy.edges().length} links${hiddenLinks ? ` (the ${MAX_EDGES} strongest; ${hiddenLinks} weaker ones not drawn)` : ""}${state.to ? ` · ${chains.length} chains` : ""}.`
           : "Search for an entity to begin.",
       );
       document.body.dataset.ready = "true";

@@ -1,6 +1,13 @@
 // The details pane and the lists: entity, link, claim and study details; chains; gaps; contradictions.
 import { h, score, words } from "./dom.js";
 
+/** A study's title; the article gives some only as a journal and a year. */
+const studyName = (study) =>
+  study.title ??
+  ([study.journal, study.year].filter(Boolean).join(" ")
+    ? `A study in ${[study.journal, study.year].filter(Boolean).join(", ")}`
+    : study.id);
+
 const badge = (text, kind) => h("span", { class: `badge ${kind ?? ""}` }, text);
 
 export function entityDetails(entity, { isCentre, onCentre, onChainsTo }) {
@@ -40,7 +47,7 @@ function studyRow(evidence, onStudy) {
       {},
       badge(words(evidence.stance), `stance-${evidence.stance}`),
       " ",
-      h("button", { type: "button", class: "linkish", onclick: () => onStudy(study.id) }, study.title ?? study.id),
+      h("button", { type: "button", class: "linkish", onclick: () => onStudy(study.id) }, studyName(study)),
     ),
     h(
       "div",
@@ -137,7 +144,7 @@ export function linkDetails(links, { onStudy, onEntity }) {
 
 export function studyDetails(study, { onClaim }) {
   return [
-    h("h2", {}, study.title ?? study.id),
+    h("h2", {}, studyName(study)),
     h("p", { class: "meta" }, [study.journal, study.year, words(study.design)].filter(Boolean).join(" · ")),
     h(
       "p",
