@@ -118,9 +118,9 @@ describe("the pages in Chromium", () => {
     const menu = page.getByRole("menuitem", { name: "ChainsToAnxiety" });
     if (await menu.isVisible().catch(() => false)) await menu.click();
     await expect
-      .poll(async () => page.locator(".graphiql-response").innerText(), { timeout: 60_000 })
+      .poll(async () => page.locator(".graphiql-response").textContent(), { timeout: 60_000 })
       .toContain("mechanismChains");
-    expect(await page.locator(".graphiql-response").innerText()).toContain("magnesium");
+    expect(await page.locator(".graphiql-response").textContent()).toContain("magnesium");
     await shot("02-graphiql-example");
   });
 
@@ -174,17 +174,17 @@ describe("the pages in Chromium", () => {
     await page.locator(".link-details").first().waitFor();
     const studies = page.locator("ul.studies li.study");
     expect(await studies.count()).toBeGreaterThan(0);
-    const first = await studies.first().innerText();
+    const first = await studies.first().textContent();
     expect(first).toMatch(/supports|contradicts|mixed/);
     expect(first).toMatch(/\b(19|20)\d\d\b/); // the year
     expect(first).toMatch(/voice:/);
-    await expect(page.locator(".claim .meta").first().innerText()).resolves.toMatch(/Stated in/);
+    await expect(page.locator(".claim .meta").first().textContent()).resolves.toMatch(/Stated in/);
     await shot("05-explorer-link-studies");
   });
 
   it("focuses the graph on an evidence gap and on a contradiction", async () => {
     await settled(() => page.locator("#gaps button").first().click());
-    await expect(page.locator("#details").innerText()).resolves.toMatch(/No study cited/);
+    await expect(page.locator("#details").textContent()).resolves.toMatch(/No study cited/);
     expect(await page.evaluate(() => document.querySelectorAll("#view-edges li").length)).toBeGreaterThan(0);
     await shot("06-explorer-gap");
     await page.getByRole("tab", { name: "Contradictions" }).click();
