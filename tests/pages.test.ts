@@ -195,6 +195,16 @@ describe("pages served from this service alone", () => {
     expect(files.get("/graphql")?.csp).toContain("script-src 'self';");
   });
 
+  it("catches what it looks for: an outside URL, and one in a loading position", () => {
+    expect(outsideUrls('<link href="https://cdn.example.net/a.css">')).toHaveLength(1);
+    expect(outsideUrls('<svg xmlns="http://www.w3.org/2000/svg">')).toEqual([]);
+    const loading = (text: string) => LOADING_POSITIONS.some((pattern) => pattern.test(text));
+    expect(loading('e.src="https://cdn.example.net/x.js"')).toBe(true);
+    expect(loading("url(//fonts.example.net/f.woff2)")).toBe(true);
+    expect(loading('importScripts("https://cdn.example.net/w.js")')).toBe(true);
+    expect(loading('throw Error("see https://github.com/x/y/issues/1")')).toBe(false);
+  });
+
   it("serves nothing outside web/ and answers 404 for unknown assets", async () => {
     for (const urlPath of [
       "/assets/../package.json",
