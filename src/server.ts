@@ -12,6 +12,7 @@ import { NativeSearch } from "./graph/native-search.js";
 import { TraversalCache } from "./graph/traversal-cache.js";
 import { graphiqlExamples } from "./graphiql-examples.js";
 import { useExportRoutes } from "./http/export-routes.js";
+import { renderLocalGraphiQL, usePages } from "./http/pages.js";
 import type { Logger } from "./logger.js";
 import { authorize, parseTokens } from "./plugins/auth.js";
 import { useRequestDeadline } from "./plugins/deadline.js";
@@ -52,6 +53,7 @@ export function createServer({
     // every body would only repeat it.
     maxRequestBodySize: false,
     graphiql: { title: "Gut-brain knowledge graph", defaultEditorToolsVisibility: true, ...graphiqlExamples() },
+    renderGraphiQL: renderLocalGraphiQL,
     maskedErrors: { maskError: errorMasker(log) },
     context: ({ request }) => {
       // The request's deadline (plugins/deadline.ts): its client gone, or KG_QUERY_TIMEOUT_MS past.
@@ -73,6 +75,7 @@ export function createServer({
       };
     },
     plugins: [
+      usePages(),
       useBodyLimit(),
       useArmor({
         fieldSuggestions: config.KG_FIELD_SUGGESTIONS,
