@@ -90,7 +90,15 @@ export function createServer({
       useRequestDeadline(),
       useRequestLog(log),
       useReadinessCheck({ endpoint: "/ready", check: () => db.ping() }),
-      useExportRoutes({ db, log, traversalCache, nativeSearch, limits: exportLimits }),
+      useExportRoutes({
+        db,
+        log,
+        traversalCache,
+        nativeSearch,
+        limits: exportLimits,
+        fairness: { gate, maxWaitMs: config.KG_BUSY_WAIT_MS },
+        timeoutMs: config.KG_QUERY_TIMEOUT_MS,
+      }),
     ],
   });
 }

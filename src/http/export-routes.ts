@@ -10,7 +10,8 @@
  * fields (`neighborhood`, `mechanismChains`, `graphExport`); each export is one Cypher query, read
  * through the traversal cache. Errors are `{ "error": { "code", "message" } }` with the service's
  * stable codes: 400 BAD_USER_INPUT or EXPORT_TOO_LARGE, 404 NOT_FOUND, 405 for a method other than
- * GET or HEAD, 503 DB_UNAVAILABLE, 504 TIMEOUT, 500 INTERNAL_SERVER_ERROR (logged, never shown).
+ * GET or HEAD, 503 BUSY or DB_UNAVAILABLE, 504 TIMEOUT, 500 INTERNAL_SERVER_ERROR (logged, never
+ * shown). Exports take turns with GraphQL's heavy operations and have the same deadline.
  */
 import { GraphQLError } from "graphql";
 import type { Plugin } from "graphql-yoga";
@@ -29,6 +30,7 @@ import {
   readNeighborhood,
 } from "../export/subgraph.js";
 import type { Logger } from "../logger.js";
+import { busyError, type WorkGate } from "../plugins/fairness.js";
 import { requestIdFor } from "../plugins/request-log.js";
 
 export interface ExportRoutesOptions {
@@ -40,6 +42,10 @@ export interface ExportRoutesOptions {
   nativeSearch?: NativeSearchProbe;
   /** The whole-graph bound. @default DEFAULT_EXPORT_LIMITS (5,000 entities, 20,000 links) */
   limits?: ExportLimits;
+  /** Every export is a heavy read: it takes a slot of the server's gate (plugins/fairness.ts), as GraphQL traversals do. */
+  fairness?: { gate: WorkGate; maxWaitMs: number };
+  /** The request's deadline (KG_QUERY_TIMEOUT_MS), as for GraphQL requests. */
+  timeoutMs?: number;
 }
 
 interface Format {
@@ -166,8 +172,13 @@ async function answer(request: Request, url: URL, options: ExportRoutesOptions):
     nativeSearch: options.nativeSearch,
     requestId,
     log: options.log.child({ requestId }),
-    signal: request.signal,
+    signal: options.timeoutMs ? AbortSignal.any([request.signal, AbortSignal.timeout(options.timeoutMs)]) : request.signal,
   };
+  const release = options.fairness ? await options.fairness.gate.enter(options.fairness.maxWaitMs, ctx.signal) : () => {};
+  if (!release) {
+    const busy = options.fairness && busyError(options.fairness.gate);
+    return errorResponse(503, "BUSY", busy?.message ?? "Busy.", { "retry-after": "1" });
+  }
   try {
     const format = formatOf(url);
     const { name, graph } = await route(ctx, url, options.limits ?? DEFAULT_EXPORT_LIMITS);
@@ -188,6 +199,8 @@ async function answer(request: Request, url: URL, options: ExportRoutesOptions):
     }
     ctx.log.error({ err: driverCause(error) ?? error }, "internal error");
     return errorResponse(500, "INTERNAL_SERVER_ERROR", "Unexpected error.");
+  } finally {
+    release();
   }
 }
 
