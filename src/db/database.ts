@@ -34,8 +34,9 @@ export class Database {
     this.driver = neo4j.driver(target.uri, neo4j.auth.basic(target.user, target.password), {
       connectionAcquisitionTimeout: options.acquireTimeoutMs,
       connectionTimeout: Math.min(options.acquireTimeoutMs, 5_000),
-      // Retries of transient failures stop soon: a client waits seconds, not half a minute.
-      maxTransactionRetryTime: Math.min(options.acquireTimeoutMs, 3_000),
+      // `write` retries transient failures itself, with a backoff in milliseconds where the
+      // driver's starts at one second: a deadlock victim usually succeeds at once on its retry.
+      maxTransactionRetryTime: 0,
       maxConnectionPoolSize: 100,
       disableLosslessIntegers: false,
     });
@@ -80,18 +81,36 @@ export class Database {
     }
   }
 
-  /** Runs `work` in one write transaction: everything it writes commits together or not at all. */
+  /**
+   * Runs `work` in one write transaction: everything it writes commits together or not at all.
+   * A transient failure (a deadlock between writers, a leader switch) rolls the attempt back and
+   * runs `work` again after a short randomised backoff (WRITE_RETRY), for as long as the write's
+   * budget lasts: `timeoutMs`, the same bound a single transaction has, so a request never waits
+   * much longer than KG_QUERY_TIMEOUT_MS. What still fails is mapped (a surviving deadlock: BUSY).
+   */
   async write<T>(work: (tx: ManagedTransaction) => Promise<T>, counter?: QueryCounter, timeoutMs = this.timeoutMs): Promise<T> {
-    const session = this.driver.session({ database: this.name, defaultAccessMode: neo4j.session.WRITE });
-    try {
-      if (counter) counter.queries += 1;
-      return await session.executeWrite(work, { timeout: timeoutMs });
-    } catch (error) {
-      throw fromDriverError(error);
-    } finally {
-      await session.close();
+    const deadline = Date.now() + timeoutMs;
+    for (let attempt = 1; ; attempt++) {
+      const session = this.driver.session({ database: this.name, defaultAccessMode: neo4j.session.WRITE });
+      let failure: unknown;
+      try {
+        if (counter) counter.queries += 1;
+        // Each attempt gets what is left of the budget (at least a second, so a late retry can finish).
+        return await session.executeWrite(work, { timeout: Math.max(1_000, deadline - Date.now()) });
+      } catch (error) {
+        failure = error;
+      } finally {
+        await session.close();
+      }
+      const pause = retryPause(attempt);
+      if (!isRetriableError(failure) || Date.now() + pause >= deadline) throw fromDriverError(failure);
+      this.writeRetries += 1;
+      await new Promise((resolve) => setTimeout(resolve, pause));
     }
   }
+
+  /** Write attempts repeated after a transient failure, since start (for logs and tests). */
+  writeRetries = 0;
 
   /** True when Neo4j answers a trivial query within the acquisition timeout. */
   async ping(): Promise<boolean> {
@@ -106,6 +125,14 @@ export class Database {
   async close(): Promise<void> {
     await this.driver.close();
   }
+}
+
+/** Backoff between write attempts: exponential from 10 ms, capped at 500 ms, each pause a random half to all of it. */
+export const WRITE_RETRY = { firstMs: 10, maxMs: 500 };
+
+function retryPause(attempt: number): number {
+  const ceiling = Math.min(WRITE_RETRY.maxMs, WRITE_RETRY.firstMs * 2 ** (attempt - 1));
+  return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
 }
 
 /** neo4j-driver sends JS numbers as floats; LIMIT/SKIP and integer properties need this. */

@@ -80,8 +80,9 @@ export async function ensureStrongestLinks(db: Database, log?: Logger): Promise<
     const batch = ids.slice(i, i + BATCH);
     await db.write(
       async (tx) => {
-        await refreshStrongestLinks(tx, { from: batch, to: batch });
+        // The version first, as every writer does (write/derived.ts): rebuilds take turns under its lock.
         await bumpGraphVersion(tx);
+        await refreshStrongestLinks(tx, { from: batch, to: batch });
       },
       undefined,
       600_000,
