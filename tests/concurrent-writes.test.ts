@@ -6,7 +6,7 @@
 import { Neo4jError } from "neo4j-driver";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fromDriverError } from "../src/errors.js";
-import { gql, seedArticle, testDatabase, testServer } from "./helpers.js";
+import { expectStrongestLinksConsistent, gql, seedArticle, testDatabase, testServer } from "./helpers.js";
 
 const SECRET = "s3cret-token-for-concurrency-01";
 const AUTH = { authorization: `Bearer ${SECRET}` };
@@ -109,7 +109,9 @@ describe("writers on one hub and the one source", () => {
         {},
       ),
     ).toBe(0);
-  });
+    // The derived shortcuts the writers rebuilt in turn are exactly what the links define.
+    await expectStrongestLinksConsistent(db);
+  }, 600_000);
 });
 
 describe("reports under concurrency", () => {
@@ -143,7 +145,7 @@ describe("reports under concurrency", () => {
       const second = [a, b].find((r) => r.data.importBundle.created.entities === 0);
       expect(second?.data.importBundle.unchanged).toMatchObject({ entities: 1, claims: 1 });
     }
-  });
+  }, 300_000);
 });
 
 describe("a deadlock that outlives the retries", () => {
