@@ -92,7 +92,13 @@ describe("writers on one hub and the one source", () => {
     const found = rows.records.map((r) => r.toObject());
     expect(found.map((r) => r.id).sort()).toEqual([...acknowledged].sort());
     for (const r of found) {
-      expect({ id: r.id, gaba: Number(r.gaba), anxiety: Number(r.anxiety), about: Number(r.about), stated: Number(r.stated) }).toEqual({
+      expect({
+        id: r.id,
+        gaba: Number(r.gaba),
+        anxiety: Number(r.anxiety),
+        about: Number(r.about),
+        stated: Number(r.stated),
+      }).toEqual({
         id: r.id,
         gaba: 1,
         anxiety: 1,
@@ -138,9 +144,9 @@ describe("reports under concurrency", () => {
       expect(created.map((c) => c.claims).sort()).toEqual([0, 1]);
       expect(created.map((c) => c.links).sort()).toEqual([0, 1]);
       expect(await count("MATCH (e:Entity {id: $id}) RETURN count(e) AS n", { id: `test-twin-${round}` })).toBe(1);
-      expect(
-        await count("MATCH (:Claim {id: $id})-[r:ABOUT]->() RETURN count(r) AS n", { id: `claim:test-twin-${round}` }),
-      ).toBe(2);
+      expect(await count("MATCH (:Claim {id: $id})-[r:ABOUT]->() RETURN count(r) AS n", { id: `claim:test-twin-${round}` })).toBe(
+        2,
+      );
       // The second of the two found everything as the first left it.
       const second = [a, b].find((r) => r.data.importBundle.created.entities === 0);
       expect(second?.data.importBundle.unchanged).toMatchObject({ entities: 1, claims: 1 });

@@ -139,7 +139,8 @@ export async function runWriteLoad(options: WriteLoadOptions): Promise<WriteLoad
           case 0: {
             const id = `${own(w)}-e${n}`;
             const name = `Load entity ${w}.${n}`;
-            if (await write(UPSERT_ENTITY, { id, name, kind: "PHYSIOLOGICAL_PROCESS" }, true)) acks.push({ kind: "entity", id, name });
+            if (await write(UPSERT_ENTITY, { id, name, kind: "PHYSIOLOGICAL_PROCESS" }, true))
+              acks.push({ kind: "entity", id, name });
             break;
           }
           case 1: {
@@ -152,7 +153,8 @@ export async function runWriteLoad(options: WriteLoadOptions): Promise<WriteLoad
           case 2: {
             const id = `study:${own(w)}-s${n}`;
             const title = `Load study ${w}.${n}`;
-            if (await write(UPSERT_STUDY, { id, title, design: "COHORT", year: 2024 }, true)) acks.push({ kind: "study", id, title });
+            if (await write(UPSERT_STUDY, { id, title, design: "COHORT", year: 2024 }, true))
+              acks.push({ kind: "study", id, title });
             break;
           }
           default: {
@@ -233,11 +235,29 @@ export async function runWriteLoad(options: WriteLoadOptions): Promise<WriteLoad
           if (n > 1) duplicated += 1;
           if (n !== 1) problems.push(`claim ${a.id}: ${what} ${wanted} ${n} times`);
         };
-        for (const hub of a.about) expectOnce("about", c.about.map((e) => e.id), hub);
-        expectOnce("statedIn", c.statedIn.map((s) => `${s.source.id}|${s.locator}`), `${SOURCE}|${a.locator}`);
-        expectOnce("link", c.links.map((l) => l.id), a.link);
+        for (const hub of a.about)
+          expectOnce(
+            "about",
+            c.about.map((e) => e.id),
+            hub,
+          );
+        expectOnce(
+          "statedIn",
+          c.statedIn.map((s) => `${s.source.id}|${s.locator}`),
+          `${SOURCE}|${a.locator}`,
+        );
+        expectOnce(
+          "link",
+          c.links.map((l) => l.id),
+          a.link,
+        );
         const link = c.links.find((l) => l.id === a.link);
-        if (link) expectOnce(`claim on ${a.link}:`, link.claims.map((x) => x.id), a.id);
+        if (link)
+          expectOnce(
+            `claim on ${a.link}:`,
+            link.claims.map((x) => x.id),
+            a.id,
+          );
       });
     }
   }

@@ -16,15 +16,7 @@
 import type { ManagedTransaction } from "neo4j-driver";
 import type { Bundle } from "../model/bundle.js";
 import { writeClaims } from "./write/claims.js";
-import {
-  LOCK_ORDER,
-  lockRecords,
-  type NodeLabel,
-  tally,
-  upsertNodes,
-  type WriteReport,
-  zeroCounts,
-} from "./write/common.js";
+import { LOCK_ORDER, lockRecords, type NodeLabel, tally, upsertNodes, type WriteReport, zeroCounts } from "./write/common.js";
 import { refreshDerived } from "./write/derived.js";
 import { type StoredEvidence, tallyEvidence, wantedEvidence, writeEvidence } from "./write/evidence.js";
 import { linkSubjects, writeLinks } from "./write/links.js";

@@ -14,6 +14,7 @@ import { type Classified, lockRecords, type Props, readMap, sameValue, uniq, unw
 
 /** The subject entities of the given links: what a writer of them locks. */
 export const linkSubjects = (linkIds: readonly string[]) => uniq(linkIds.map((id) => linkOfId(id).from));
+
 import type { NormalClaim } from "./records.js";
 
 export interface LinksWritten {

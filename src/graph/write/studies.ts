@@ -97,11 +97,7 @@ export async function writeStudies(
     audit,
   );
 
-  await writeCitations(
-    tx,
-    changed,
-    (id) => (existing.get(id)?.citations ?? []) as unknown[][],
-  );
+  await writeCitations(tx, changed, (id) => (existing.get(id)?.citations ?? []) as unknown[][]);
   await writeSameAs(tx, changed);
   return { classes: c, ruleChanged: uniq(designChanged) };
 }
