@@ -3,7 +3,14 @@
  * read and write transactions with timeouts, the database always named, sessions always closed,
  * driver errors mapped to the client error vocabulary, and a count of Cypher round trips.
  */
-import neo4j, { type Driver, isRetriableError, type ManagedTransaction, type QueryResult, type RecordShape } from "neo4j-driver";
+import neo4j, {
+  type Driver,
+  isRetriableError,
+  type ManagedTransaction,
+  Neo4jError,
+  type QueryResult,
+  type RecordShape,
+} from "neo4j-driver";
 import { fromDriverError } from "../errors.js";
 import type { DatabaseTarget } from "./provision.js";
 import { enableTcpNoDelay } from "./tcp-no-delay.js";
@@ -26,10 +33,12 @@ export class Database {
   readonly driver: Driver;
   readonly name: string;
   private readonly timeoutMs: number;
+  private readonly unavailableRetryMs: number;
 
   constructor(target: Pick<DatabaseTarget, "uri" | "user" | "password" | "database">, options: DatabaseOptions) {
     this.name = target.database;
     this.timeoutMs = options.queryTimeoutMs;
+    this.unavailableRetryMs = Math.min(options.acquireTimeoutMs, 3_000);
     enableTcpNoDelay();
     this.driver = neo4j.driver(target.uri, neo4j.auth.basic(target.user, target.password), {
       connectionAcquisitionTimeout: options.acquireTimeoutMs,
@@ -89,7 +98,8 @@ export class Database {
    * much longer than KG_QUERY_TIMEOUT_MS. What still fails is mapped (a surviving deadlock: BUSY).
    */
   async write<T>(work: (tx: ManagedTransaction) => Promise<T>, counter?: QueryCounter, timeoutMs = this.timeoutMs): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
+    const started = Date.now();
+    const deadline = started + timeoutMs;
     for (let attempt = 1; ; attempt++) {
       const session = this.driver.session({ database: this.name, defaultAccessMode: neo4j.session.WRITE });
       let failure: unknown;
@@ -103,14 +113,12 @@ export class Database {
         await session.close();
       }
       const pause = retryPause(attempt);
-      if (!isRetriableError(failure) || Date.now() + pause >= deadline) throw fromDriverError(failure);
-      this.writeRetries += 1;
+      // A database that does not answer gets the short budget it always had: fail fast, DB_UNAVAILABLE.
+      const until = isConflict(failure) ? deadline : Math.min(deadline, started + this.unavailableRetryMs);
+      if (!isRetriableError(failure) || Date.now() + pause >= until) throw fromDriverError(failure);
       await new Promise((resolve) => setTimeout(resolve, pause));
     }
   }
-
-  /** Write attempts repeated after a transient failure, since start (for logs and tests). */
-  writeRetries = 0;
 
   /** True when Neo4j answers a trivial query within the acquisition timeout. */
   async ping(): Promise<boolean> {
@@ -128,7 +136,10 @@ export class Database {
 }
 
 /** Backoff between write attempts: exponential from 10 ms, capped at 500 ms, each pause a random half to all of it. */
-export const WRITE_RETRY = { firstMs: 10, maxMs: 500 };
+const WRITE_RETRY = { firstMs: 10, maxMs: 500 };
+
+/** A transient conflict between transactions (a deadlock, a lock a terminated one held), not an outage. */
+const isConflict = (error: unknown) => error instanceof Neo4jError && error.code.startsWith("Neo.TransientError.Transaction.");
 
 function retryPause(attempt: number): number {
   const ceiling = Math.min(WRITE_RETRY.maxMs, WRITE_RETRY.firstMs * 2 ** (attempt - 1));
