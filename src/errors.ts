@@ -3,7 +3,7 @@
  * pass through `fromDriverError`, so no Cypher, driver message or stack trace leaves the server.
  */
 import { GraphQLError } from "graphql";
-import { Neo4jError } from "neo4j-driver";
+import { isRetriableError, Neo4jError } from "neo4j-driver";
 
 const ERROR_CODES = [
   "NOT_FOUND",
@@ -14,6 +14,8 @@ const ERROR_CODES = [
   "TIMEOUT",
   /** A whole-graph export beyond its bound (export/subgraph.ts). */
   "EXPORT_TOO_LARGE",
+  /** A conflict between writers that outlived its retries, or no slot for a heavy request (plugins/fairness.ts). */
+  "BUSY",
   "INTERNAL_SERVER_ERROR",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -23,6 +25,7 @@ const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   WRITES_DISABLED: 403,
   DB_UNAVAILABLE: 503,
   TIMEOUT: 504,
+  BUSY: 503,
 };
 
 export function clientError(code: ErrorCode, message: string, details: Record<string, unknown> = {}): GraphQLError {
@@ -59,6 +62,14 @@ export function fromDriverError(error: unknown): GraphQLError {
     }
     if (TIMEOUT_CODES.has(error.code) || /terminated|timed out/i.test(error.message)) {
       return withOriginal(timeoutError(), error);
+    }
+    // A deadlock or another transient conflict that outlived the write's retries: the same
+    // request may well succeed a moment later.
+    if (isRetriableError(error)) {
+      return withOriginal(
+        clientError("BUSY", "The graph is busy with other writes; nothing was written. Try again shortly.", { retriable: true }),
+        error,
+      );
     }
   }
   return withOriginal(clientError("INTERNAL_SERVER_ERROR", "Unexpected error."), error);

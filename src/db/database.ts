@@ -5,7 +5,14 @@
  */
 
 import type { GraphQLError } from "graphql";
-import neo4j, { type Driver, isRetriableError, type ManagedTransaction, type QueryResult, type RecordShape } from "neo4j-driver";
+import neo4j, {
+  type Driver,
+  isRetriableError,
+  type ManagedTransaction,
+  Neo4jError,
+  type QueryResult,
+  type RecordShape,
+} from "neo4j-driver";
 import { clientError, fromDriverError, timeoutError } from "../errors.js";
 import { Availability, unavailableError } from "./availability.js";
 import type { DatabaseTarget } from "./provision.js";
@@ -77,8 +84,9 @@ export class Database {
     this.driver = neo4j.driver(target.uri, neo4j.auth.basic(target.user, target.password), {
       connectionAcquisitionTimeout: options.acquireTimeoutMs,
       connectionTimeout: Math.min(options.acquireTimeoutMs, 5_000),
-      // Retries of transient failures stop soon: a client waits seconds, not half a minute.
-      maxTransactionRetryTime: Math.min(options.acquireTimeoutMs, 3_000),
+      // `write` retries transient failures itself, with a backoff in milliseconds where the
+      // driver's starts at one second: a deadlock victim usually succeeds at once on its retry.
+      maxTransactionRetryTime: 0,
       maxConnectionPoolSize: 100,
       disableLosslessIntegers: false,
     });
@@ -143,31 +151,36 @@ export class Database {
 
   /**
    * Runs `work` in one write transaction: everything it writes commits together or not at all.
-   * When the database is found unavailable meanwhile, the transaction is abandoned (rolled back by
-   * closing its session) rather than retried until the driver's retry budget runs out.
+   * A conflict between writers (a deadlock) rolls the attempt back and runs `work` again after a
+   * short randomised backoff (WRITE_RETRY), for as long as the write's budget lasts: `timeoutMs`,
+   * the same bound a single transaction has. Any other transient failure (a pooled connection
+   * the server dropped) is retried once. When the database is found unavailable meanwhile, the
+   * attempt is abandoned (rolled back by closing its session) and the answer is DB_UNAVAILABLE at
+   * once. What still fails is mapped (a surviving deadlock: BUSY).
    */
   async write<T>(work: (tx: ManagedTransaction) => Promise<T>, counter?: QueryCounter, timeoutMs = this.timeoutMs): Promise<T> {
-    if (counter) counter.queries += 1;
-    if (this.availability.down) throw unavailableError();
-    const session = this.driver.session({ database: this.name, defaultAccessMode: neo4j.session.WRITE });
-    const abandoned = stoppedBy([this.availability.signal], () => void session.close());
-    try {
-      return await Promise.race([session.executeWrite(work, { timeout: timeoutMs }), abandoned.promise]);
-    } catch (error) {
-      throw this.clientErrorOf(error);
-    } finally {
-      abandoned.dispose();
-      await session.close();
+    const deadline = Date.now() + timeoutMs;
+    for (let attempt = 1; ; attempt++) {
+      if (this.availability.down) throw unavailableError();
+      if (counter) counter.queries += 1;
+      const session = this.driver.session({ database: this.name, defaultAccessMode: neo4j.session.WRITE });
+      const abandoned = stoppedBy([this.availability.signal], () => void session.close());
+      let failure: unknown;
+      try {
+        // Each attempt gets what is left of the budget (at least a second, so a late retry can finish).
+        const attemptTimeout = Math.max(1_000, deadline - Date.now());
+        return await Promise.race([session.executeWrite(work, { timeout: attemptTimeout }), abandoned.promise]);
+      } catch (error) {
+        failure = error;
+      } finally {
+        abandoned.dispose();
+        await session.close();
+      }
+      const pause = retryPause(attempt);
+      const until = isConflict(failure) ? deadline : attempt === 1 ? deadline : 0;
+      if (!isRetriableError(failure) || Date.now() + pause >= until) throw this.clientErrorOf(failure);
+      await new Promise((resolve) => setTimeout(resolve, pause));
     }
-  }
-
-  /**
-   * The same driver and pool under another transaction timeout: start-up work (constraints,
-   * seeding) must not fail because a busy machine is slower than a request may be.
-   */
-  withQueryTimeout(queryTimeoutMs: number): Database {
-    const view: Database = Object.create(Database.prototype);
-    return Object.assign(view, this, { timeoutMs: queryTimeoutMs });
   }
 
   /** True when Neo4j answers a trivial query within the acquisition timeout. */
@@ -197,6 +210,17 @@ export class Database {
     this.availability.close();
     await this.driver.close();
   }
+}
+
+/** Backoff between write attempts: exponential from 10 ms, capped at 500 ms, each pause a random half to all of it. */
+const WRITE_RETRY = { firstMs: 10, maxMs: 500 };
+
+/** A transient conflict between transactions (a deadlock, a lock a terminated one held), not an outage. */
+const isConflict = (error: unknown) => error instanceof Neo4jError && error.code.startsWith("Neo.TransientError.Transaction.");
+
+function retryPause(attempt: number): number {
+  const ceiling = Math.min(WRITE_RETRY.maxMs, WRITE_RETRY.firstMs * 2 ** (attempt - 1));
+  return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
 }
 
 /** neo4j-driver sends JS numbers as floats; LIMIT/SKIP and integer properties need this. */

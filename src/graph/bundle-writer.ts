@@ -16,10 +16,10 @@
 import type { ManagedTransaction } from "neo4j-driver";
 import type { Bundle } from "../model/bundle.js";
 import { writeClaims } from "./write/claims.js";
-import { tally, upsertNodes, type WriteReport, zeroCounts } from "./write/common.js";
+import { LOCK_ORDER, lockRecords, type NodeLabel, tally, upsertNodes, type WriteReport, zeroCounts } from "./write/common.js";
 import { refreshDerived } from "./write/derived.js";
 import { type StoredEvidence, tallyEvidence, wantedEvidence, writeEvidence } from "./write/evidence.js";
-import { writeLinks } from "./write/links.js";
+import { linkSubjects, writeLinks } from "./write/links.js";
 import { entityProps, normalizeClaim, sourceProps } from "./write/records.js";
 import { writeStudies } from "./write/studies.js";
 
@@ -46,19 +46,32 @@ export async function writeBundle(tx: ManagedTransaction, bundle: Bundle, opts: 
   const last = <T extends { id: string }>(items: readonly T[]) => [...new Map(items.map((i) => [i.id, i])).values()];
   const claims = last(bundle.claims).map(normalizeClaim);
 
+  // Locks first (write/common.ts): the records written, and the subjects of the links asserted.
+  const own: Record<NodeLabel, string[]> = {
+    Entity: bundle.entities.map((e) => e.id),
+    Source: bundle.sources.map((s) => s.id),
+    Study: bundle.studies.map((s) => s.id),
+    Claim: claims.map((c) => c.id),
+  };
+  const created = {} as Record<NodeLabel, Set<string>>;
+  for (const label of LOCK_ORDER) {
+    const existing = label === "Entity" ? linkSubjects(claims.flatMap((c) => c.links.map((l) => l.id))) : [];
+    created[label] = await lockRecords(tx, label, { own: own[label], existing }, audit);
+  }
+
   await step("entities");
   const entities = last(bundle.entities).map((e) => ({ id: e.id, props: entityProps(e) }));
-  tally(report, "entities", await upsertNodes(tx, "Entity", entities, audit));
+  tally(report, "entities", await upsertNodes(tx, "Entity", entities, audit, created.Entity));
   await step("sources");
   const sources = last(bundle.sources).map((s) => ({ id: s.id, props: sourceProps(s) }));
-  tally(report, "sources", await upsertNodes(tx, "Source", sources, audit));
+  tally(report, "sources", await upsertNodes(tx, "Source", sources, audit, created.Source));
 
   await step("studies");
-  const studies = await writeStudies(tx, last(bundle.studies), audit);
+  const studies = await writeStudies(tx, last(bundle.studies), audit, created.Study);
   tally(report, "studies", studies.classes);
 
   await step("claims");
-  const written = await writeClaims(tx, claims, audit);
+  const written = await writeClaims(tx, claims, audit, created.Claim);
   tally(report, "claims", written.classes);
 
   await step("links");

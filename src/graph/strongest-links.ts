@@ -19,27 +19,52 @@ import { bumpGraphVersion } from "./traversal-cache.js";
 
 export { FANOUT } from "../translate/strongest.js";
 
-/** Rebuilds the shortcuts on one side of each entity in $ids: its FANOUT best links that way. */
+/**
+ * Brings the shortcuts on one side of each entity in $ids in line with its FANOUT best links
+ * that way, touching only what differs: shortcuts of links no longer among the best (and any
+ * second copy) are deleted, kept ones get their new rank and score, missing ones are created.
+ * A new link at the bottom of a hub's list so costs one shortcut and some rank updates, not
+ * FANOUT deletions and creations: fewer writes under the graph version's lock, and fewer locks
+ * on the hub's neighbours (a relationship created or deleted locks its sparse ends).
+ */
 function refreshCypher(direction: "OUT" | "IN"): string {
-  const props = "{linkId: l.id, score: coalesce(l.score, 0.0), rank: rank}";
-  const [shortcut, link, create] =
+  const [link, create] =
     direction === "OUT"
-      ? [shortcutPattern("e", "OUT", "s"), "(e)-[l:LINK]->(m:Entity)", `(e)-[:STRONGEST_OUT ${props}]->(m)`]
-      : [shortcutPattern("e", "IN", "s"), "(e)<-[l:LINK]-(m:Entity)", `(m)-[:STRONGEST_IN ${props}]->(e)`];
+      ? ["(e)-[l:LINK]->(m:Entity)", "(e)-[:STRONGEST_OUT {linkId: t.id, score: t.score, rank: rank}]->(m)"]
+      : ["(e)<-[l:LINK]-(m:Entity)", "(m)-[:STRONGEST_IN {linkId: t.id, score: t.score, rank: rank}]->(e)"];
+  const shortcut = shortcutPattern("e", direction, "s");
   return `UNWIND $ids AS id
   MATCH (e:Entity {id: id}) USING INDEX SEEK e:Entity(id)
-  CALL { WITH e MATCH ${shortcut} DELETE s }
   CALL {
     WITH e
     MATCH ${link}
-    WITH e, l, m ORDER BY l.score DESC, l.id LIMIT $fanout
-    WITH e, collect({l: l, m: m}) AS top
-    UNWIND range(0, size(top) - 1) AS rank
-    WITH e, top[rank].l AS l, top[rank].m AS m, rank
-    CREATE ${create}
-    RETURN count(*) AS created
+    WITH l, m ORDER BY l.score DESC, l.id LIMIT $fanout
+    RETURN collect({id: l.id, score: coalesce(l.score, 0.0), m: m}) AS top
   }
-  RETURN sum(created) AS n`;
+  CALL {
+    WITH e, top
+    MATCH ${shortcut}
+    WITH top, s.linkId AS linkId, collect(s) AS copies
+    UNWIND CASE WHEN any(t IN top WHERE t.id = linkId) THEN tail(copies) ELSE copies END AS stale
+    DELETE stale
+  }
+  CALL {
+    WITH e, top
+    MATCH ${shortcut}
+    WITH s, top, [i IN range(0, size(top) - 1) WHERE top[i].id = s.linkId][0] AS rank
+    WITH s, rank, top[rank].score AS score
+    WHERE s.rank <> rank OR s.score <> score
+    SET s.rank = rank, s.score = score
+  }
+  CALL {
+    WITH e, top
+    UNWIND range(0, size(top) - 1) AS rank
+    WITH e, top[rank] AS t, rank
+    WHERE NOT EXISTS { MATCH ${shortcut} WHERE s.linkId = t.id }
+    WITH e, t, t.m AS m, rank
+    CREATE ${create}
+  }
+  RETURN count(*) AS n`;
 }
 
 const REFRESH_OUT = refreshCypher("OUT");
@@ -80,8 +105,9 @@ export async function ensureStrongestLinks(db: Database, log?: Logger): Promise<
     const batch = ids.slice(i, i + BATCH);
     await db.write(
       async (tx) => {
-        await refreshStrongestLinks(tx, { from: batch, to: batch });
+        // The version first, as every writer does (write/derived.ts): rebuilds take turns under its lock.
         await bumpGraphVersion(tx);
+        await refreshStrongestLinks(tx, { from: batch, to: batch });
       },
       undefined,
       Math.max(db.queryTimeoutMs, 600_000),

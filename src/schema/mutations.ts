@@ -7,6 +7,7 @@
 import { toPlain } from "../db/database.js";
 import { clientError } from "../errors.js";
 import { type ImportReport, importBundle } from "../graph/import.js";
+import { lockRecords } from "../graph/write/common.js";
 import { refreshDerived } from "../graph/write/derived.js";
 import { evidenceOf, STORED_EVIDENCE, type StoredEvidence, writeEvidence } from "../graph/write/evidence.js";
 import type { EvidenceInput } from "../model/bundle.js";
@@ -260,7 +261,10 @@ async function editEvidence(
   actor: string,
   edit: { stance: Stance; note: string | null } | null,
 ) {
+  const now = new Date().toISOString();
   await ctx.db.write(async (tx) => {
+    // The claim's lock first: its edges are read, compared and written with no other writer between.
+    await lockRecords(tx, "Claim", { own: [], existing: [claim] }, { now, actor });
     const found = await tx.run(
       `OPTIONAL MATCH (c:Claim {id: $claim}) OPTIONAL MATCH (s:Study {id: $study})
        RETURN c IS NOT NULL AS claim, s IS NOT NULL AS study,
@@ -279,7 +283,6 @@ async function editEvidence(
       : before
         ? [{ ...withoutAudit(before), stance: edit.stance, note: edit.note }]
         : [evidenceOf({ study, stance: edit.stance, voice: "ARTICLE", note: edit.note ?? undefined })];
-    const now = new Date().toISOString();
     const counts = await writeEvidence(tx, [{ claim, stored, wanted, studies: [study] }], { now, actor });
     if (counts.created + counts.updated + counts.removed === 0) return; // idempotent: nothing changed, nothing touched
     await tx.run("MATCH (c:Claim {id: $claim}) SET c.updatedAt = $now, c.updatedBy = $actor", { claim, now, actor });

@@ -24,8 +24,10 @@ export async function writeClaims(
   tx: ManagedTransaction,
   claims: readonly NormalClaim[],
   audit: Props,
+  /** The claims this transaction created (lockRecords); the others existed before it. */
+  created: ReadonlySet<string>,
 ): Promise<{ classes: Classified; existing: Map<string, Props> }> {
-  const claimIds = claims.map((c) => c.id);
+  const claimIds = claims.map((c) => c.id).filter((id) => !created.has(id));
   const existingClaims = await readMap(
     tx,
     `UNWIND $ids AS id MATCH (c:Claim {id: id}) USING INDEX SEEK c:Claim(id)
@@ -39,7 +41,7 @@ export async function writeClaims(
   const claimRows = claims.map((c) => ({ id: c.id, claim: c, props: claimProps(c) }));
   const claimClasses = classify(
     claimRows,
-    (r) => !existingClaims.has(r.id),
+    (r) => created.has(r.id),
     (r) => {
       const old = existingClaims.get(r.id) as Props;
       return (
@@ -69,7 +71,12 @@ export async function writeClaims(
   return { classes: claimClasses, existing: existingClaims };
 }
 
-/** ABOUT and STATED_IN of the changed claims: the bundle's lists replace the database's. */
+/**
+ * ABOUT and STATED_IN of the changed claims: the bundle's lists replace the database's. The
+ * claim is locked and its relationships were read under that lock, so the missing ones are
+ * CREATEd: a MERGE would take exclusive locks on both ends, and the other end is a hub entity
+ * or the one source, which every writer of a claim points at.
+ */
 async function writeAboutAndStatedIn(
   tx: ManagedTransaction,
   changedClaims: readonly NormalClaim[],
@@ -94,26 +101,36 @@ async function writeAboutAndStatedIn(
       updatedClaims.map((r) => ({ id: r.id, statedIn: r.statedIn.map((s) => [s.source, s.locator]) })),
     );
   }
-  const aboutRows = changedClaims.flatMap((r) => r.about.map((entity) => ({ claim: r.id, entity })));
+  const had = (id: string) => existingClaims.get(id);
+  // Sorted by the other end: a sparse entity is locked when a relationship to it is created.
+  const aboutRows = changedClaims
+    .flatMap((r) => {
+      const old = new Set((had(r.id)?.about ?? []) as string[]);
+      return r.about.filter((entity) => !old.has(entity)).map((entity) => ({ claim: r.id, entity }));
+    })
+    .sort((a, b) => (a.entity < b.entity ? -1 : a.entity > b.entity ? 1 : 0));
   if (aboutRows.length) {
     await unwindAll(
       tx,
       "about",
       `UNWIND $rows AS row
        MATCH (c:Claim {id: row.claim}), (e:Entity {id: row.entity}) USING INDEX SEEK c:Claim(id) USING INDEX SEEK e:Entity(id)
-       MERGE (c)-[:ABOUT]->(e)
+       CREATE (c)-[:ABOUT]->(e)
        RETURN count(*) AS n`,
       aboutRows,
     );
   }
-  const statedRows = changedClaims.flatMap((r) => r.statedIn.map((s) => ({ claim: r.id, ...s })));
+  const statedRows = changedClaims.flatMap((r) => {
+    const old = new Set(((had(r.id)?.statedIn ?? []) as string[][]).map((s) => pairKey(s[0], s[1])));
+    return r.statedIn.filter((s) => !old.has(pairKey(s.source, s.locator))).map((s) => ({ claim: r.id, ...s }));
+  });
   if (statedRows.length) {
     await unwindAll(
       tx,
       "statedIn",
       `UNWIND $rows AS row
        MATCH (c:Claim {id: row.claim}), (s:Source {id: row.source}) USING INDEX SEEK c:Claim(id) USING INDEX SEEK s:Source(id)
-       MERGE (c)-[:STATED_IN {locator: row.locator}]->(s)
+       CREATE (c)-[:STATED_IN {locator: row.locator}]->(s)
        RETURN count(*) AS n`,
       statedRows,
     );

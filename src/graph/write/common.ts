@@ -141,21 +141,75 @@ export function classify<T extends { id: string }>(
   return out;
 }
 
+/**
+ * Write locks, taken before anything is read, in the one order every writer follows: by label
+ * (LOCK_ORDER), then by id. A writer then reads, compares and writes its records with no other
+ * writer changing them in between, and two writers never wait for each other in a cycle (the
+ * deadlocks that writers on shared hubs used to meet).
+ *
+ * - `own`: the records this transaction writes. One that does not exist yet is created here,
+ *   bare but for its audit fields: its uniqueness constraint makes a concurrent creator of the
+ *   same id wait for this transaction and then find the record. The ids returned are those THIS
+ *   transaction created, which is what its report counts as created.
+ * - `existing`: records only locked, never created (a link's subject, see links.ts); an id that
+ *   does not exist is skipped.
+ *
+ * A lock is a property set and removed in the same transaction: nothing of it is ever committed.
+ * The records a writer merely points at (a hub entity a claim is about, the source it is stated
+ * in) are not locked: relationships to them are CREATEd under the lock of the writer's own
+ * record, and Neo4j takes no exclusive lock on a dense node for that.
+ */
+export const LOCK_ORDER: readonly NodeLabel[] = ["Entity", "Source", "Study", "Claim"];
+
+export async function lockRecords(
+  tx: ManagedTransaction,
+  label: NodeLabel,
+  ids: { own: readonly string[]; existing?: readonly string[] },
+  audit: Props,
+): Promise<Set<string>> {
+  const own = new Set(ids.own);
+  const rows = uniq([...ids.own, ...(ids.existing ?? [])])
+    .sort()
+    .map((id) => ({ id, own: own.has(id) }));
+  if (!rows.length) return new Set();
+  const result = await tx.run(
+    `UNWIND $rows AS row
+     CALL {
+       WITH row WITH row WHERE row.own
+       MERGE (n:${label} {id: row.id})
+       ON CREATE SET n.createdAt = $now, n.createdBy = $actor, n._kgCreated = true
+       RETURN n
+       UNION
+       WITH row WITH row WHERE NOT row.own
+       MATCH (n:${label} {id: row.id}) USING INDEX SEEK n:${label}(id)
+       RETURN n
+     }
+     SET n._kgLock = true
+     WITH n, n._kgCreated IS NOT NULL AS created
+     REMOVE n._kgLock, n._kgCreated
+     RETURN n.id AS id, created`,
+    { rows, ...audit },
+  );
+  return new Set(result.records.filter((r) => r.get("created") === true).map((r) => String(r.get("id"))));
+}
+
 /** Writes the rows of one label that are new or changed, and says how each row was classified. */
 export async function upsertNodes(
   tx: ManagedTransaction,
   label: "Entity" | "Source",
   rows: Array<{ id: string; props: Props }>,
   audit: Props,
+  /** The ids this transaction created (lockRecords); the others existed before it. */
+  created: ReadonlySet<string>,
 ): Promise<Classified> {
   const existing = await readMap(
     tx,
     `UNWIND $ids AS id MATCH (n:${label} {id: id}) USING INDEX SEEK n:${label}(id) RETURN n.id AS id, properties(n) AS props`,
-    rows.map((r) => r.id),
+    rows.map((r) => r.id).filter((id) => !created.has(id)),
   );
   const c = classify(
     rows,
-    (r) => !existing.has(r.id),
+    (r) => created.has(r.id),
     (r) => !sameProps(r.props, existing.get(r.id)?.props as Props),
   );
   const write = new Set([...c.created, ...c.updated]);

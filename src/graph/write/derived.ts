@@ -118,14 +118,23 @@ export async function refreshEvidence(
   tx: ManagedTransaction,
   targets: RefreshTargets,
 ): Promise<{ claims: number; links: number }> {
+  const { claims, links, ends } = await refreshCaches(tx, targets);
+  await refreshShortcuts(tx, ends);
+  return { claims, links };
+}
+
+/** The evidence caches of claims and links; returns the ends whose strongest links may move. */
+async function refreshCaches(tx: ManagedTransaction, targets: RefreshTargets) {
   const linkIds = new Set(targets.linkIds ?? []);
   // The refreshed claims' links are refreshed too.
   const claims = await refreshClaims(tx, uniq(targets.claimIds ?? []), uniq(targets.studyIds ?? []), linkIds);
   const links = await refreshLinks(tx, [...linkIds]);
   // Deleted and re-scored links may move in or out of their ends' strongest links.
-  const ends = [...(targets.removedLinkEnds ?? []), ...links.rescoredEnds];
+  return { claims, links: links.changed, ends: [...(targets.removedLinkEnds ?? []), ...links.rescoredEnds] };
+}
+
+async function refreshShortcuts(tx: ManagedTransaction, ends: ReadonlyArray<{ from: string; to: string }>) {
   if (ends.length) await refreshStrongestLinks(tx, { from: ends.map((e) => e.from), to: ends.map((e) => e.to) });
-  return { claims, links: links.changed };
 }
 
 /** The claims given, and those citing (a record of the work of) the studies given; adds their links to `linkIds`. */
@@ -224,8 +233,16 @@ async function refreshLinks(tx: ManagedTransaction, linkIds: string[]) {
 /**
  * The one step after any write: evidence caches and shortcuts of what the writer touched, and,
  * when anything changed at all, a new graph version (cached traversals then recompute).
+ *
+ * Order matters under concurrency. The graph version is one node every changing writer sets,
+ * so its lock is held from the bump to the commit: the bump comes after the writer's own work,
+ * and only the strongest-link shortcuts are rebuilt after it. Rebuilding an entity's shortcuts
+ * deletes and recreates them, and the ends of a new link are often hubs that many writers
+ * touch: under the version's lock these rebuilds take turns, so none is lost or doubled and
+ * none deadlocks with another, and each sees the links the previous one committed.
  */
 export async function refreshDerived(tx: ManagedTransaction, targets: RefreshTargets, changed: boolean): Promise<void> {
-  await refreshEvidence(tx, targets);
-  if (changed) await bumpGraphVersion(tx);
+  const { ends } = await refreshCaches(tx, targets);
+  if (changed || ends.length) await bumpGraphVersion(tx);
+  await refreshShortcuts(tx, ends);
 }

@@ -77,6 +77,7 @@ export async function writeEvidence(
       putEvidence[e.stance].push({
         claim: edit.claim,
         study,
+        exists: before?.stance === e.stance,
         props,
         createdAt: before?.createdAt ?? null,
         createdBy: before?.createdBy ?? null,
@@ -92,20 +93,39 @@ export async function writeEvidence(
       dropEvidence,
     );
   }
+  // The claim is locked and its edges were read under that lock (common.ts, lockRecords): a
+  // missing edge is CREATEd, an existing one found and set. A MERGE would lock the study
+  // exclusively too, and one study may back many claims.
   for (const stance of STANCES) {
-    if (!putEvidence[stance].length) continue;
-    await unwindAll(
-      tx,
-      `${stance} evidence`,
-      `UNWIND $rows AS row
-       MATCH (s:Study {id: row.study}), (c:Claim {id: row.claim}) USING INDEX SEEK s:Study(id) USING INDEX SEEK c:Claim(id)
-       MERGE (s)-[e:${EVIDENCE_REL[stance]}]->(c)
-       ON CREATE SET e.createdAt = coalesce(row.createdAt, $now), e.createdBy = coalesce(row.createdBy, $actor)
-       SET e += row.props, e.updatedAt = $now, e.updatedBy = $actor
-       RETURN count(*) AS n`,
-      putEvidence[stance],
-      audit,
-    );
+    const rows = putEvidence[stance];
+    const created = rows.filter((r) => !r.exists);
+    const updated = rows.filter((r) => r.exists);
+    if (created.length) {
+      await unwindAll(
+        tx,
+        `${stance} evidence`,
+        `UNWIND $rows AS row
+         MATCH (s:Study {id: row.study}), (c:Claim {id: row.claim}) USING INDEX SEEK s:Study(id) USING INDEX SEEK c:Claim(id)
+         CREATE (s)-[e:${EVIDENCE_REL[stance]}]->(c)
+         SET e += row.props, e.createdAt = coalesce(row.createdAt, $now), e.createdBy = coalesce(row.createdBy, $actor),
+           e.updatedAt = $now, e.updatedBy = $actor
+         RETURN count(*) AS n`,
+        created,
+        audit,
+      );
+    }
+    if (updated.length) {
+      await unwindAll(
+        tx,
+        `${stance} evidence`,
+        `UNWIND $rows AS row
+         MATCH (s:Study {id: row.study})-[e:${EVIDENCE_REL[stance]}]->(c:Claim {id: row.claim}) USING INDEX SEEK c:Claim(id)
+         SET e += row.props, e.updatedAt = $now, e.updatedBy = $actor
+         RETURN count(*) AS n`,
+        updated,
+        audit,
+      );
+    }
   }
 
   return counts;

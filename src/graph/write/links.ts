@@ -1,9 +1,20 @@
 /**
  * Mechanism LINKs: one relationship per (from, predicate, to), with `claimIds` = the claims
  * asserting it. A link no claim asserts any more is deleted.
+ *
+ * Every writer of a link holds the lock of its subject (`from`) entity, taken before the link
+ * is read (common.ts, lockRecords): writers of one link take turns, so a link is created once
+ * and no writer's claim id is lost from `claimIds`. The link is then CREATEd, not MERGEd: MERGE
+ * would lock both ends exclusively, and the object of a link is often a hub (anxiety, GABA)
+ * that every writer touches.
  */
 import type { ManagedTransaction } from "neo4j-driver";
-import { type Classified, type Props, readMap, sameValue, uniq, unwind, unwindAll } from "./common.js";
+import { linkOfId } from "../../model/vocabulary.js";
+import { type Classified, lockRecords, type Props, readMap, sameValue, uniq, unwind, unwindAll } from "./common.js";
+
+/** The subject entities of the given links: what a writer of them locks. */
+export const linkSubjects = (linkIds: readonly string[]) => uniq(linkIds.map((id) => linkOfId(id).from));
+
 import type { NormalClaim } from "./records.js";
 
 export interface LinksWritten {
@@ -34,6 +45,9 @@ export async function writeLinks(
   }
   const oldLinkIds = claims.flatMap((c) => ((existingClaims.get(c.id)?.props as Props | undefined)?.linkIds ?? []) as string[]);
   const affectedLinks = uniq([...oldLinkIds, ...assertedBy.keys()]);
+  // The asserted links' subjects are locked already (bundle-writer.ts); links a claim no longer
+  // asserts may have other subjects: locked now (re-taking a held lock costs nothing).
+  await lockRecords(tx, "Entity", { own: [], existing: linkSubjects(affectedLinks) }, audit);
   const existingLinks = await readMap(
     tx,
     `UNWIND $ids AS id MATCH (a)-[l:LINK {id: id}]->(b) USING INDEX SEEK l:LINK(id)
@@ -62,17 +76,32 @@ export async function writeLinks(
     }
     linkRows.push(row);
   }
-  if (linkRows.length) {
+  const created = new Set(linkClasses.created);
+  const newRows = linkRows.filter((r) => created.has(r.id));
+  const changedRows = linkRows.filter((r) => !created.has(r.id));
+  if (newRows.length) {
     await unwindAll(
       tx,
       "links",
       `UNWIND $rows AS row
        MATCH (a:Entity {id: row.from}), (b:Entity {id: row.to}) USING INDEX SEEK a:Entity(id) USING INDEX SEEK b:Entity(id)
-       MERGE (a)-[l:LINK {id: row.id}]->(b)
-       ON CREATE SET l.createdAt = $now, l.createdBy = $actor
+       CREATE (a)-[l:LINK {id: row.id}]->(b)
+       SET l.createdAt = $now, l.createdBy = $actor,
+         l.predicate = row.predicate, l.claimIds = row.claimIds, l.updatedAt = $now, l.updatedBy = $actor
+       RETURN count(*) AS n`,
+      newRows,
+      audit,
+    );
+  }
+  if (changedRows.length) {
+    await unwindAll(
+      tx,
+      "links",
+      `UNWIND $rows AS row
+       MATCH ()-[l:LINK {id: row.id}]->() USING INDEX SEEK l:LINK(id)
        SET l.predicate = row.predicate, l.claimIds = row.claimIds, l.updatedAt = $now, l.updatedBy = $actor
        RETURN count(*) AS n`,
-      linkRows,
+      changedRows,
       audit,
     );
   }

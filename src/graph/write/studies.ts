@@ -28,6 +28,8 @@ export async function writeStudies(
   tx: ManagedTransaction,
   studies: readonly StudyInput[],
   audit: Props,
+  /** The studies this transaction created (lockRecords); the others existed before it. */
+  created: ReadonlySet<string>,
 ): Promise<{ classes: Classified; ruleChanged: string[] }> {
   const designChanged: string[] = [];
   const existing = await readMap(
@@ -36,7 +38,7 @@ export async function writeStudies(
      RETURN n.id AS id, properties(n) AS props,
        [(src:Source)-[r:CITES]->(n) | [src.id, r.as, r.locator]] AS citations,
        [(n)-[r:SAME_AS]->(o:Study) | [o.id, r.note, r.confidence, r.voice]] AS sameAs`,
-    studies.map((s) => s.id),
+    studies.map((s) => s.id).filter((id) => !created.has(id)),
   );
   const citationKeys = (list: ReadonlyArray<readonly unknown[]>, source: string) =>
     list.filter((c) => c[0] === source).map((c) => pairKey(c[1], c[2]));
@@ -63,7 +65,7 @@ export async function writeStudies(
   };
   const c = classify(
     rows,
-    (r) => !existing.has(r.id),
+    (r) => created.has(r.id),
     (r) => !sameProps(r.props, existing.get(r.id)?.props as Props) || citesChanged(r) || sameAsChanged(r),
   );
   const byId = new Map(rows.map((r) => [r.id, r]));
@@ -95,15 +97,19 @@ export async function writeStudies(
     audit,
   );
 
-  await writeCitations(tx, changed);
+  await writeCitations(tx, changed, (id) => (existing.get(id)?.citations ?? []) as unknown[][]);
   await writeSameAs(tx, changed);
   return { classes: c, ruleChanged: uniq(designChanged) };
 }
 
 type StudyRow = { id: string; study: StudyInput };
 
-/** CITES: per (study, source) the bundle's citations replace the database's. */
-async function writeCitations(tx: ManagedTransaction, changed: readonly StudyRow[]) {
+/**
+ * CITES: per (study, source) the bundle's citations replace the database's. The study is locked
+ * and its citations were read under that lock, so the missing ones are CREATEd: a MERGE would
+ * lock the source exclusively, and every study of an article is cited by its one source.
+ */
+async function writeCitations(tx: ManagedTransaction, changed: readonly StudyRow[], stored: (id: string) => unknown[][]) {
   const keepCites = changed.flatMap((r) =>
     uniq(r.study.citations.map((c) => c.source)).map((source) => ({
       study: r.id,
@@ -121,19 +127,22 @@ async function writeCitations(tx: ManagedTransaction, changed: readonly StudyRow
       keepCites,
     );
   }
-  const cites = changed.flatMap((r) =>
-    uniq(r.study.citations.map((c) => pairKey(c.source, c.as, c.locator))).map((key) => {
-      const [source, as, locator] = JSON.parse(key) as [string, string, string];
-      return { study: r.id, source, as, locator };
-    }),
-  );
+  const cites = changed.flatMap((r) => {
+    const old = new Set(stored(r.id).map((c) => pairKey(c[0], c[1], c[2])));
+    return uniq(r.study.citations.map((c) => pairKey(c.source, c.as, c.locator)))
+      .filter((key) => !old.has(key))
+      .map((key) => {
+        const [source, as, locator] = JSON.parse(key) as [string, string, string];
+        return { study: r.id, source, as, locator };
+      });
+  });
   if (cites.length) {
     await unwindAll(
       tx,
       "citations",
       `UNWIND $rows AS row
        MATCH (src:Source {id: row.source}), (s:Study {id: row.study}) USING INDEX SEEK src:Source(id) USING INDEX SEEK s:Study(id)
-       MERGE (src)-[r:CITES {as: row.as, locator: row.locator}]->(s)
+       CREATE (src)-[r:CITES {as: row.as, locator: row.locator}]->(s)
        RETURN count(*) AS n`,
       cites,
     );
