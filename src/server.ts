@@ -13,6 +13,7 @@ import { TraversalCache } from "./graph/traversal-cache.js";
 import { graphiqlExamples } from "./graphiql-examples.js";
 import type { Logger } from "./logger.js";
 import { authorize, parseTokens } from "./plugins/auth.js";
+import { corsFor } from "./plugins/cors.js";
 import { useJitForRepeatedDocuments } from "./plugins/jit.js";
 import { useArmor, useBodyLimit, useSupportedOperations } from "./plugins/limits.js";
 import { errorMasker } from "./plugins/mask-errors.js";
@@ -37,6 +38,7 @@ export function createServer({ db, config, log }: ServerOptions) {
     landingPage: false,
     logging: false,
     batching: false,
+    cors: corsFor(config.KG_CORS_ORIGINS),
     // useBodyLimit caps bodies by their required Content-Length; yoga's byte-counting copy of
     // every body would only repeat it.
     maxRequestBodySize: false,
