@@ -47,7 +47,12 @@ const Env = z.object({
   KG_CORS_ORIGINS: z
     .string()
     .default("")
-    .transform((v) => v.split(",").map((o) => o.trim()).filter(Boolean))
+    .transform((v) =>
+      v
+        .split(",")
+        .map((o) => o.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(z.string().regex(/^https?:\/\/[^/\s]+$/, "an origin is scheme://host[:port], without a path"))),
   /** Field suggestions ("did you mean ...?") leak the schema to probes; off unless asked for. */
   KG_FIELD_SUGGESTIONS: z
