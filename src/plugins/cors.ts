@@ -20,7 +20,9 @@ export function corsFor(credentialedOrigins: readonly string[]): CorsOption {
   const trusted = new Set(credentialedOrigins);
   return (request: Request) => {
     const origin = request.headers.get("origin");
-    if (origin && trusted.has(origin)) return { ...COMMON, origin: [origin], credentials: true };
+    // Listed twice: with one origin yoga sends it as a constant, without `Vary: Origin`; the
+    // answer differs by origin here, so caches must key on it (the test checks the header).
+    if (origin && trusted.has(origin)) return { ...COMMON, origin: [origin, origin], credentials: true };
     // "*" makes yoga echo the caller's origin; without credentials that is what "*" would allow.
     return { ...COMMON, origin: ["*"], credentials: false };
   };
