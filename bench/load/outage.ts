@@ -69,6 +69,8 @@ export async function runOutageLoad(options: OutageOptions): Promise<ModeResult>
     pagecache: "128m",
     txTimeoutSeconds: 60,
     detached: false,
+    // A busy machine once took over 3 minutes to create a store; the restart is timed, not bounded here.
+    readyTimeoutMs: 600_000,
   };
   const cleanups: Array<() => Promise<void>> = [];
   const cleanUp = async () => {
