@@ -50,7 +50,7 @@ const chains: Shape = (id, aliases) =>
 const neighbourhoods: Shape = (id, aliases) =>
   `{ ${Array.from(
     { length: aliases },
-    (_, i) => `n${i}: neighborhood(id: "${id()}", hops: 3, first: 100) { nodes { id name } edges { source target predicate } }`,
+    (_, i) => `n${i}: neighborhood(id: "${id()}", hops: 3, first: 100) { nodes { id name } edges { source target } }`,
   ).join(" ")} }`;
 
 /** The most aliases of `shape` the server accepts (not QUERY_TOO_COSTLY nor TOO_MANY_ALIASES), or 0. */
@@ -59,7 +59,12 @@ async function mostAliases(url: URL, shape: Shape, id: () => string): Promise<nu
   try {
     for (let aliases = 15; aliases >= 1; aliases--) {
       const answer = await graphql(agent, url, shape(id, aliases));
-      if (answer.code !== "QUERY_TOO_COSTLY" && answer.code !== "TOO_MANY_ALIASES") return aliases;
+      if (answer.code === "QUERY_TOO_COSTLY" || answer.code === "TOO_MANY_ALIASES") continue;
+      // Anything but an answer, a refusal for load or a timeout means the shape itself is wrong.
+      if (answer.code && !["BUSY", "TIMEOUT"].includes(answer.code)) {
+        throw new Error(`the server refuses the heavy request shape with ${answer.code}`);
+      }
+      return aliases;
     }
     return 0;
   } finally {
