@@ -50,7 +50,8 @@ const chains: Shape = (id, aliases) =>
 const neighbourhoods: Shape = (id, aliases) =>
   `{ ${Array.from(
     { length: aliases },
-    (_, i) => `n${i}: neighborhood(id: "${id()}", hops: 3, first: 100) { nodes { id name } edges { source target } }`,
+    (_, i) =>
+      `n${i}: neighborhood(id: "${id()}", hops: 3, first: 100) { nodes { id label kind distance } edges { source target predicate } }`,
   ).join(" ")} }`;
 
 /** The most aliases of `shape` the server accepts (not QUERY_TOO_COSTLY nor TOO_MANY_ALIASES), or 0. */
