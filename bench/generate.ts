@@ -249,14 +249,49 @@ export async function loadGenerated(db: Database, graph: GeneratedGraph, log: Lo
   await ensureStrongestLinks(db, log);
 }
 
+const HELP = `Usage: npm run generate -- [--links N] [--seed S] [--clear]
+
+Loads a deterministic synthetic graph (power-law degrees, the article's kind mix) into the
+benchmark's own Neo4j: NEO4J_URI when set, else the embedded one in .neo4j/bench on port
+NEO4J_BENCH_PORT (7689), which is left running (stop it with the pid in .neo4j/bench/launcher.pid).
+
+  --links N   mechanism links to generate (default 100000; 1 to 10000000)
+  --seed S    random seed: the same seed gives the same graph (default 42)
+  --clear     delete everything in that database first
+  --help      this text
+`;
+
+/** A whole number in [min, max], or exit 2 naming the option. */
+function wholeNumber(name: string, text: string, min: number, max: number): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    console.error(`--${name} must be a whole number from ${min} to ${max}, not "${text}"\n\n${HELP}`);
+    process.exit(2);
+  }
+  return value;
+}
+
 async function main() {
-  const { values } = parseArgs({
-    options: {
-      links: { type: "string", default: "100000" },
-      seed: { type: "string", default: "42" },
-      clear: { type: "boolean", default: false },
-    },
-  });
+  let values: { links: string; seed: string; clear: boolean; help: boolean };
+  try {
+    ({ values } = parseArgs({
+      options: {
+        links: { type: "string", default: "100000" },
+        seed: { type: "string", default: "42" },
+        clear: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h", default: false },
+      },
+    }));
+  } catch (error) {
+    console.error(`${(error as Error).message}\n\n${HELP}`);
+    process.exit(2);
+  }
+  if (values.help) {
+    console.log(HELP);
+    return;
+  }
+  const links = wholeNumber("links", values.links, 1, 10_000_000);
+  const seed = wholeNumber("seed", values.seed, 0, 2 ** 32 - 1);
   const { loadConfig, PROJECT_ROOT } = await import("../src/config.js");
   const { provisionDatabase } = await import("../src/db/provision.js");
   const { applyConstraints } = await import("../src/db/schema-setup.js");
@@ -274,7 +309,7 @@ async function main() {
     await applyConstraints(db);
     if (values.clear) await clearInBatches(db, log);
     const started = performance.now();
-    const graph = generateGraph(Number(values.links), Number(values.seed));
+    const graph = generateGraph(links, seed);
     log.info(
       { entities: graph.entities.length, links: graph.links.length, claims: graph.claims.length, studies: graph.studies.length },
       "generated",

@@ -1,73 +1,136 @@
 /**
- * `npm run load [-- --url http://127.0.0.1:4000/graphql --seconds 20 --connections 10]`:
- * a bounded mixed read workload against a running server, on loopback only. Reports requests,
- * errors (HTTP and GraphQL) and latency percentiles as one JSON line, and exits 1 on any error.
+ * `npm run load [-- --mode read|fairness|outage ...]`: bounded load against this machine only, in
+ * modes (bench/load/<mode>.ts). Progress goes to stderr while a mode runs; the summary is one JSON
+ * line on stdout (`{"mode", "ok", "targets": [...], ...figures}`); the exit code is 1 when a target
+ * is missed, 2 on a usage error. `--help` lists the modes and their options.
  */
+import path from "node:path";
 import { parseArgs } from "node:util";
-import autocannon from "autocannon";
-import { createLogger } from "../src/logger.js";
+import { PROJECT_ROOT } from "../src/config.js";
+import { bounded, loopbackUrl, type ModeResult, note, UsageError } from "./load/common.js";
+import { runFairnessLoad, TRIVIAL_P99_MS } from "./load/fairness.js";
+import { runOutageLoad } from "./load/outage.js";
+import { runReadLoad } from "./load/read.js";
 
-const log = createLogger("kg-load");
-const { values } = parseArgs({
-  options: {
-    url: { type: "string", default: "http://127.0.0.1:4000/graphql" },
-    seconds: { type: "string", default: "20" },
-    connections: { type: "string", default: "10" },
-  },
-});
-const url = new URL(values.url);
-if (!["127.0.0.1", "localhost", "[::1]"].includes(url.hostname)) {
-  log.error({ host: url.hostname }, "the load script only targets this machine's loopback address");
-  process.exit(2);
+const HELP = `Usage: npm run load -- [--mode read|fairness|outage] [options]
+
+Bounded load on 127.0.0.1 only. Progress on stderr; one JSON summary line on stdout; exit 1
+when a target is missed, 2 on a usage error.
+
+Modes:
+  read (default)  a mixed read workload (autocannon) against a running server.
+                  Target: no error of any kind.
+  fairness        the heaviest operations the server's limits allow, back to back on
+                  --connections connections, while one more connection sends { __typename }
+                  and a small entity lookup at --rate a second. Heavy outcomes by code
+                  (BUSY is a refusal, not an error). Target: trivial p99 < ${TRIVIAL_P99_MS} ms.
+  outage          starts its own Neo4j (.neo4j/load-outage, --neo4j-port) and its own server
+                  (--port), reads and writes from --clients clients, kills Neo4j (SIGKILL) and
+                  restarts it. Targets: answers during the outage within 2 s, /health < 100 ms,
+                  /ready 200 within 5 s of Neo4j back, no acknowledged write lost or duplicated.
+
+Options:
+  --url URL           read, fairness: the server (default http://127.0.0.1:4000/graphql)
+  --seconds N         read, fairness: how long (default 20; at most 300)
+  --connections N     read: connections (default 10); fairness: heavy connections (default 8)
+  --rate N            fairness: trivial requests a second (default 20)
+  --p99 MS            fairness: the trivial p99 target (default ${TRIVIAL_P99_MS})
+  --port N            outage: the server's port (default 4110)
+  --neo4j-port N      outage: its Neo4j's Bolt port (default 7694)
+  --clients N         outage: clients (default 20), of which --writers N write (default 6)
+  --before N, --down N, --after N
+                      outage: seconds of load before the kill (5), Neo4j down (4), after /ready (5)
+  --help              this text
+`;
+
+const MODES = ["read", "fairness", "outage"] as const;
+type Mode = (typeof MODES)[number];
+
+function options() {
+  return parseArgs({
+    options: {
+      mode: { type: "string", default: "read" },
+      url: { type: "string", default: "http://127.0.0.1:4000/graphql" },
+      seconds: { type: "string", default: "20" },
+      connections: { type: "string" },
+      rate: { type: "string", default: "20" },
+      p99: { type: "string", default: String(TRIVIAL_P99_MS) },
+      port: { type: "string", default: "4110" },
+      "neo4j-port": { type: "string", default: "7694" },
+      clients: { type: "string", default: "20" },
+      writers: { type: "string", default: "6" },
+      before: { type: "string", default: "5" },
+      down: { type: "string", default: "4" },
+      after: { type: "string", default: "5" },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  }).values;
 }
-const seconds = Math.min(Number(values.seconds), 300);
-const connections = Math.min(Number(values.connections), 100);
 
-/** The mix: one of each job users come for, with real seed ids. */
-const READ_MIX = [
-  `{ entity(id: "magnesium") { id name outgoing(first: 10) { predicate to { id name } evidence { score } claims { id } } claims(first: 5) { id statement } } }`,
-  `{ claim(id: "claim:mg-supplementation-reduces-anxiety-depression") { statement evidenceSummary { level score } evidence { stance study { title journal year design } } } }`,
-  `{ search(query: "gaba anxiety", first: 10) { type label score } }`,
-  `{ mechanismChains(from: "magnesium-glycinate", to: "anxiety", maxHops: 4, first: 5) { hops score nodes { id } links { predicate } } }`,
-  `{ neighborhood(id: "magnesium", hops: 2, first: 50) { nodes { id } edges { source target } } }`,
-  `{ claims(first: 20) { totalCount pageInfo { hasNextPage endCursor } nodes { id evidenceSummary { score } } } }`,
-  `{ evidenceGaps(first: 20) { id statement } }`,
-  `{ stats { entities links claims studies evidenceGaps } }`,
-];
-
-let graphqlErrors = 0;
-const instance = autocannon(
-  {
-    url: url.toString(),
-    connections,
-    duration: seconds,
-    requests: READ_MIX.map((query) => ({
-      method: "POST" as const,
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ query }),
-      onResponse: (status: number, body: string) => {
-        if (status === 200 && body.includes('"errors"')) graphqlErrors += 1;
-      },
-    })),
-  },
-  (error, result) => {
-    if (error) {
-      log.error({ err: error }, "load run failed");
-      process.exit(1);
-    }
-    const summary = {
-      url: url.toString(),
-      seconds,
-      connections,
-      requests: result.requests.total,
-      throughputPerSecond: result.requests.average,
-      errors: result.errors + result.timeouts + result.non2xx + graphqlErrors,
-      non2xx: result.non2xx,
-      graphqlErrors,
-      latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max },
+async function runMode(values: ReturnType<typeof options>): Promise<{ mode: Mode; result: ModeResult }> {
+  const mode = values.mode as Mode;
+  if (!MODES.includes(mode)) throw new UsageError(`--mode must be one of ${MODES.join(", ")}, not "${values.mode}"`);
+  const seconds = bounded("seconds", values.seconds, 1, 300);
+  if (mode === "read") {
+    const connections = bounded("connections", values.connections ?? "10", 1, 100);
+    return { mode, result: await runReadLoad({ url: loopbackUrl(values.url), seconds, connections }) };
+  }
+  if (mode === "fairness") {
+    return {
+      mode,
+      result: await runFairnessLoad({
+        url: loopbackUrl(values.url),
+        seconds,
+        heavyConnections: bounded("connections", values.connections ?? "8", 1, 64),
+        rate: bounded("rate", values.rate, 1, 200),
+        p99Ms: bounded("p99", values.p99, 1, 60_000),
+      }),
     };
-    log.info(summary, "load run finished");
-    process.exit(summary.errors === 0 ? 0 : 1);
-  },
-);
-autocannon.track(instance, { renderProgressBar: process.stderr.isTTY ?? false });
+  }
+  const clients = bounded("clients", values.clients, 1, 100);
+  return {
+    mode,
+    result: await runOutageLoad({
+      port: bounded("port", values.port, 1024, 65535),
+      neo4jPort: bounded("neo4j-port", values["neo4j-port"], 1024, 65535),
+      home: path.join(PROJECT_ROOT, ".neo4j", "load-outage"),
+      clients,
+      writers: bounded("writers", values.writers, 0, clients),
+      beforeSeconds: bounded("before", values.before, 1, 60),
+      downSeconds: bounded("down", values.down, 1, 60),
+      afterSeconds: bounded("after", values.after, 1, 60),
+    }),
+  };
+}
+
+async function main(): Promise<number> {
+  let values: ReturnType<typeof options>;
+  try {
+    values = options();
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n\n${HELP}`);
+    return 2;
+  }
+  if (values.help) {
+    process.stdout.write(HELP);
+    return 0;
+  }
+  try {
+    const { mode, result } = await runMode(values);
+    const missed = result.targets.filter((t) => !t.met);
+    console.log(JSON.stringify({ mode, ok: missed.length === 0, targets: result.targets, ...result.figures }));
+    for (const t of missed)
+      note(`target missed: ${t.name} ${t.measured ?? "never"} ${t.unit} (target ${t.atLeast ? ">=" : "<="} ${t.limit})`);
+    return missed.length === 0 ? 0 : 1;
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`${error.message}\n\n${HELP}`);
+      return 2;
+    }
+    process.stderr.write(`load run failed: ${(error as Error).stack ?? error}\n`);
+    console.log(JSON.stringify({ mode: values.mode, ok: false, error: (error as Error).message }));
+    return 1;
+  }
+}
+
+main().then((code) => process.exit(code));

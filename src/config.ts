@@ -49,6 +49,20 @@ const Env = z.object({
   KG_DB_ACQUIRE_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(3_000),
   /** "name:secret,name2:secret2": bearer tokens allowed to write. None: writes are disabled. */
   KG_API_TOKENS: optionalText,
+  /**
+   * Origins ("https://app.example.org,http://localhost:5173") allowed credentialed cross-origin
+   * requests (cookies, HTTP authentication). None by default; any origin may read without them.
+   */
+  KG_CORS_ORIGINS: z
+    .string()
+    .default("")
+    .transform((v) =>
+      v
+        .split(",")
+        .map((o) => o.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().regex(/^https?:\/\/[^/\s]+$/, "an origin is scheme://host[:port], without a path"))),
   /** Field suggestions ("did you mean ...?") leak the schema to probes; off unless asked for. */
   KG_FIELD_SUGGESTIONS: z
     .enum(["true", "false"])

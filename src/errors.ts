@@ -5,7 +5,7 @@
 import { GraphQLError } from "graphql";
 import { isRetriableError, Neo4jError } from "neo4j-driver";
 
-const ERROR_CODES = [
+export const ERROR_CODES = [
   "NOT_FOUND",
   "BAD_USER_INPUT",
   "UNAUTHENTICATED",

@@ -15,6 +15,7 @@ import { useExportRoutes } from "./http/export-routes.js";
 import { renderLocalGraphiQL, usePages } from "./http/pages.js";
 import type { Logger } from "./logger.js";
 import { authorize, parseTokens } from "./plugins/auth.js";
+import { corsFor } from "./plugins/cors.js";
 import { useRequestDeadline } from "./plugins/deadline.js";
 import { useFairness, WorkGate } from "./plugins/fairness.js";
 import { useJitForRepeatedDocuments } from "./plugins/jit.js";
@@ -49,6 +50,7 @@ export function createServer({
     landingPage: false,
     logging: false,
     batching: false,
+    cors: corsFor(config.KG_CORS_ORIGINS),
     // useBodyLimit caps bodies by their required Content-Length; yoga's byte-counting copy of
     // every body would only repeat it.
     maxRequestBodySize: false,

@@ -5,6 +5,7 @@ import { loadConfig } from "../src/config.js";
 import { Database, toPlain } from "../src/db/database.js";
 import { type Problem, problemsOf } from "../src/graph/import.js";
 import { createLogger } from "../src/logger.js";
+import { CYPHER_QUERIES, DEBUG_HEADER } from "../src/plugins/request-log.js";
 import { createServer } from "../src/server.js";
 
 export function testDatabase(options: { queryTimeoutMs?: number; acquireTimeoutMs?: number } = {}): Database {
@@ -42,7 +43,10 @@ export interface GraphQLResponse {
   extensions?: { cypherQueries?: number };
 }
 
-/** POSTs one operation to the server in process (real HTTP semantics, no port). */
+/**
+ * POSTs one operation to the server in process (real HTTP semantics, no port), asking for
+ * `extensions.cypherQueries` (the round-trip tests read it).
+ */
 export async function gql(
   server: ReturnType<typeof testServer>,
   query: string,
@@ -51,7 +55,12 @@ export async function gql(
 ): Promise<GraphQLResponse & { status: number }> {
   const response = await server.fetch("http://localhost/graphql", {
     method: "POST",
-    headers: { "content-type": "application/json", accept: "application/graphql-response+json", ...headers },
+    headers: {
+      "content-type": "application/json",
+      accept: "application/graphql-response+json",
+      [DEBUG_HEADER]: CYPHER_QUERIES,
+      ...headers,
+    },
     body: JSON.stringify({ query, variables }),
   });
   return { status: response.status, ...((await response.json()) as GraphQLResponse) };

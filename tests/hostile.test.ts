@@ -33,25 +33,42 @@ describe("hostile and malformed requests", () => {
     const r = await gql(server, `{ entity(id: "magnesium") { ${selection} } }`);
     expect(r.errors?.map((e) => e.extensions?.code)).toContain("QUERY_TOO_DEEP");
     expect(r.data ?? null).toBeNull();
+    expect(r.status).toBe(400);
+    expect(r.errors?.[0]?.message).toMatch(/^The query nests 14 levels deep \(limit 10, /);
+    expect(r.errors?.[0]?.extensions).toMatchObject({ limit: LIMITS.maxDepth, found: 14 });
   });
 
   it("rejects alias floods with TOO_MANY_ALIASES", async () => {
     const aliases = Array.from({ length: 100 }, (_, i) => `a${i}: stats { entities }`).join(" ");
-    expect(codeOf(await gql(server, `{ ${aliases} }`))).toBe("TOO_MANY_ALIASES");
+    const r = await gql(server, `{ ${aliases} }`);
+    expect(codeOf(r)).toBe("TOO_MANY_ALIASES");
+    expect(r.status).toBe(400);
+    expect(r.errors?.[0]?.message).toMatch(/^The operation uses 100 aliases \(limit 15, KG_MAX_ALIASES\)/);
+    expect(r.errors?.[0]?.extensions).toMatchObject({ limit: 15, found: 100 });
   });
 
   it("rejects floods of duplicated fields with TOO_MANY_TOKENS", async () => {
     const fields = Array.from({ length: 3000 }, () => "id").join(" ");
-    expect(codeOf(await gql(server, `{ entity(id: "magnesium") { ${fields} } }`))).toBe("TOO_MANY_TOKENS");
+    const r = await gql(server, `{ entity(id: "magnesium") { ${fields} } }`);
+    expect(codeOf(r)).toBe("TOO_MANY_TOKENS");
+    expect(r.errors?.[0]?.message).toMatch(/^The document has more than 2000 tokens \(the limit, KG_MAX_TOKENS/);
+    expect(r.errors?.[0]?.extensions).toMatchObject({ limit: 2000 });
   });
 
   it("rejects directive floods with TOO_MANY_DIRECTIVES", async () => {
     const directives = Array.from({ length: 50 }, () => "@include(if: true)").join(" ");
-    expect(codeOf(await gql(server, `{ stats { entities ${directives} } }`))).toBe("TOO_MANY_DIRECTIVES");
+    const r = await gql(server, `{ stats { entities ${directives} } }`);
+    expect(codeOf(r)).toBe("TOO_MANY_DIRECTIVES");
+    expect(r.errors?.[0]?.message).toMatch(/^The operation uses 50 directives \(limit 20\)/);
   });
 
   it("rejects huge page sizes by their cost, before any resolver runs", async () => {
-    expect(codeOf(await gql(server, `{ entities(first: 1000000) { totalCount } }`))).toBe("QUERY_TOO_COSTLY");
+    const huge = await gql(server, `{ entities(first: 1000000) { totalCount } }`);
+    expect(codeOf(huge)).toBe("QUERY_TOO_COSTLY");
+    expect(huge.status).toBe(400);
+    // Armor counts the written-out document while it is parsed; the message says so, not "Syntax Error".
+    expect(huge.errors?.[0]?.message).toMatch(/^The document's written-out cost is \d+ \(limit 20000/);
+    expect(huge.errors?.[0]?.extensions).toMatchObject({ limit: LIMITS.maxCost, found: expect.any(Number) });
     expect(codeOf(await gql(server, `{ entity(id: "magnesium") { outgoing(first: 5000) { id } } }`))).toBe("QUERY_TOO_COSTLY");
   });
 
@@ -61,6 +78,15 @@ describe("hostile and malformed requests", () => {
       `outgoing(first: 100) { id predicate from { ${inner} } to { ${inner} ${s} } claims { id statement about { ${inner} } } }`;
     const query = `{ ${Array.from({ length: 12 }, (_, i) => `e${i}: entity(id: "magnesium") { ${level(level(level("id")))} }`).join(" ")} }`;
     expect(codeOf(await gql(server, query))).toBe("QUERY_TOO_COSTLY");
+  });
+
+  it("never words a refusal as a syntax error", async () => {
+    const refusals = [
+      `{ ${Array.from({ length: 100 }, (_, i) => `a${i}: stats { entities }`).join(" ")} }`,
+      `{ entity(id: "magnesium") { ${Array.from({ length: 3000 }, () => "id").join(" ")} } }`,
+      `{ entities(first: 1000000) { totalCount } }`,
+    ];
+    for (const query of refusals) expect((await gql(server, query)).errors?.[0]?.message).not.toMatch(/Syntax Error/);
   });
 
   it("rejects circular fragments as a validation failure", async () => {
@@ -250,7 +276,9 @@ describe("hostile and malformed requests", () => {
       for (let run = 0; run < 2; run++) {
         const r = await gql(server, query, variables);
         expect(codeOf(r), query).toBe("QUERY_TOO_COSTLY");
-        expect(r.errors?.[0]?.message).toMatch(/would cost \d+ \(limit 50000\)/);
+        expect(r.status).toBe(400);
+        expect(r.errors?.[0]?.message).toMatch(/^The operation would cost \d+ \(limit 50000, KG_MAX_COMPLEXITY\)/);
+        expect(r.errors?.[0]?.extensions).toMatchObject({ limit: 50000, found: expect.any(Number) });
         expect(r.extensions?.cypherQueries ?? 0).toBe(0);
       }
     };

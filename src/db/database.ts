@@ -183,6 +183,15 @@ export class Database {
     }
   }
 
+  /**
+   * The same driver and pool under another transaction timeout: start-up work (constraints,
+   * seeding) must not fail because a busy machine is slower than a request may be.
+   */
+  withQueryTimeout(queryTimeoutMs: number): Database {
+    const view: Database = Object.create(Database.prototype);
+    return Object.assign(view, this, { timeoutMs: queryTimeoutMs });
+  }
+
   /** True when Neo4j answers a trivial query within the acquisition timeout. */
   async ping(): Promise<boolean> {
     try {

@@ -43,6 +43,8 @@ export interface EmbeddedOptions {
   txTimeoutSeconds: number;
   /** Keep running after this process exits (db:start); otherwise it dies with us. */
   detached: boolean;
+  /** How long to wait for Bolt before giving up. @default 180_000 */
+  readyTimeoutMs?: number;
 }
 
 export interface EmbeddedHandle {
@@ -215,10 +217,11 @@ export async function startEmbedded(options: EmbeddedOptions, log: Logger): Prom
 function waitForReady(child: ChildProcess, options: EmbeddedOptions, log: Logger): Promise<string> {
   return new Promise((resolve, reject) => {
     let lastError = "";
+    const timeoutMs = options.readyTimeoutMs ?? 180_000;
     const timer = setTimeout(() => {
       child.kill("SIGTERM");
-      reject(new LauncherError("embedded Neo4j did not become ready within 180 s"));
-    }, 180_000);
+      reject(new LauncherError(`embedded Neo4j did not become ready within ${timeoutMs / 1000} s`));
+    }, timeoutMs);
     if (child.stderr) {
       readline.createInterface({ input: child.stderr }).on("line", (line) => {
         try {

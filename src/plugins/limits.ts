@@ -8,6 +8,7 @@
 import { EnvelopArmorPlugin } from "@escape.tech/graphql-armor";
 import { type ASTVisitor, GraphQLError, type ValidationContext } from "graphql";
 import type { Plugin } from "graphql-yoga";
+import { rejectWith } from "./limit-messages.js";
 
 export const LIMITS = {
   maxDepth: 10,
@@ -18,11 +19,8 @@ export const LIMITS = {
   maxBodyBytes: 256 * 1024,
 } as const;
 
-const tag = (code: string, status = 400) => [
-  (_ctx: unknown, error: GraphQLError) => {
-    Object.assign(error.extensions as Record<string, unknown>, { code, http: { status } });
-  },
-];
+/** Armor's refusal tagged with our code, and its message saying what was exceeded (limit-messages.ts). */
+const tag = (code: string, status = 400) => [rejectWith(code, status)];
 
 export function useArmor(options: { fieldSuggestions: boolean; maxAliases?: number; maxTokens?: number }) {
   return EnvelopArmorPlugin({

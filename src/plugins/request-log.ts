@@ -1,13 +1,24 @@
 /**
  * One structured log line per request (request id, operation name, duration, outcome, Cypher
  * round trips), the request id echoed in `x-request-id` so clients can quote it, and the number
- * of Cypher round trips in the response's `extensions.cypherQueries`.
+ * of Cypher round trips in the response's `extensions.cypherQueries` when the request asks for it
+ * (`x-kg-debug: cypher-queries`: tests and the benchmark do; other clients are not sent it).
  */
 import { randomUUID } from "node:crypto";
 import type { DefinitionNode, OperationDefinitionNode } from "graphql";
 import type { Plugin } from "graphql-yoga";
 import type { Context } from "../context.js";
 import type { Logger } from "../logger.js";
+
+/** The request header, and its value, that asks for `extensions.cypherQueries` in the response. */
+export const DEBUG_HEADER = "x-kg-debug";
+export const CYPHER_QUERIES = "cypher-queries";
+
+/** Whether the request lists `cypher-queries` in its x-kg-debug header (comma-separated). */
+function wantsCypherQueries(request: Request | undefined): boolean {
+  const asked = request?.headers.get(DEBUG_HEADER);
+  return !!asked && asked.split(",").some((v) => v.trim().toLowerCase() === CYPHER_QUERIES);
+}
 
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._-]{1,64}$/;
 
@@ -31,15 +42,15 @@ export function useRequestLog(log: Logger): Plugin<Context> {
       started.set(request, performance.now());
     },
     onExecute({ args }) {
-      const ctx = args.contextValue;
+      const ctx = args.contextValue as Context & { request?: Request };
       const definition = args.document.definitions.find((d: DefinitionNode) => d.kind === "OperationDefinition") as
         | OperationDefinitionNode
         | undefined;
       const operation = args.operationName ?? definition?.name?.value;
       return {
         onExecuteDone({ result, setResult }) {
-          // Clients (and the round-trip test) see how many Cypher queries their request cost.
-          if (!(Symbol.asyncIterator in result)) {
+          // Clients that ask (the round-trip tests, the benchmark) see how many Cypher queries their request cost.
+          if (!(Symbol.asyncIterator in result) && wantsCypherQueries(ctx.request)) {
             setResult({ ...result, extensions: { ...result.extensions, cypherQueries: ctx.counter.queries } });
           }
           const errors = "errors" in result ? (result.errors ?? []) : [];

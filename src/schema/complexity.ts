@@ -53,10 +53,21 @@ export function fieldComplexity<C>(
   return isListType(getNullableType(field.type)) ? { field: 1, multiplier: UNPAGED_LIST } : 1;
 }
 
-/** QUERY_TOO_COSTLY, saying the cost and the limit, and what lowers it. */
+/**
+ * QUERY_TOO_COSTLY, saying the cost, the limit and what lowers it; 400, as GraphQL Armor's
+ * refusals of the same code (plugins/limit-messages.ts): nothing ran, the request was the problem.
+ */
 export function complexityError(_kind: string, result: { complexity: number; maxComplexity?: number }) {
   return new GraphQLError(
-    `The operation would cost ${result.complexity} (limit ${result.maxComplexity}), counting each list's page size (\`first\`, variables included) through every level: ask for smaller pages, fewer levels or fewer aliases.`,
-    { extensions: { code: "QUERY_TOO_COSTLY", cost: result.complexity, limit: result.maxComplexity } },
+    `The operation would cost ${result.complexity} (limit ${result.maxComplexity}, KG_MAX_COMPLEXITY), counting each list's page size (\`first\`, variables included) through every level and ${TRAVERSAL_HOP} per hop of a traversal: ask for smaller pages, fewer levels, fewer hops or fewer aliases.`,
+    {
+      extensions: {
+        code: "QUERY_TOO_COSTLY",
+        cost: result.complexity,
+        found: result.complexity,
+        limit: result.maxComplexity,
+        http: { status: 400 },
+      },
+    },
   );
 }

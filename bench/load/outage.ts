@@ -1,0 +1,293 @@
+/**
+ * `--mode outage`: what clients see when Neo4j dies under load, and whether any acknowledged write
+ * is lost. Starts its own embedded Neo4j (its own store and port) and its own server (the service
+ * as `npm start` runs it, NEO4J_URI pointing at that Neo4j, a write token of its own); ~20 clients
+ * read and write (upserts with unique ids) while /health and /ready are polled throughout; then
+ * Neo4j is killed (SIGKILL), started again after a few seconds, and the load goes on until the
+ * service is ready again and a little after. Reports the time from the kill to the first
+ * DB_UNAVAILABLE, the slowest answer during the outage, /health's worst latency, the time from
+ * Neo4j back to /ready 200, and acknowledged writes lost or duplicated (read back from Neo4j).
+ * Targets: every request during the outage answered within 2 s; /health < 100 ms; /ready 200
+ * within 5 s of Neo4j being back; no acknowledged write lost or duplicated.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import path from "node:path";
+import { PROJECT_ROOT } from "../../src/config.js";
+import { Database } from "../../src/db/database.js";
+import { type EmbeddedHandle, type EmbeddedOptions, startEmbedded } from "../../src/db/embedded.js";
+import { createLogger } from "../../src/logger.js";
+import {
+  type Answer,
+  connections,
+  graphql,
+  type ModeResult,
+  note,
+  percentiles,
+  progress,
+  round,
+  send,
+  sleep,
+  tally,
+  target,
+} from "./common.js";
+
+export interface OutageOptions {
+  /** The server's port (127.0.0.1). */
+  port: number;
+  neo4jPort: number;
+  /** The outage Neo4j's store: never the development or test store. */
+  home: string;
+  clients: number;
+  /** Of the clients, how many write. */
+  writers: number;
+  beforeSeconds: number;
+  downSeconds: number;
+  afterSeconds: number;
+}
+
+export const OUTAGE_TARGETS = { outageAnswerMs: 2_000, healthMs: 100, readyMs: 5_000 };
+
+const READS = [
+  `{ entity(id: "magnesium") { id name outgoing(first: 5) { predicate to { id } } } }`,
+  `{ stats { entities links claims studies } }`,
+  `{ search(query: "gaba", first: 5) { label } }`,
+  `{ mechanismChains(from: "magnesium-glycinate", to: "anxiety", maxHops: 4, first: 3) { hops score } }`,
+];
+
+interface Timed extends Answer {
+  client: number;
+}
+
+export async function runOutageLoad(options: OutageOptions): Promise<ModeResult> {
+  const log = createLogger("kg-load-outage", "warn");
+  const neo4jOptions: EmbeddedOptions = {
+    home: options.home,
+    port: options.neo4jPort,
+    heap: "512m",
+    pagecache: "128m",
+    txTimeoutSeconds: 60,
+    detached: false,
+    // A busy machine once took over 3 minutes to create a store; the restart is timed, not bounded here.
+    readyTimeoutMs: 600_000,
+  };
+  const cleanups: Array<() => Promise<void>> = [];
+  const cleanUp = async () => {
+    for (const clean of cleanups.splice(0).reverse()) await clean().catch(() => {});
+  };
+  const interrupted = () => void cleanUp().then(() => process.exit(130));
+  process.once("SIGINT", interrupted);
+
+  try {
+    note(`starting an embedded Neo4j on 127.0.0.1:${options.neo4jPort} (${options.home})`);
+    let neo4j: EmbeddedHandle = await startEmbedded(neo4jOptions, log);
+    cleanups.push(async () => neo4j.stop());
+
+    const secret = randomBytes(16).toString("hex");
+    const server = startServer(options, neo4j.uri, secret);
+    cleanups.push(() => stopServer(server));
+    const base = new URL(`http://127.0.0.1:${options.port}`);
+    const graphqlUrl = new URL("/graphql", base);
+    const healthUrl = new URL("/health", base);
+    const readyUrl = new URL("/ready", base);
+    note(`starting the server on ${base} (log: ${path.join(options.home, "server.log")})`);
+    await waitFor(async () => (await send(connections(1), readyUrl, { timeoutMs: 2_000 })).status === 200, 240_000, server);
+
+    const run = `load-outage-${Date.now().toString(36)}`;
+    const answers: Timed[] = [];
+    const writes: Array<{ id: string; acknowledged: boolean; code?: string }> = [];
+    const health: Answer[] = [];
+    const ready: Answer[] = [];
+    let running = true;
+
+    const poll = async (url: URL, into: Answer[], everyMs: number) => {
+      const agent = connections(1);
+      while (running) {
+        into.push(await send(agent, url, { timeoutMs: 5_000 }));
+        await sleep(everyMs);
+      }
+      agent.destroy();
+    };
+    const client = async (n: number) => {
+      const agent = connections(1);
+      const writer = n < options.writers;
+      for (let i = 0; running; i++) {
+        if (writer) {
+          const id = `${run}-${n}-${i}`;
+          const answer = await graphql(
+            agent,
+            graphqlUrl,
+            "mutation($e: EntityInput!) { upsertEntity(input: $e) { id } }",
+            { e: { id, name: `Outage probe ${n}.${i}`, kind: "PHENOTYPE" } },
+            { authorization: `Bearer ${secret}` },
+          );
+          answers.push({ ...answer, client: n });
+          writes.push({ id, acknowledged: !answer.code && answer.data?.upsertEntity?.id === id, code: answer.code });
+        } else {
+          answers.push({ ...(await graphql(agent, graphqlUrl, READS[i % READS.length] as string)), client: n });
+        }
+        await sleep(50);
+      }
+      agent.destroy();
+    };
+
+    const phase = { name: "before" };
+    const stopProgress = progress(() => {
+      const recent = answers.filter((a) => a.ended > performance.now() - 2_000);
+      return `${phase.name}: ${answers.length} answered (last 2 s: ${JSON.stringify(tally(recent.map((a) => a.code ?? "OK")))}), ${writes.filter((w) => w.acknowledged).length} writes acknowledged`;
+    });
+    const loops = [
+      poll(healthUrl, health, 50),
+      poll(readyUrl, ready, 100),
+      ...Array.from({ length: options.clients }, (_, n) => client(n)),
+    ];
+
+    // Load runs at least --before seconds, and until every client has had an answer and a write
+    // was acknowledged (a cold server on a busy machine once answered nothing in 5 s): bounded.
+    const warm = () => new Set(answers.map((a) => a.client)).size === options.clients && writes.some((w) => w.acknowledged);
+    const warmBy = performance.now() + 120_000;
+    await sleep(options.beforeSeconds * 1000);
+    while (!warm() && performance.now() < warmBy) await sleep(200);
+    if (!warm()) note("the server did not answer every client before the kill; killing Neo4j anyway");
+    phase.name = "Neo4j killed";
+    const killedAt = performance.now();
+    process.kill(neo4j.pid, "SIGKILL");
+    note(`killed Neo4j (pid ${neo4j.pid}, SIGKILL)`);
+    await sleep(options.downSeconds * 1000);
+    phase.name = "Neo4j restarting";
+    const restartAt = performance.now();
+    neo4j = await startEmbedded(neo4jOptions, log);
+    const backAt = performance.now();
+    phase.name = "Neo4j back";
+    note(`Neo4j is back after ${Math.round(backAt - restartAt)} ms of start-up`);
+    // Not ready a minute after Neo4j is back: reported as a missed target, with every other figure.
+    await waitFor(async () => ready.some((a) => a.started >= backAt && a.status === 200), 60_000, server).catch(() =>
+      note("the server was not ready 60 s after Neo4j was back"),
+    );
+    phase.name = "after";
+    await sleep(options.afterSeconds * 1000);
+    running = false;
+    await Promise.all(loops);
+    stopProgress();
+
+    // Read back, straight from Neo4j: every acknowledged write once, none twice.
+    const db = new Database(
+      { uri: neo4j.uri, user: "neo4j", password: "neo4j", database: "neo4j" },
+      { queryTimeoutMs: 60_000, acquireTimeoutMs: 30_000 },
+    );
+    const stored = new Map<string, number>();
+    try {
+      const result = await db.read("MATCH (e:Entity) WHERE e.id STARTS WITH $run RETURN e.id AS id, count(*) AS n", {
+        run: `${run}-`,
+      });
+      for (const record of result.records) stored.set(record.get("id"), Number(record.get("n")));
+    } finally {
+      await db.close();
+    }
+
+    const acknowledged = writes.filter((w) => w.acknowledged);
+    const lost = acknowledged.filter((w) => !stored.has(w.id)).length;
+    const duplicated = [...stored.values()].filter((n) => n > 1).length;
+    const firstUnavailable = answers
+      .filter((a) => a.ended >= killedAt && a.code === "DB_UNAVAILABLE")
+      .reduce((min, a) => Math.min(min, a.ended), Number.POSITIVE_INFINITY);
+    // Answers that overlap the outage (Neo4j down, or starting again): how long each waited in it.
+    const during = answers.filter((a) => a.ended > killedAt && a.started < backAt);
+    const waited = during.map((a) => a.ended - Math.max(a.started, killedAt));
+    const readyAt = ready.find((a) => a.started >= backAt && a.status === 200)?.ended;
+    const readyAfterBackMs = readyAt === undefined ? null : round(readyAt - backAt);
+    const healthLatency = percentiles(health.map((a) => a.ms));
+    const slowest = waited.length ? round(Math.max(...waited)) : null;
+
+    return {
+      figures: {
+        server: base.toString(),
+        neo4j: neo4j.uri,
+        clients: options.clients,
+        writers: options.writers,
+        phasesSeconds: { before: options.beforeSeconds, down: options.downSeconds, after: options.afterSeconds },
+        requests: answers.length,
+        killToFirstDbUnavailableMs: Number.isFinite(firstUnavailable) ? round(firstUnavailable - killedAt) : null,
+        outage: {
+          neo4jDownMs: round(restartAt - killedAt),
+          neo4jRestartMs: round(backAt - restartAt),
+          answers: during.length,
+          outcomes: tally(during.map((a) => a.code ?? "OK")),
+          slowestAnswerMs: slowest,
+          answerMs: percentiles(waited),
+        },
+        health: { polls: health.length, failed: health.filter((a) => a.status !== 200).length, latencyMs: healthLatency },
+        ready: {
+          polls: ready.length,
+          afterNeo4jBackMs: readyAfterBackMs,
+          notReadyPolls: ready.filter((a) => a.status !== 200).length,
+        },
+        writes: {
+          attempted: writes.length,
+          acknowledged: acknowledged.length,
+          failed: tally(writes.filter((w) => !w.acknowledged).map((w) => w.code ?? "NO_ID")),
+          stored: stored.size,
+          unacknowledgedButStored: writes.filter((w) => !w.acknowledged && stored.has(w.id)).length,
+          lost,
+          duplicated,
+        },
+        outcomes: tally(answers.map((a) => a.code ?? "OK")),
+      },
+      targets: [
+        target("slowest answer during the outage", slowest, OUTAGE_TARGETS.outageAnswerMs, "ms"),
+        target("/health max latency", healthLatency.max, OUTAGE_TARGETS.healthMs, "ms"),
+        target("/ready 200 after Neo4j is back", readyAfterBackMs, OUTAGE_TARGETS.readyMs, "ms"),
+        target("acknowledged writes lost", lost, 0, "writes"),
+        target("writes duplicated", duplicated, 0, "writes"),
+        target("acknowledged writes", acknowledged.length, 1, "writes", true),
+      ],
+    };
+  } finally {
+    process.removeListener("SIGINT", interrupted);
+    await cleanUp();
+  }
+}
+
+/** The service as `npm start` runs it (tsx), on 127.0.0.1, pointed at the outage Neo4j. */
+function startServer(options: OutageOptions, neo4jUri: string, secret: string): ChildProcess {
+  fs.mkdirSync(options.home, { recursive: true });
+  const logFile = fs.openSync(path.join(options.home, "server.log"), "w");
+  const child = spawn(process.execPath, ["--import", "tsx", path.join("src", "main.ts")], {
+    cwd: PROJECT_ROOT,
+    env: {
+      ...process.env,
+      PORT: String(options.port),
+      HOST: "127.0.0.1",
+      NEO4J_URI: neo4jUri,
+      NEO4J_USER: "neo4j",
+      NEO4J_PASSWORD: "neo4j",
+      KG_API_TOKENS: `load:${secret}`,
+      LOG_LEVEL: "warn",
+      LOG_FORMAT: "json",
+    },
+    stdio: ["ignore", logFile, logFile],
+  });
+  fs.closeSync(logFile);
+  return child;
+}
+
+async function stopServer(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** Polls `check` every 100 ms until it holds; throws after `timeoutMs`, or when the server exits. */
+async function waitFor(check: () => Promise<boolean>, timeoutMs: number, server: ChildProcess): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline) {
+    if (server.exitCode !== null) throw new Error(`the server exited with code ${server.exitCode}; see its log`);
+    if (await check()) return;
+    await sleep(100);
+  }
+  throw new Error(`gave up waiting after ${timeoutMs / 1000} s`);
+}
