@@ -4,6 +4,7 @@
  * and predicate), a broken file per validation error, dry runs, re-imports, an import that fails
  * or dies half way, and chains over an imported KG merged with the article.
  */
+import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { toPlain } from "../src/db/database.js";
@@ -231,8 +232,66 @@ describe("KGX import safety", () => {
       "dysbiosis",
       "mood-disorders",
     ]);
+    const found = await gql(server, `{ search(query: "paracetamol", first: 5) { type label } }`);
+    expect(found.errors).toBeUndefined();
+    expect(found.data.search[0]).toMatchObject({ label: "acetaminophen" });
+    const around = await gql(server, `{ neighborhood(id: "dysbiosis", hops: 1, first: 50) { nodes { id } } }`);
+    expect(around.errors).toBeUndefined();
+    expect(around.data.neighborhood.nodes.map((n: { id: string }) => n.id)).toEqual(
+      expect.arrayContaining(["CHEBI:15365", "mood-disorders"]),
+    );
+    const ev = await gql(
+      server,
+      `{ entity(id: "HGNC:11603") { outgoing(first: 5) { predicate to { id } evidence { level score } } } }`,
+    );
+    expect(ev.errors).toBeUndefined();
+    expect(ev.data.entity.outgoing).toContainEqual({
+      predicate: "CONTRIBUTES_TO",
+      to: { id: "MONDO:0005002" },
+      evidence: { level: "MECHANISTIC_OR_OPINION", score: 0.19 },
+    });
     const s = await gql(server, `{ entity(id: "CHEBI:15365") { id name kind } }`);
     expect(s.errors).toBeUndefined();
     expect(s.data.entity).toMatchObject({ id: "CHEBI:15365", name: "acetaminophen", kind: "SMALL_MOLECULE" });
+  });
+});
+
+describe("importKgx mutation (small files, curators only)", () => {
+  beforeEach(() => clearGraph(db));
+  const SECRET = "kgx-test-secret-0123456789abcdef";
+  const server = () => testServer(db, { KG_API_TOKENS: `carol:${SECRET}` });
+  const AUTH = { authorization: `Bearer ${SECRET}` };
+  const IMPORT = `mutation($n: String!, $e: String!, $f: KgxFormat, $dry: Boolean) {
+    importKgx(nodes: $n, edges: $e, format: $f, name: "example-kg", dryRun: $dry) {
+      status dryRun entities { created unchanged } links { created } negatedLinks { created } warnings problems { code line column }
+    } }`;
+  const text = (dir: string, file: string) => fs.readFileSync(path.join(FIXTURES, dir, file), "utf8");
+
+  it("imports JSON Lines text, reports warnings located, and refuses broken files with located problems", async () => {
+    const s = server();
+    const vars = { n: text("spec-jsonl", "nodes.jsonl"), e: text("spec-jsonl", "edges.jsonl"), f: "JSONL" };
+    const refused = await gql(s, IMPORT, vars);
+    expect(refused.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+
+    const dry = await gql(s, IMPORT, { ...vars, dry: true }, AUTH);
+    expect(dry.errors).toBeUndefined();
+    expect(dry.data.importKgx).toMatchObject({ status: "dry-run", entities: { created: 5 } });
+    const r = await gql(s, IMPORT, vars, AUTH);
+    expect(r.errors).toBeUndefined();
+    expect(r.data.importKgx).toMatchObject({
+      status: "published",
+      links: { created: 5 },
+      negatedLinks: { created: 1 },
+      warnings: 2,
+    });
+    const again = await gql(s, IMPORT, vars, AUTH);
+    expect(again.data.importKgx).toMatchObject({ status: "unchanged", entities: { created: 0, unchanged: 5 } });
+
+    const before = await graphSnapshot(db);
+    const bad = await gql(s, IMPORT, { n: text("broken", "malformed_nodes.tsv"), e: "subject\tpredicate\tobject\n" }, AUTH);
+    expect(bad.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    const problems = bad.errors?.[0]?.extensions?.problems as Array<{ code: string; file: string; line: number }>;
+    expect(problems[0]).toMatchObject({ code: "MALFORMED_CURIE", file: "nodes.tsv", line: 3 });
+    expect(await graphSnapshot(db)).toBe(before);
   });
 });
