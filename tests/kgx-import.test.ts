@@ -49,7 +49,7 @@ async function normalSnapshot() {
     .replace(/"files":\[[^\]]*\]|"id":"kgx-[0-9a-f]+"/g, "");
 }
 
-describe("KGX import from files written after the specification's examples", () => {
+describe("KGX import from files written after the specification's examples", { timeout: 600_000 }, () => {
   beforeEach(() => clearGraph(db));
 
   it("maps categories, predicates, qualifiers, negation, provenance and publications", async () => {
@@ -152,7 +152,7 @@ describe("KGX import from files written after the specification's examples", () 
   });
 });
 
-describe("KGX validation: located errors, nothing written", () => {
+describe("KGX validation: located errors, nothing written", { timeout: 600_000 }, () => {
   beforeEach(() => clearGraph(db));
 
   it.each([
@@ -175,7 +175,7 @@ describe("KGX validation: located errors, nothing written", () => {
   });
 });
 
-describe("KGX import safety", () => {
+describe("KGX import safety", { timeout: 600_000 }, () => {
   beforeEach(() => seedArticle(db));
 
   it("a failure half way leaves the graph exactly as it was (merged curated entity restored)", async () => {
@@ -204,7 +204,7 @@ describe("KGX import safety", () => {
       batchSize: 2,
       onBatch: ({ phase }) => (phase === "edges" && ++batches === 2 ? new Promise<void>(() => {}) : undefined),
     });
-    await expect.poll(() => batches, { timeout: 60_000 }).toBe(2);
+    await expect.poll(() => batches, { timeout: 300_000 }).toBe(2);
     expect(await graphSnapshot(db)).not.toBe(before);
     const report = await importKgx(db, TSV, opts);
     expect(report.cleanedUp).toHaveLength(1);
@@ -256,7 +256,7 @@ describe("KGX import safety", () => {
   });
 });
 
-describe("importKgx mutation (small files, curators only)", () => {
+describe("importKgx mutation (small files, curators only)", { timeout: 600_000 }, () => {
   beforeEach(() => clearGraph(db));
   const SECRET = "kgx-test-secret-0123456789abcdef";
   const server = () => testServer(db, { KG_API_TOKENS: `carol:${SECRET}` });
