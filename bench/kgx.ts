@@ -9,7 +9,7 @@
  *    `UNWIND ... MERGE` (no validation, no undo log, no derived data);
  * 2. the importer (`importKgx`): check pass, staged write, shortcuts, publish;
  * 3. the bundle loader of today (`importBundle`, one transaction): the same entities and links as
- *    a bundle (one claim per 50 links), for sizes up to --bundle (default 100,000; it holds the
+ *    a bundle (one claim per 20 links, the bundle format's most), for sizes up to --bundle (default 100,000; it holds the
  *    whole bundle in memory and one transaction).
  *
  * Reports seconds, rows/s, the ratio to the floor, and the importing process's peak RSS. The
@@ -151,7 +151,7 @@ async function floor(db: Database, dir: string): Promise<void> {
   }
 }
 
-/** Today's bundle loader on the same rows (one claim per 50 links). */
+/** Today's bundle loader on the same rows (one claim per 20 links, the bundle format's most). */
 async function bundleLoader(db: Database, dir: string): Promise<void> {
   const { inputs } = await listInputs([dir]);
   const problems: KgxProblem[] = [];
@@ -178,8 +178,8 @@ async function bundleLoader(db: Database, dir: string): Promise<void> {
     }
   }
   const claims = [];
-  for (let i = 0; i < links.length; i += 50) {
-    const chunk = links.slice(i, i + 50);
+  for (let i = 0; i < links.length; i += 20) {
+    const chunk = links.slice(i, i + 20);
     claims.push({
       id: `claim:b${i}`,
       statement: `bench claim ${i}`,
