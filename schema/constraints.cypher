@@ -28,3 +28,13 @@ OPTIONS { indexConfig: { `fulltext.analyzer`: 'standard-no-stop-words' } };
 
 // Claims whose source's word outruns the checked evidence (the `overstatements` query, by gap).
 CREATE INDEX claim_gap IF NOT EXISTS FOR (n:Claim) ON (n.gap);
+
+// KGX imports (src/kgx/importer.ts): what an import created carries its import id, so that a
+// failed or interrupted import is removed by it; the import's own record and undo log.
+CREATE CONSTRAINT kgx_import_id IF NOT EXISTS FOR (n:KgxImport) REQUIRE n.id IS UNIQUE;
+CREATE INDEX kgx_undo_import IF NOT EXISTS FOR (n:KgxUndo) ON (n.importId);
+CREATE INDEX entity_import IF NOT EXISTS FOR (n:Entity) ON (n.importId);
+CREATE INDEX study_import IF NOT EXISTS FOR (n:Study) ON (n.importId);
+CREATE INDEX link_import IF NOT EXISTS FOR ()-[r:LINK]-() ON (r.importId);
+CREATE INDEX negated_link_import IF NOT EXISTS FOR ()-[r:NEGATED_LINK]-() ON (r.importId);
+CREATE CONSTRAINT negated_link_id IF NOT EXISTS FOR ()-[r:NEGATED_LINK]-() REQUIRE r.id IS UNIQUE;

@@ -26,6 +26,12 @@
  * 7. A chain's score is the product of its links' scores: one unsupported empirical link makes it
  *    0, and a longer chain never scores higher than its parts.
  *
+ * 8. An imported knowledge graph's edge (voice KNOWLEDGE_GRAPH) is the KG's word, not a checked
+ *    study: each publication it lists is one work of unknown design (UNKNOWN, weight 0.1, level
+ *    MECHANISTIC_OR_OPINION), counted like an article's citation not yet checked; an edge with no
+ *    publication is NONE_CITED (score 0). So 1 publication scores 0.1, 3 score 0.271: a KG link
+ *    never outranks a link with a checked human study, and chains through it say so.
+ *
  * `articleImplies` applies the same rule to what the source says alone: its own citations, the
  * designs it gives, no verdicts and no downgrades. The gap between the two is how far the source
  * overstates its evidence.
@@ -54,7 +60,7 @@ export interface EvidenceEdge {
   recordVerified?: boolean;
   authorsCertainty?: AuthorsCertainty | null;
   stance: Stance;
-  voice?: "ARTICLE" | "CURATOR_INFERENCE" | null;
+  voice?: "ARTICLE" | "CURATOR_INFERENCE" | "KNOWLEDGE_GRAPH" | null;
   verdict?: Verdict | null;
 }
 

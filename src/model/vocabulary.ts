@@ -60,6 +60,11 @@ export const ENTITY_KINDS = {
     biolink: "biolink:Food",
     description: "A food or food group, e.g. magnesium-rich foods such as spinach and almonds.",
   },
+  NAMED_THING: {
+    biolink: "biolink:NamedThing",
+    description:
+      "Anything an imported knowledge graph names with a category we do not model (a gene, a cell type, an organism taxon): its own Biolink categories are kept on the entity.",
+  },
 } as const satisfies Record<string, { biolink: string; description: string }>;
 
 export type EntityKind = keyof typeof ENTITY_KINDS;
@@ -140,6 +145,11 @@ export const PREDICATES = {
     biolink: "biolink:contraindicated_in",
     description: "The subject should not be used, or only with medical advice, in the object.",
   },
+  RELATED_TO: {
+    biolink: "biolink:related_to",
+    description:
+      "An imported knowledge graph's statement whose Biolink predicate we do not model: the link keeps that predicate's CURIE (biolinkPredicate) and its qualifiers.",
+  },
 } as const satisfies Record<string, PredicateInfo>;
 
 export type Predicate = keyof typeof PREDICATES;
@@ -200,8 +210,11 @@ export type Stance = (typeof STANCES)[number];
 /** The evidence relationship types, for Cypher patterns: one place for the list. */
 export const EVIDENCE_TYPES = STANCES.join("|");
 
-/** Who says so (evidence.md): the source's own text, the cited work's own record, or a curator. */
-export const VOICES = ["ARTICLE", "WORK_RECORD", "CURATOR_INFERENCE"] as const;
+/**
+ * Who says so (evidence.md): the source's own text, the cited work's own record, a curator, or an
+ * imported knowledge graph (KGX) that reports the statement and the publications behind it.
+ */
+export const VOICES = ["ARTICLE", "WORK_RECORD", "CURATOR_INFERENCE", "KNOWLEDGE_GRAPH"] as const;
 export type Voice = (typeof VOICES)[number];
 
 /** How firmly a claim is made, strongest first: a chain is as firm as its weakest link. */
@@ -227,8 +240,14 @@ export const SAME_WORK_CONFIDENCES = ["SAME_WORK", "PROBABLY_SAME_WORK"] as cons
 
 /** Stable id shapes (see the contract): slugs for entities, prefixed slugs for the rest. */
 export const SLUG = "[a-z0-9]+(?:-[a-z0-9]+)*";
+/**
+ * A CURIE as an entity id (imported knowledge graphs keep their ids: `CHEBI:6636`, `MONDO:0005148`):
+ * a prefix (letter first; letters, digits, `_`, `.`, `-`), a colon, a local part without spaces or
+ * `|`. The graph's own prefixes (claim, study, source, link) are not entity prefixes.
+ */
+export const ENTITY_CURIE = "(?!(?:claim|study|source|link):)[A-Za-z][A-Za-z0-9_.-]*:[^\\s|]+";
 export const ID_PATTERNS = {
-  entity: new RegExp(`^${SLUG}$`),
+  entity: new RegExp(`^(?:${SLUG}|${ENTITY_CURIE})$`),
   claim: new RegExp(`^claim:${SLUG}$`),
   study: new RegExp(`^study:${SLUG}$`),
   source: new RegExp(`^source:${SLUG}$`),
@@ -240,8 +259,14 @@ export function linkId(from: string, predicate: Predicate, to: string): string {
   return `link:${from}:${predicate}:${to}`;
 }
 
-/** The ends and predicate of a link id (entity ids are slugs, so they hold no colon). */
+const LINK_ID = new RegExp(`^link:(.+?):(${Object.keys(PREDICATES).join("|")}):(.+)$`);
+
+/** The ends and predicate of a link id (entity ids may be CURIEs: the predicate name splits them). */
 export function linkOfId(id: string): { from: string; predicate: Predicate; to: string } {
-  const [, from, predicate, to] = id.split(":");
-  return { from: String(from), predicate: predicate as Predicate, to: String(to) };
+  const m = LINK_ID.exec(id);
+  if (!m) {
+    const [, from, predicate, to] = id.split(":");
+    return { from: String(from), predicate: predicate as Predicate, to: String(to) };
+  }
+  return { from: String(m[1]), predicate: m[2] as Predicate, to: String(m[3]) };
 }

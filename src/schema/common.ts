@@ -95,6 +95,10 @@ export const VoiceEnum = builder.enumType("Voice", {
       description: "The cited work's own record (PubMed, PMC, the publisher, NCBI Bookshelf), with its URL and section.",
     },
     CURATOR_INFERENCE: { description: "A curator's reasoning, with the reason." },
+    KNOWLEDGE_GRAPH: {
+      description:
+        "An imported knowledge graph (KGX) reports it, with the publications it lists: the graph's word, not a checked study (each publication weighs as a work of unknown design).",
+    },
   } satisfies Record<Voice, { description: string }>,
 });
 

@@ -11,6 +11,7 @@ import "./chain.js";
 import "./subgraph.js";
 import "./stats.js";
 import "./mutations.js";
+import "./kgx.js";
 
 export const schema = builder.toSchema();
 /** Sorted, as printed into schema/schema.graphql, so that schema changes show in review. */

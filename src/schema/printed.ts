@@ -4,6 +4,7 @@ import path from "node:path";
 import { printSchema } from "graphql";
 import { z } from "zod";
 import { PROJECT_ROOT } from "../config.js";
+import { mappingTable } from "../kgx/mapping.js";
 import {
   CHEMICAL_KINDS,
   CHEMICAL_OR_TREATMENT_KINDS,
@@ -83,6 +84,14 @@ function biolinkMapping(): string {
       "| design | Biolink class | evidence level | weight |",
       Object.entries(STUDY_DESIGNS).map(([k, v]) => `| ${k} | ${v.biolink} | ${v.level} | ${v.weight} |`),
     ),
+    "",
+    "## KGX import (the reverse mapping: `npm run import`, src/kgx/mapping.ts)",
+    "What a KGX nodes or edges row becomes. Nothing is dropped: an unknown category keeps its CURIE on a NAMED_THING entity, an unmodelled predicate its CURIE on a RELATED_TO link (with a warning), and every qualifier and provenance slot is kept on the link as given.",
+    "",
+    ...mappingTable(),
+    "",
+    "- Merge by xref: a KGX node whose `id` or one of whose `xref`s is an xref of a curated entity (one written by a bundle or a mutation) *is* that entity: its edges attach to the curated entity, whose fields are kept; the node's id is added to its xrefs. So chains, neighbourhoods and search run through the article's entities and the imported ones alike.",
+    "- Evidence (evidence-rule.ts step 8): an imported link's publications are works of unknown design in the KNOWLEDGE_GRAPH voice (weight 0.1 each; none: NONE_CITED, score 0); its certainty follows `knowledge_level` (knowledge_assertion, logical_entailment: ASSERTED; prediction, statistical_association: ASSOCIATIONAL; anything else: HEDGED). A link a curated claim asserts keeps its claims' evidence and only gains the KG's provenance.",
     "",
   ].join("\n");
 }

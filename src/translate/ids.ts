@@ -22,7 +22,7 @@ export function checkId(kind: IdKind, id: string, argument = "id"): string {
   if (id.length > MAX_ID_LENGTH || !ID_PATTERNS[kind].test(id)) {
     throw clientError(
       "BAD_USER_INPUT",
-      `\`${argument}\` is not a valid ${kind} id: expected a lower-case slug like "${EXAMPLES[kind]}" of at most ${MAX_ID_LENGTH} characters.`,
+      `\`${argument}\` is not a valid ${kind} id: expected a lower-case slug like "${EXAMPLES[kind]}"${kind === "entity" ? ' or a CURIE like "CHEBI:15365"' : ""} of at most ${MAX_ID_LENGTH} characters.`,
       { argument },
     );
   }

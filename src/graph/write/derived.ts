@@ -246,3 +246,37 @@ export async function refreshDerived(tx: ManagedTransaction, targets: RefreshTar
   if (changed || ends.length) await bumpGraphVersion(tx);
   await refreshShortcuts(tx, ends);
 }
+
+/** How firmly a KG states an edge, by its Biolink knowledge_level (absent or not_provided: HEDGED). */
+const KG_CERTAINTY: Readonly<Record<string, Certainty>> = {
+  knowledge_assertion: "ASSERTED",
+  logical_entailment: "ASSERTED",
+  observation: "HEDGED",
+  prediction: "ASSOCIATIONAL",
+  statistical_association: "ASSOCIATIONAL",
+};
+
+/**
+ * The cached evidence of a link an imported knowledge graph states (evidence-rule.ts step 8): its
+ * publications as works of unknown design in the KG's voice; a definitional predicate scores 1.
+ * Its certainty is the firmest knowledge level among the edges behind it.
+ */
+export function kgLinkEvidence(predicate: string, studyIds: readonly string[], knowledgeLevels: readonly string[]) {
+  const summary = isDefinitional(predicate)
+    ? DEFINITIONAL_SUMMARY
+    : summarizeEvidence(
+        studyIds.map((id) => ({ study: id, work: id, design: "UNKNOWN", stance: "SUPPORTS", voice: "KNOWLEDGE_GRAPH" }) as const),
+      );
+  const ranks = (knowledgeLevels.length ? knowledgeLevels : ["not_provided"]).map((k) =>
+    CERTAINTIES.indexOf(KG_CERTAINTY[k] ?? "HEDGED"),
+  );
+  const certainty = CERTAINTIES[Math.min(...ranks)] as Certainty;
+  return {
+    level: summary.level,
+    supporting: int(summary.supporting),
+    contradicting: int(summary.contradicting),
+    score: summary.score,
+    certainty,
+    certaintyRank: int(CERTAINTIES.indexOf(certainty)),
+  };
+}

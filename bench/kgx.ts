@@ -1,0 +1,276 @@
+/**
+ * `npm run bench:kgx [-- --sizes 100000 --full --bundle 100000]` (also run by `npm run bench`)
+ *
+ * KGX import rate, side by side in one run on one Neo4j, for generated KGX files of each size
+ * (edges; nodes = edges / 10; 30% of edges with publications, 2% negated, 5% unmodelled
+ * predicates, 10% unknown categories):
+ *
+ * 1. floor: the same rows read from the same files and written by a bare batched
+ *    `UNWIND ... MERGE` (no validation, no undo log, no derived data);
+ * 2. the importer (`importKgx`): check pass, staged write, shortcuts, publish;
+ * 3. the bundle loader of today (`importBundle`, one transaction): the same entities and links as
+ *    a bundle (one claim per 20 links, the bundle format's most), for sizes up to --bundle (default 100,000; it holds the
+ *    whole bundle in memory and one transaction).
+ *
+ * Reports seconds, rows/s, the ratio to the floor, and the importing process's peak RSS. The
+ * files are generated streamed (bench/.kgx/, deleted after). Results: bench/results/kgx-latest.json.
+ */
+
+import { once } from "node:events";
+import fs from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { loadConfig, PROJECT_ROOT } from "../src/config.js";
+import { Database, int } from "../src/db/database.js";
+import { type DatabaseTarget, provisionDatabase } from "../src/db/provision.js";
+import { applyConstraints } from "../src/db/schema-setup.js";
+import { importBundle } from "../src/graph/import.js";
+import { importKgx } from "../src/kgx/importer.js";
+import { type KgxProblem, listInputs, readRows } from "../src/kgx/reader.js";
+import { createLogger } from "../src/logger.js";
+import { ENTITY_KINDS, type EntityKind } from "../src/model/vocabulary.js";
+import { clearInBatches, random } from "./generate.js";
+
+const { values } = parseArgs({
+  options: {
+    sizes: { type: "string", default: "100000" },
+    full: { type: "boolean", default: false },
+    bundle: { type: "string", default: "100000" },
+    out: { type: "string", default: path.join(PROJECT_ROOT, "bench", "results") },
+  },
+});
+const sizes = values.sizes
+  .split(",")
+  .map(Number)
+  .concat(values.full ? [1_000_000] : []);
+const bundleMax = Number(values.bundle);
+const log = createLogger("kg-bench-kgx");
+const DIR = path.join(PROJECT_ROOT, "bench", ".kgx");
+
+const KINDS = (Object.keys(ENTITY_KINDS) as EntityKind[]).filter((k) => k !== "NAMED_THING");
+const PREDICATES: Array<[string, string]> = [
+  ["biolink:affects", "increased"],
+  ["biolink:affects", "decreased"],
+  ["biolink:regulates", ""],
+  ["biolink:contributes_to", ""],
+  ["biolink:associated_with", ""],
+  ["biolink:part_of", ""],
+];
+
+async function write(stream: fs.WriteStream, text: string) {
+  if (!stream.write(text)) await once(stream, "drain");
+}
+
+/** Writes nodes.tsv and edges.tsv for `edges` edges, streamed. */
+async function generateKgx(edges: number, seed = 7): Promise<string> {
+  const dir = path.join(DIR, String(edges));
+  fs.mkdirSync(dir, { recursive: true });
+  const rand = random(seed);
+  const nodeCount = Math.max(10, Math.round(edges / 10));
+  const nodes = fs.createWriteStream(path.join(dir, "nodes.tsv"));
+  await write(nodes, "id\tcategory\tname\tdescription\txref\tsynonym\tprovided_by\n");
+  for (let i = 0; i < nodeCount; i++) {
+    const kind = KINDS[i % KINDS.length] as EntityKind;
+    const category = rand() < 0.1 ? "biolink:Gene" : `${ENTITY_KINDS[kind].biolink}|biolink:NamedThing`;
+    await write(nodes, `BENCH:n${i}\t${category}\tnode ${i}\t\t\tsyn-${i}\tinfores:bench\n`);
+  }
+  nodes.end();
+  await once(nodes, "finish");
+  const out = fs.createWriteStream(path.join(dir, "edges.tsv"));
+  await write(
+    out,
+    "id\tsubject\tpredicate\tobject\tnegated\tobject_direction_qualifier\tprimary_knowledge_source\tknowledge_level\tagent_type\tpublications\n",
+  );
+  const seen = new Set<string>();
+  let written = 0;
+  while (written < edges) {
+    // Hubs: a tenth of the edges start at one of 100 nodes.
+    const s = rand() < 0.1 ? Math.floor(rand() * 100) : Math.floor(rand() * nodeCount);
+    const o = Math.floor(rand() * nodeCount);
+    if (s === o) continue;
+    const [predicate, direction] =
+      rand() < 0.05 ? ["biolink:interacts_with", ""] : (PREDICATES[Math.floor(rand() * PREDICATES.length)] as [string, string]);
+    const key = `${s} ${predicate}${direction} ${o}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const negated = rand() < 0.02 ? "true" : "";
+    const pubs = rand() < 0.3 ? `PMID:${1_000_000 + Math.floor(rand() * edges)}` : "";
+    await write(
+      out,
+      `e${written}\tBENCH:n${s}\t${predicate}\tBENCH:n${o}\t${negated}\t${direction}\tinfores:bench\tknowledge_assertion\tmanual_agent\t${pubs}\n`,
+    );
+    written += 1;
+  }
+  out.end();
+  await once(out, "finish");
+  return dir;
+}
+
+/** The floor: the same rows, read from the same files, written by a bare batched UNWIND MERGE. */
+async function floor(db: Database, dir: string): Promise<void> {
+  const { inputs } = await listInputs([dir]);
+  const problems: KgxProblem[] = [];
+  for (const input of inputs) {
+    let batch: Array<Record<string, unknown>> = [];
+    const flush = async () => {
+      if (!batch.length) return;
+      const rows = batch;
+      batch = [];
+      await db.write(
+        (tx) =>
+          input.role === "nodes"
+            ? tx.run(
+                "UNWIND $rows AS r MERGE (n:Entity {id: r.id}) SET n.name = r.name, n.categories = r.category, n.synonyms = r.synonym",
+                { rows },
+              )
+            : tx.run(
+                `UNWIND $rows AS r MATCH (a:Entity {id: r.subject}), (b:Entity {id: r.object})
+                 MERGE (a)-[l:LINK {id: r.id}]->(b) SET l.predicate = r.predicate, l.publications = r.publications`,
+                { rows },
+              ),
+        undefined,
+        600_000,
+      );
+    };
+    for await (const row of readRows(input, [], problems)) {
+      const r = row.record;
+      batch.push(
+        input.role === "nodes"
+          ? { id: r.id, name: r.name, category: r.category ?? [], synonym: r.synonym ?? [] }
+          : {
+              id: `link:${r.subject}:${r.predicate}:${r.object}`,
+              subject: r.subject,
+              object: r.object,
+              predicate: r.predicate,
+              publications: r.publications ?? [],
+            },
+      );
+      if (batch.length >= 10_000) await flush();
+    }
+    await flush();
+  }
+}
+
+/** Today's bundle loader on the same rows (one claim per 20 links, the bundle format's most). */
+async function bundleLoader(db: Database, dir: string): Promise<void> {
+  const { inputs } = await listInputs([dir]);
+  const problems: KgxProblem[] = [];
+  const entities: unknown[] = [];
+  const links: Array<{ from: string; predicate: string; to: string }> = [];
+  for (const input of inputs) {
+    for await (const row of readRows(input, [], problems)) {
+      const r = row.record;
+      if (input.role === "nodes") {
+        const id = `n-${String(r.id).slice("BENCH:n".length)}`;
+        entities.push({ id, name: String(r.name), kind: "CHEMICAL_ENTITY", synonyms: [], xrefs: [] });
+      } else if (r.negated !== "true") {
+        const p = String(r.predicate);
+        const predicate =
+          p === "biolink:affects"
+            ? r.object_direction_qualifier === "increased"
+              ? "INCREASES"
+              : "DECREASES"
+            : p === "biolink:regulates"
+              ? "REGULATES"
+              : "ASSOCIATED_WITH";
+        links.push({ from: `n-${String(r.subject).slice(7)}`, predicate, to: `n-${String(r.object).slice(7)}` });
+      }
+    }
+  }
+  const claims = [];
+  for (let i = 0; i < links.length; i += 20) {
+    const chunk = links.slice(i, i + 20);
+    claims.push({
+      id: `claim:b${i}`,
+      statement: `bench claim ${i}`,
+      about: [chunk[0]?.from],
+      links: chunk,
+      statedIn: [{ source: "source:bench", locator: "bench" }],
+      evidence: [],
+    });
+  }
+  await importBundle(
+    db,
+    { entities, sources: [{ id: "source:bench", title: "bench", kind: "bench" }], studies: [], claims },
+    { actor: "bench", timeoutMs: 3_600_000 },
+  );
+}
+
+async function timed(label: string, work: () => Promise<unknown>) {
+  const rssBefore = process.memoryUsage().rss;
+  let peak = rssBefore;
+  const timer = setInterval(() => {
+    peak = Math.max(peak, process.memoryUsage().rss);
+  }, 200);
+  const started = performance.now();
+  try {
+    await work();
+  } finally {
+    clearInterval(timer);
+  }
+  const seconds = (performance.now() - started) / 1000;
+  log.info({ label, seconds }, "measured");
+  return { seconds: Math.round(seconds * 10) / 10, peakRssMb: Math.round(Math.max(peak, process.memoryUsage().rss) / 2 ** 20) };
+}
+
+async function main() {
+  const config = loadConfig({
+    ...process.env,
+    NEO4J_EMBEDDED_HEAP: process.env.NEO4J_EMBEDDED_HEAP ?? "4g",
+    NEO4J_EMBEDDED_PAGECACHE: process.env.NEO4J_EMBEDDED_PAGECACHE ?? "2g",
+  });
+  const target: DatabaseTarget = await provisionDatabase(config, log, {
+    embeddedHome: path.join(PROJECT_ROOT, ".neo4j", "bench"),
+    embeddedPort: Number(process.env.NEO4J_BENCH_PORT ?? 7689),
+  });
+  const db = new Database(target, { queryTimeoutMs: 3_600_000, acquireTimeoutMs: 10_000 });
+  const results: Array<Record<string, unknown>> = [];
+  try {
+    await applyConstraints(db);
+    for (const edges of sizes) {
+      const dir = await generateKgx(edges);
+      const bytes = fs.readdirSync(dir).reduce((n, f) => n + fs.statSync(path.join(dir, f)).size, 0);
+      const rows = edges + Math.max(10, Math.round(edges / 10));
+      await clearInBatches(db, log);
+      const imported = await timed(`import ${edges}`, () =>
+        importKgx(db, [dir], { actor: "bench", name: "bench", log, timeoutMs: 3_600_000 }),
+      );
+      const counts = (await db.read("MATCH ()-[l:LINK]->() RETURN count(l) AS n")).records[0]?.get("n");
+      await clearInBatches(db, log);
+      const floorRun = await timed(`floor ${edges}`, () => floor(db, dir));
+      let bundle: { seconds: number; peakRssMb: number } | null = null;
+      if (edges <= bundleMax) {
+        await clearInBatches(db, log);
+        bundle = await timed(`bundle ${edges}`, () => bundleLoader(db, dir));
+      }
+      await clearInBatches(db, log);
+      const row = {
+        edges,
+        rows,
+        fileMb: Math.round(bytes / 2 ** 20),
+        linksWritten: Number(counts ?? int(0)),
+        importer: { ...imported, rowsPerSecond: Math.round(rows / imported.seconds) },
+        floor: { ...floorRun, rowsPerSecond: Math.round(rows / floorRun.seconds) },
+        bundleLoader: bundle ? { ...bundle, rowsPerSecond: Math.round(rows / bundle.seconds) } : "not run (above --bundle)",
+        importerOverFloor: Math.round((imported.seconds / floorRun.seconds) * 100) / 100,
+      };
+      log.info(row, "kgx import bench");
+      results.push(row);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  } finally {
+    await db.close();
+    await target.stop();
+  }
+  fs.mkdirSync(values.out, { recursive: true });
+  fs.writeFileSync(
+    path.join(values.out, "kgx-latest.json"),
+    `${JSON.stringify({ when: new Date().toISOString(), cores: 2, results }, null, 2)}\n`,
+  );
+  process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+}
+
+main().catch((error) => {
+  log.error({ err: error }, "kgx bench failed");
+  process.exitCode = 1;
+});

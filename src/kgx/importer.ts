@@ -1,0 +1,562 @@
+/**
+ * KGX import (issue 16): nodes and edges files from another knowledge graph into this one.
+ *
+ * 1. Check (streamed, nothing written): every row is read, validated and mapped (validation.ts);
+ *    node ids are kept (with a content hash) to find edges to unknown nodes and duplicate ids with
+ *    conflicting content; ids not in the files are looked up in the graph. Any error refuses the
+ *    import with located problems. The bytes read give the import id (same files: same id).
+ * 2. Stage and publish: rows are written in batches of `batchSize`, one transaction each, by the
+ *    bulk writers (graph/write/bulk.ts) — what a batch creates carries the import id, what it
+ *    changes gets a before-image — and the graph version is bumped in each. Then the derived data:
+ *    strongest-link shortcuts of every entity whose links moved. Then the import is `published`.
+ * 3. On failure the import is taken back (undoImport); if the process dies, the next run of an
+ *    import finds the import still `running` and takes it back before it starts. So a failed or
+ *    interrupted import leaves the graph as it was, and a re-run finishes the job.
+ *
+ * Dry run: steps 1 and 2 in classify-only mode (read transactions; nothing written).
+ * Memory: one batch of rows, plus a map of node id → content hash (bounded by the number of nodes,
+ * not by the size of the files) and the set of entities whose shortcuts need rebuilding.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import type { ManagedTransaction } from "neo4j-driver";
+import type { Database } from "../db/database.js";
+import { bumpGraphVersion } from "../graph/traversal-cache.js";
+import {
+  addBulk,
+  type BulkContext,
+  type BulkCounts,
+  bulkAddXrefs,
+  bulkEntities,
+  bulkLinks,
+  bulkWorkRecords,
+  type EntityRow,
+  type KgStatement,
+  type LinkRow,
+  refreshShortcutsInBatches,
+  undoImport,
+  zeroBulk,
+} from "../graph/write/bulk.js";
+import type { Logger } from "../logger.js";
+import { kgxLinkId, PUBLICATION_PREFIXES, QUALIFIER_PROPS, slugOf } from "./mapping.js";
+import { type KgxInput, type KgxProblem, listInputs, newHash, readRows } from "./reader.js";
+import { type KgxEdge, type KgxNode, mapEdge, mapNode, REQUIRED_EDGE_COLUMNS, REQUIRED_NODE_COLUMNS } from "./validation.js";
+
+export interface KgxImportOptions {
+  actor: string;
+  /** The knowledge graph's name: its Source is `source:kgx-<slug of name>` (default: the first path's base name). */
+  name?: string;
+  dryRun?: boolean;
+  log?: Logger;
+  /** Rows per transaction (default 10,000). */
+  batchSize?: number;
+  now?: string;
+  /** Called after each committed batch (progress; fault injection in tests). */
+  onBatch?: (info: { phase: "nodes" | "edges"; rows: number }) => Promise<void> | void;
+  /** Transaction timeout per batch. */
+  timeoutMs?: number;
+  /** Most problems kept in the report (default 1,000); all are counted. */
+  maxProblems?: number;
+}
+
+export interface KgxImportReport {
+  importId: string;
+  source: string;
+  dryRun: boolean;
+  /** published: written; unchanged: the same files were already imported and nothing differed; dry-run; refused. */
+  status: "published" | "unchanged" | "dry-run" | "refused";
+  files: string[];
+  rows: { nodes: number; edges: number };
+  entities: BulkCounts;
+  /** Curated entities the import merged into by xref. */
+  mergedByXref: number;
+  links: BulkCounts;
+  negatedLinks: BulkCounts;
+  workRecords: BulkCounts;
+  errors: number;
+  warnings: number;
+  /** The first `maxProblems` problems, errors first. */
+  problems: KgxProblem[];
+  /** Crashed or failed earlier imports taken back before this one started. */
+  cleanedUp: string[];
+  elapsedMs: number;
+  rowsPerSecond: number;
+  peakRssMb: number;
+}
+
+export class KgxRefused extends Error {
+  constructor(readonly report: KgxImportReport) {
+    super(`the KGX files have ${report.errors} error(s); nothing was written`);
+  }
+}
+
+const isPublication = (curie: string) => PUBLICATION_PREFIXES.some((p) => curie.startsWith(`${p}:`));
+
+/** The work record id of a publication CURIE (PMID:123 → study:pmid-123). */
+export const workRecordId = (curie: string) => `study:${slugOf(curie)}`;
+
+class Problems {
+  readonly kept: KgxProblem[] = [];
+  errors = 0;
+  warnings = 0;
+  constructor(private readonly max: number) {}
+  add(list: KgxProblem[]) {
+    for (const p of list) {
+      if (p.severity === "error") this.errors += 1;
+      else this.warnings += 1;
+      if (this.kept.length < this.max) this.kept.push(p);
+    }
+    list.length = 0;
+  }
+  sorted() {
+    return [...this.kept].sort((a, b) => (a.severity === b.severity ? 0 : a.severity === "error" ? -1 : 1));
+  }
+}
+
+/** Rows/s and ETA, logged at most every 5 s. */
+class Progress {
+  private started = performance.now();
+  private last = 0;
+  peakRss = process.memoryUsage().rss;
+  constructor(
+    private readonly log: Logger | undefined,
+    private readonly phase: string,
+    private readonly total?: number,
+  ) {}
+  private ticks = 0;
+  tick(done: number, force = false) {
+    // Cheap per row: the clock and RSS are read every 1,000 ticks.
+    if (!force && ++this.ticks % 1_000 !== 0) return;
+    const rss = process.memoryUsage.rss();
+    if (rss > this.peakRss) this.peakRss = rss;
+    const now = performance.now();
+    if (!force && now - this.last < 5_000) return;
+    this.last = now;
+    const seconds = (now - this.started) / 1000;
+    const perSecond = Math.round(done / Math.max(seconds, 0.001));
+    const etaSeconds = this.total && perSecond ? Math.round((this.total - done) / perSecond) : undefined;
+    this.log?.info(
+      { phase: this.phase, rows: done, total: this.total, perSecond, etaSeconds, rssMb: Math.round(rss / 2 ** 20) },
+      "kgx import progress",
+    );
+  }
+}
+
+/** Everything the check pass learns. */
+interface Checked {
+  inputs: KgxInput[];
+  importId: string;
+  nodeRows: number;
+  edgeRows: number;
+  /** KGX node id → curated entity id, for nodes merged by xref. */
+  alias: Map<string, string>;
+}
+
+/** Curated entities (no content hash) by each of their xrefs and their id. */
+async function curatedKeys(db: Database): Promise<Map<string, string>> {
+  const result = await db.read(
+    "MATCH (e:Entity) WHERE e.kgxHash IS NULL AND size(coalesce(e.xrefs, [])) > 0 RETURN e.id AS id, e.xrefs AS xrefs ORDER BY e.id",
+  );
+  const map = new Map<string, string>();
+  for (const r of result.records) {
+    for (const x of r.get("xrefs") as string[]) if (!map.has(x)) map.set(x, r.get("id") as string);
+  }
+  return map;
+}
+
+async function check(
+  db: Database,
+  paths: readonly string[],
+  name: string,
+  problems: Problems,
+  log?: Logger,
+): Promise<Checked | undefined> {
+  const listed = await listInputs(paths);
+  problems.add(listed.problems);
+  if (problems.errors) return undefined;
+  const curated = await curatedKeys(db);
+  const hash = newHash();
+  hash.update(`kgx-import-v1\0${name}\0`);
+  const nodes = new Map<string, string>();
+  const alias = new Map<string, string>();
+  const where = new Map<string, { file: string; line: number; column: string }>();
+  const found: KgxProblem[] = [];
+  let nodeRows = 0;
+  let edgeRows = 0;
+  const progress = new Progress(log, "check");
+  for (const input of listed.inputs) {
+    hash.update(`\0${input.role}\0${path.basename(input.name)}\0`);
+    if (input.role === "nodes") {
+      for await (const row of readRows(input, REQUIRED_NODE_COLUMNS, found, hash)) {
+        nodeRows += 1;
+        const node = mapNode(row, found);
+        if (node) {
+          const had = nodes.get(node.id);
+          if (had !== undefined && had !== node.hash) {
+            found.push({
+              severity: "error",
+              code: "DUPLICATE_ID",
+              file: row.file,
+              line: row.line,
+              column: "id",
+              message: `${node.id} appears earlier with different content (the same id twice must say the same)`,
+            });
+          }
+          nodes.set(node.id, node.hash);
+          const curatedId = [node.id, ...node.xrefs].map((k) => curated.get(k)).find(Boolean);
+          if (curatedId && curatedId !== node.id) alias.set(node.id, curatedId);
+        }
+        problems.add(found);
+        progress.tick(nodeRows + edgeRows);
+      }
+    } else {
+      for await (const row of readRows(input, REQUIRED_EDGE_COLUMNS, found, hash)) {
+        edgeRows += 1;
+        const edge = mapEdge(row, found);
+        if (edge) {
+          for (const [column, id] of [
+            ["subject", edge.subject],
+            ["object", edge.object],
+          ] as const) {
+            if (!nodes.has(id) && !where.has(id)) where.set(id, { file: row.file, line: row.line, column });
+          }
+        }
+        problems.add(found);
+        progress.tick(nodeRows + edgeRows);
+      }
+    }
+    problems.add(found);
+  }
+  // Ends that no nodes file names must be entities of the graph already.
+  const unknown = [...where.keys()];
+  for (let i = 0; i < unknown.length; i += 10_000) {
+    const ids = unknown.slice(i, i + 10_000);
+    const known = await db.read("UNWIND $ids AS id MATCH (e:Entity {id: id}) RETURN e.id AS id", { ids });
+    const exists = new Set(known.records.map((r) => r.get("id") as string));
+    for (const id of ids) {
+      if (exists.has(id)) continue;
+      const at = where.get(id) as { file: string; line: number; column: string };
+      found.push({
+        severity: "error",
+        code: "UNKNOWN_NODE",
+        file: at.file,
+        line: at.line,
+        column: at.column,
+        message: `${id} is neither in a nodes file nor an entity of the graph`,
+      });
+    }
+  }
+  problems.add(found);
+  progress.tick(nodeRows + edgeRows, true);
+  return { inputs: listed.inputs, importId: `kgx-${hash.digest("hex").slice(0, 20)}`, nodeRows, edgeRows, alias };
+}
+
+/** Entity properties of a mapped node. */
+function entityRow(node: KgxNode, sourceId: string): EntityRow {
+  return {
+    id: node.id,
+    hash: node.hash,
+    props: {
+      name: node.name,
+      kind: node.kind,
+      categories: node.categories,
+      description: node.description,
+      synonyms: node.synonyms,
+      xrefs: node.xrefs,
+      providedBy: node.providedBy,
+      kgSource: sourceId,
+      searchText: node.synonyms.join(" | "),
+    },
+  };
+}
+
+function statementOf(edge: KgxEdge): KgStatement {
+  const qualifiers: Record<string, string> = {};
+  for (const [col, prop] of Object.entries(QUALIFIER_PROPS)) {
+    const v = edge.qualifiers[col];
+    if (v !== undefined) qualifiers[prop] = v;
+  }
+  return {
+    edgeId: edge.edgeId,
+    hash: edge.hash,
+    biolinkPredicate: edge.biolinkPredicate,
+    qualifiers,
+    primaryKnowledgeSource: edge.primaryKnowledgeSource,
+    aggregatorKnowledgeSources: edge.aggregatorKnowledgeSources,
+    knowledgeLevel: edge.knowledgeLevel,
+    agentType: edge.agentType,
+    publications: edge.publications,
+    studyIds: edge.publications.filter(isPublication).map(workRecordId),
+  };
+}
+
+/** Imports KGX files (see the module comment). Throws KgxRefused (with the report) on errors. */
+export async function importKgx(db: Database, paths: readonly string[], opts: KgxImportOptions): Promise<KgxImportReport> {
+  const started = performance.now();
+  const name = opts.name ?? path.basename(String(paths[0] ?? "kgx")).replace(/\.(tar\.gz|tgz|tar|tsv|jsonl|json)(\.gz)?$/i, "");
+  const sourceId = `source:kgx-${slugOf(name) || "graph"}`;
+  const problems = new Problems(opts.maxProblems ?? 1_000);
+  const batchSize = opts.batchSize ?? 10_000;
+  const log = opts.log;
+  const report: KgxImportReport = {
+    importId: "",
+    source: sourceId,
+    dryRun: Boolean(opts.dryRun),
+    status: "refused",
+    files: [],
+    rows: { nodes: 0, edges: 0 },
+    entities: zeroBulk(),
+    mergedByXref: 0,
+    links: zeroBulk(),
+    negatedLinks: zeroBulk(),
+    workRecords: zeroBulk(),
+    errors: 0,
+    warnings: 0,
+    problems: [],
+    cleanedUp: [],
+    elapsedMs: 0,
+    rowsPerSecond: 0,
+    peakRssMb: 0,
+  };
+  const finish = (status: KgxImportReport["status"], peakRss: number) => {
+    report.status = status;
+    report.errors = problems.errors;
+    report.warnings = problems.warnings;
+    report.problems = problems.sorted();
+    report.elapsedMs = Math.round(performance.now() - started);
+    report.rowsPerSecond = Math.round((report.rows.nodes + report.rows.edges) / Math.max(report.elapsedMs / 1000, 0.001));
+    report.peakRssMb = Math.round(Math.max(peakRss, process.memoryUsage().rss) / 2 ** 20);
+    return report;
+  };
+
+  log?.info({ paths, source: sourceId, dryRun: report.dryRun }, "kgx import: checking");
+  const checked = await check(db, paths, name, problems, log);
+  if (checked) {
+    report.importId = checked.importId;
+    report.files = checked.inputs.map((i) => i.name);
+    report.rows = { nodes: checked.nodeRows, edges: checked.edgeRows };
+    report.mergedByXref = checked.alias.size;
+  }
+  if (!checked || problems.errors) {
+    finish("refused", 0);
+    log?.warn({ errors: report.errors, warnings: report.warnings, first: report.problems[0] }, "kgx import refused");
+    throw new KgxRefused(report);
+  }
+  log?.info({ importId: checked.importId, rows: report.rows, warnings: problems.warnings }, "kgx import: files are valid");
+
+  if (!opts.dryRun) report.cleanedUp = await cleanUpInterrupted(db, log);
+  const previous = await db.read("MATCH (i:KgxImport {id: $id}) RETURN i.status AS status", { id: checked.importId });
+  const alreadyPublished = previous.records[0]?.get("status") === "published";
+
+  const ctx: BulkContext = {
+    importId: checked.importId,
+    audit: { now: opts.now ?? new Date().toISOString(), actor: opts.actor },
+    write: !opts.dryRun && !alreadyPublished,
+  };
+  let progress = new Progress(log, "write", checked.nodeRows + checked.edgeRows);
+  try {
+    let result = await writePass(db, checked, sourceId, ctx, opts, batchSize, report, progress);
+    if (alreadyPublished && !opts.dryRun && result.changed) {
+      // The graph moved since these files were imported: write what differs, as a new run.
+      log?.info({ importId: checked.importId }, "kgx import: already published, but the graph differs; writing");
+      report.entities = zeroBulk();
+      report.links = zeroBulk();
+      report.negatedLinks = zeroBulk();
+      report.workRecords = zeroBulk();
+      ctx.write = true;
+      progress = new Progress(log, "write", checked.nodeRows + checked.edgeRows);
+      result = await writePass(db, checked, sourceId, ctx, opts, batchSize, report, progress);
+    }
+    if (!ctx.write) return finish(opts.dryRun ? "dry-run" : "unchanged", progress.peakRss);
+    log?.info({ entities: result.ends.size }, "kgx import: rebuilding strongest-link shortcuts");
+    const ends = [...result.ends];
+    const shortcutProgress = new Progress(log, "shortcuts", ends.length);
+    await refreshShortcutsInBatches(db, ends, (done) => shortcutProgress.tick(done), opts.timeoutMs);
+    await db.write(async (tx) => {
+      await tx.run("MATCH (i:KgxImport {id: $id}) SET i.status = 'published', i.finishedAt = $now", {
+        id: checked.importId,
+        now: new Date().toISOString(),
+      });
+      await bumpGraphVersion(tx);
+    });
+    await dropUndoLog(db, checked.importId);
+    finish("published", progress.peakRss);
+    log?.info({ ...report, problems: undefined }, "kgx import published");
+    return report;
+  } catch (error) {
+    if (ctx.write) {
+      log?.error({ err: error, importId: checked.importId }, "kgx import failed: taking it back");
+      await takeBack(db, checked.importId, log);
+    }
+    throw error;
+  }
+}
+
+/** The batched write (or, with ctx.write false, classification) of nodes, then edges. */
+async function writePass(
+  db: Database,
+  checked: Checked,
+  sourceId: string,
+  ctx: BulkContext,
+  opts: KgxImportOptions,
+  batchSize: number,
+  report: KgxImportReport,
+  progress: Progress,
+): Promise<{ ends: Set<string>; changed: boolean }> {
+  const ends = new Set<string>();
+  let done = 0;
+  const ignore: KgxProblem[] = [];
+  const run = async <T>(work: (tx: ManagedTransaction) => Promise<T>): Promise<T> => {
+    if (ctx.write) return db.write(work, undefined, opts.timeoutMs);
+    // Classify only: a read transaction, so a dry run cannot write by mistake.
+    const session = db.driver.session({ database: db.name, defaultAccessMode: "READ" });
+    try {
+      return await session.executeRead(work, { timeout: opts.timeoutMs });
+    } finally {
+      await session.close();
+    }
+  };
+
+  if (ctx.write) {
+    await db.write(async (tx) => {
+      await tx.run(
+        `MERGE (i:KgxImport {id: $id}) SET i.status = 'running', i.startedAt = $now, i.actor = $actor, i.files = $files, i.source = $source
+         MERGE (s:Source {id: $source})
+         ON CREATE SET s.title = $title, s.kind = 'knowledge graph', s.importId = $id, s.createdAt = $now, s.createdBy = $actor,
+           s.updatedAt = $now, s.updatedBy = $actor`,
+        {
+          id: ctx.importId,
+          now: ctx.audit.now,
+          actor: ctx.audit.actor,
+          files: checked.inputs.map((i) => i.name),
+          source: sourceId,
+          title: `Knowledge graph ${sourceId.slice("source:kgx-".length)} (KGX import)`,
+        },
+      );
+    });
+  }
+
+  // Nodes.
+  for (const input of checked.inputs.filter((i) => i.role === "nodes")) {
+    let batch: KgxNode[] = [];
+    const flush = async () => {
+      if (!batch.length) return;
+      const rows = batch;
+      batch = [];
+      const own = rows.filter((n) => !checked.alias.has(n.id)).map((n) => entityRow(n, sourceId));
+      const merged = rows
+        .filter((n) => checked.alias.has(n.id))
+        .map((n) => ({ id: checked.alias.get(n.id) as string, xrefs: [n.id] }));
+      await run(async (tx) => {
+        const counts = await bulkEntities(tx, own, ctx);
+        const xrefs = await bulkAddXrefs(tx, merged, ctx);
+        addBulk(report.entities, {
+          created: counts.created,
+          updated: counts.updated + xrefs.updated,
+          unchanged: counts.unchanged + xrefs.unchanged,
+        });
+        if (ctx.write && counts.created + counts.updated + xrefs.updated > 0) await bumpGraphVersion(tx);
+      });
+      done += rows.length;
+      progress.tick(done);
+      await opts.onBatch?.({ phase: "nodes", rows: done });
+    };
+    for await (const row of readRows(input, REQUIRED_NODE_COLUMNS, ignore)) {
+      const node = mapNode(row, ignore);
+      ignore.length = 0;
+      if (node) batch.push(node);
+      if (batch.length >= batchSize) await flush();
+    }
+    await flush();
+  }
+
+  // Edges.
+  const resolve = (id: string) => checked.alias.get(id) ?? id;
+  for (const input of checked.inputs.filter((i) => i.role === "edges")) {
+    let batch: KgxEdge[] = [];
+    const flush = async () => {
+      if (!batch.length) return;
+      const rows = batch;
+      batch = [];
+      const links: LinkRow[] = [];
+      const negated: LinkRow[] = [];
+      const works = new Map<string, { id: string; identifier: string }>();
+      for (const e of rows) {
+        const from = resolve(e.subject);
+        const to = resolve(e.object);
+        const statement = statementOf(e);
+        for (const p of e.publications.filter(isPublication)) works.set(workRecordId(p), { id: workRecordId(p), identifier: p });
+        const id = kgxLinkId(from, e.predicate as never, to, e.biolinkPredicate);
+        (e.negated ? negated : links).push({
+          id: e.negated ? `not-${id}` : id,
+          from,
+          to,
+          predicate: e.predicate,
+          statements: [statement],
+        });
+      }
+      await run(async (tx) => {
+        addBulk(report.workRecords, await bulkWorkRecords(tx, [...works.values()], ctx));
+        const l = await bulkLinks(tx, "LINK", links, sourceId, ctx);
+        const n = await bulkLinks(tx, "NEGATED_LINK", negated, sourceId, ctx);
+        addBulk(report.links, l);
+        addBulk(report.negatedLinks, n);
+        for (const end of l.ends) {
+          ends.add(end.from);
+          ends.add(end.to);
+        }
+        if (ctx.write && l.created + l.updated + n.created + n.updated > 0) await bumpGraphVersion(tx);
+      });
+      done += rows.length;
+      progress.tick(done);
+      await opts.onBatch?.({ phase: "edges", rows: done });
+    };
+    for await (const row of readRows(input, REQUIRED_EDGE_COLUMNS, ignore)) {
+      const edge = mapEdge(row, ignore);
+      ignore.length = 0;
+      if (edge) batch.push(edge);
+      if (batch.length >= batchSize) await flush();
+    }
+    await flush();
+  }
+  progress.tick(done, true);
+  const changed = [report.entities, report.links, report.negatedLinks, report.workRecords].some((c) => c.created + c.updated > 0);
+  return { ends, changed };
+}
+
+async function dropUndoLog(db: Database, importId: string) {
+  for (;;) {
+    const n = await db.write(async (tx) => {
+      const r = await tx.run("MATCH (u:KgxUndo) WHERE u.importId = $id WITH u LIMIT 10000 DELETE u RETURN count(*) AS n", {
+        id: importId,
+      });
+      return Number(r.records[0]?.get("n") ?? 0);
+    });
+    if (n < 10_000) return;
+  }
+}
+
+/** Takes an import back and removes its record (and its Source, if the import created it). */
+export async function takeBack(db: Database, importId: string, log?: Logger): Promise<void> {
+  const undone = await undoImport(db, importId);
+  await db.write(async (tx) => {
+    await tx.run("MATCH (s:Source) WHERE s.importId = $id DETACH DELETE s", { id: importId });
+    await tx.run("MATCH (i:KgxImport {id: $id}) DELETE i", { id: importId });
+    await bumpGraphVersion(tx);
+  });
+  log?.info({ importId, ...undone }, "kgx import taken back");
+}
+
+/** Takes back every import left `running` by a crashed or killed process. */
+export async function cleanUpInterrupted(db: Database, log?: Logger): Promise<string[]> {
+  const running = await db.read("MATCH (i:KgxImport {status: 'running'}) RETURN i.id AS id");
+  const ids = running.records.map((r) => r.get("id") as string);
+  for (const id of ids) {
+    log?.warn({ importId: id }, "kgx import: an earlier import did not finish; taking it back");
+    await takeBack(db, id, log);
+  }
+  return ids;
+}
+
+/** Sizes of plain input files, for the CLI's summary. */
+export const fileSize = (file: string) => fs.statSync(file, { throwIfNoEntry: false })?.size ?? 0;

@@ -1,0 +1,297 @@
+/**
+ * KGX import (issue 16) against the test Neo4j: hand-written files after the KGX specification's
+ * examples (TSV and JSON Lines, `|` lists, qualifiers, negation, publications, an unknown category
+ * and predicate), a broken file per validation error, dry runs, re-imports, an import that fails
+ * or dies half way, and chains over an imported KG merged with the article.
+ */
+import fs from "node:fs";
+import path from "node:path";
+import { afterAll, beforeEach, describe, expect, it } from "vitest";
+import { toPlain } from "../src/db/database.js";
+import { importKgx, type KgxImportReport, KgxRefused } from "../src/kgx/importer.js";
+import {
+  clearGraph,
+  expectStrongestLinksConsistent,
+  gql,
+  graphSnapshot,
+  seedArticle,
+  testDatabase,
+  testLog,
+  testServer,
+} from "./helpers.js";
+
+const db = testDatabase();
+const FIXTURES = path.join(import.meta.dirname, "fixtures", "kgx");
+const TSV = [path.join(FIXTURES, "spec-tsv", "nodes.tsv"), path.join(FIXTURES, "spec-tsv", "edges.tsv")];
+const JSONL = [path.join(FIXTURES, "spec-jsonl")];
+const broken = (...names: string[]) => names.map((n) => path.join(FIXTURES, "broken", n));
+const opts = { actor: "test", name: "example-kg", log: testLog };
+
+afterAll(() => db.close());
+
+async function refused(paths: string[]): Promise<KgxImportReport> {
+  const error = await importKgx(db, paths, opts).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(KgxRefused);
+  return (error as KgxRefused).report;
+}
+
+async function rows(cypher: string, params: Record<string, unknown> = {}) {
+  return (await db.read(cypher, params)).records.map((r) => toPlain(r.toObject()) as Record<string, unknown>);
+}
+
+/** The graph without what differs between two imports of the same content (import ids, times). */
+async function normalSnapshot() {
+  return (await graphSnapshot(db))
+    .replace(/"(importId|createdAt|updatedAt|startedAt|finishedAt)":"[^"]*"/g, "")
+    .replace(/"files":\[[^\]]*\]|"id":"kgx-[0-9a-f]+"/g, "");
+}
+
+describe("KGX import from files written after the specification's examples", { timeout: 600_000 }, () => {
+  beforeEach(() => clearGraph(db));
+
+  it("maps categories, predicates, qualifiers, negation, provenance and publications", async () => {
+    const report = await importKgx(db, TSV, opts);
+    expect(report.status).toBe("published");
+    expect(report.rows).toEqual({ nodes: 5, edges: 6 });
+    expect(report.entities).toEqual({ created: 5, updated: 0, unchanged: 0 });
+    expect(report.links.created).toBe(5);
+    expect(report.negatedLinks.created).toBe(1);
+    expect(report.workRecords.created).toBe(3);
+    expect(report.problems.map((p) => `${p.code} ${p.line} ${p.column}`).sort()).toEqual([
+      "UNKNOWN_CATEGORY 2 category",
+      "UNKNOWN_PREDICATE 5 predicate",
+    ]);
+
+    const entities = await rows(
+      "MATCH (e:Entity) RETURN e.id AS id, e.kind AS kind, e.categories AS categories, e.synonyms AS synonyms ORDER BY id",
+    );
+    expect(entities).toContainEqual({
+      id: "CHEBI:15365",
+      kind: "SMALL_MOLECULE",
+      categories: ["biolink:SmallMolecule", "biolink:MolecularEntity", "biolink:ChemicalEntity", "biolink:NamedThing"],
+      synonyms: ["paracetamol", "APAP"],
+    });
+    // An unknown category keeps its CURIE, in the generic kind.
+    expect(entities).toContainEqual({ id: "HGNC:11603", kind: "NAMED_THING", categories: ["biolink:Gene"], synonyms: [] });
+
+    const links = await rows(
+      `MATCH (a)-[l:LINK]->(b) RETURN l.id AS id, l.predicate AS predicate, l.biolinkPredicate AS biolink,
+         l.objectDirectionQualifier AS direction, l.objectAspectQualifier AS aspect, l.qualifiedPredicate AS qp,
+         l.primaryKnowledgeSources AS primary, l.aggregatorKnowledgeSources AS aggregators, l.knowledgeLevels AS levels,
+         l.agentTypes AS agents, l.publications AS publications, l.studyIds AS studies, l.kgSources AS sources,
+         l.score AS score, l.level AS level, l.certainty AS certainty ORDER BY id`,
+    );
+    expect(links.find((l) => l.id === "link:CHEBI:15365:INCREASES:GO:0006915")).toMatchObject({
+      biolink: "biolink:affects",
+      direction: "increased",
+      aspect: "activity_or_abundance",
+      qp: "biolink:causes",
+      primary: ["infores:monarchinitiative"],
+      aggregators: ["infores:biolink-api"],
+      levels: ["knowledge_assertion"],
+      agents: ["manual_agent"],
+      publications: ["PMID:12345678"],
+      studies: ["study:pmid-12345678"],
+      sources: ["source:kgx-example-kg"],
+      // One publication of unknown design in the KG's voice (evidence rule, step 8).
+      score: 0.1,
+      level: "MECHANISTIC_OR_OPINION",
+      certainty: "ASSERTED",
+    });
+    expect(links.find((l) => l.id === "link:CHEBI:15365:DECREASES:EXAMPLEKG:dysbiosis")).toMatchObject({
+      score: 0,
+      level: "NONE_CITED",
+    });
+    expect(links.find((l) => l.id === "link:HGNC:11603:CONTRIBUTES_TO:MONDO:0005002")).toMatchObject({
+      score: 0.19,
+      certainty: "HEDGED",
+    });
+    // A predicate we do not model is kept with its CURIE.
+    expect(links.find((l) => l.id === "link:HGNC:11603:RELATED_TO:CHEBI:15365|biolink:physically_interacts_with")).toMatchObject({
+      predicate: "RELATED_TO",
+      biolink: "biolink:physically_interacts_with",
+      certainty: "ASSOCIATIONAL",
+    });
+    // negated: true is never the positive statement.
+    expect(links.some((l) => String(l.id).includes(":TREATS:"))).toBe(false);
+    const negated = await rows("MATCH (a)-[n:NEGATED_LINK]->(b) RETURN a.id AS from, n.predicate AS predicate, b.id AS to");
+    expect(negated).toEqual([{ from: "CHEBI:15365", predicate: "TREATS", to: "MONDO:0005002" }]);
+
+    const works = await rows("MATCH (s:Study) RETURN s.id AS id, s.identifiers AS identifiers, s.design AS design ORDER BY id");
+    expect(works).toContainEqual({ id: "study:pmid-26634245", identifiers: ["PMID:26634245"], design: "UNKNOWN" });
+    await expectStrongestLinksConsistent(db);
+  });
+
+  it("reads JSON Lines (a directory) to the same graph as TSV, and a re-import changes nothing", async () => {
+    await importKgx(db, TSV, opts);
+    const fromTsv = await normalSnapshot();
+    await clearGraph(db);
+    const first = await importKgx(db, JSONL, opts);
+    expect(first.status).toBe("published");
+    expect(await normalSnapshot()).toBe(fromTsv);
+
+    const before = await graphSnapshot(db);
+    const again = await importKgx(db, JSONL, opts);
+    expect(again.status).toBe("unchanged");
+    expect(again.importId).toBe(first.importId);
+    expect(again.entities).toEqual({ created: 0, updated: 0, unchanged: 5 });
+    expect(again.links).toEqual({ created: 0, updated: 0, unchanged: 5 });
+    expect(await graphSnapshot(db)).toBe(before);
+  });
+
+  it("a dry run reports what would be created and writes nothing", async () => {
+    const before = await graphSnapshot(db);
+    const report = await importKgx(db, TSV, { ...opts, dryRun: true });
+    expect(report.status).toBe("dry-run");
+    expect(report.entities.created).toBe(5);
+    expect(report.links.created).toBe(5);
+    expect(await graphSnapshot(db)).toBe(before);
+  });
+});
+
+describe("KGX validation: located errors, nothing written", { timeout: 600_000 }, () => {
+  beforeEach(() => clearGraph(db));
+
+  it.each([
+    [["malformed_nodes.tsv"], ["MALFORMED_CURIE 3 id", "MALFORMED_CURIE 4 category"]],
+    [["duplicate_nodes.tsv"], ["DUPLICATE_ID 4 id"]],
+    [["ok_nodes.tsv", "missing-column_edges.tsv"], ["MISSING_COLUMN 1 predicate"]],
+    [["ok_nodes.tsv", "unknown-node_edges.tsv"], ["UNKNOWN_NODE 3 object"]],
+    [["ok_nodes.tsv", "short-row_edges.tsv"], ["BAD_ROW 2 undefined"]],
+    [
+      ["ok_nodes.tsv", "bad-json_edges.jsonl"],
+      ["BAD_JSON 2 undefined", "BAD_VALUE 3 negated", "MISSING_COLUMN 4 predicate"],
+    ],
+  ])("%s", async (files, expected) => {
+    const before = await graphSnapshot(db);
+    const report = await refused(broken(...files));
+    const errors = report.problems.filter((p) => p.severity === "error");
+    expect(errors.map((p) => `${p.code} ${p.line} ${p.column}`)).toEqual(expected);
+    for (const p of errors) expect(p.file).toContain(path.join("broken", ""));
+    expect(await graphSnapshot(db)).toBe(before);
+  });
+});
+
+describe("KGX import safety", { timeout: 600_000 }, () => {
+  beforeEach(() => seedArticle(db));
+
+  it("a failure half way leaves the graph exactly as it was (merged curated entity restored)", async () => {
+    const before = await graphSnapshot(db);
+    let batches = 0;
+    const error = await importKgx(db, TSV, {
+      ...opts,
+      batchSize: 2,
+      onBatch: ({ phase }) => {
+        if (phase === "edges" && ++batches === 2) throw new Error("injected failure");
+      },
+    }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect((error as Error).message).toBe("injected failure");
+    expect(await graphSnapshot(db)).toBe(before);
+  });
+
+  it("an import whose process died is taken back by the next run, which then finishes", async () => {
+    const before = await graphSnapshot(db);
+    let batches = 0;
+    // The first run stops for good after its second edge batch, as a killed process would.
+    void importKgx(db, TSV, {
+      ...opts,
+      batchSize: 2,
+      onBatch: ({ phase }) => (phase === "edges" && ++batches === 2 ? new Promise<void>(() => {}) : undefined),
+    });
+    await expect.poll(() => batches, { timeout: 300_000 }).toBe(2);
+    expect(await graphSnapshot(db)).not.toBe(before);
+    const report = await importKgx(db, TSV, opts);
+    expect(report.cleanedUp).toHaveLength(1);
+    expect(report.status).toBe("published");
+    expect(report.links.created).toBe(5);
+    await expectStrongestLinksConsistent(db);
+  });
+
+  it("merges an imported node into the curated entity sharing its xref; chains run through both", async () => {
+    const report = await importKgx(db, TSV, opts);
+    expect(report.mergedByXref).toBe(1);
+    const dysbiosis = await rows("MATCH (e:Entity {id: 'dysbiosis'}) RETURN e.xrefs AS xrefs, e.kind AS kind");
+    expect(dysbiosis).toEqual([{ xrefs: ["MESH:D064806", "EXAMPLEKG:dysbiosis"], kind: "PHENOTYPE" }]);
+    expect(await rows("MATCH (e:Entity {id: 'EXAMPLEKG:dysbiosis'}) RETURN e.id AS id")).toEqual([]);
+    await expectStrongestLinksConsistent(db);
+
+    const server = testServer(db);
+    const r = await gql(
+      server,
+      `{ mechanismChains(from: "CHEBI:15365", to: "mood-disorders", maxHops: 3, first: 5) { hops nodes { id } links { id predicate } } }`,
+    );
+    expect(r.errors).toBeUndefined();
+    expect(r.data.mechanismChains[0].nodes.map((n: { id: string }) => n.id)).toEqual([
+      "CHEBI:15365",
+      "dysbiosis",
+      "mood-disorders",
+    ]);
+    const found = await gql(server, `{ search(query: "paracetamol", first: 5) { type label } }`);
+    expect(found.errors).toBeUndefined();
+    expect(found.data.search[0]).toMatchObject({ label: "acetaminophen" });
+    const around = await gql(server, `{ neighborhood(id: "dysbiosis", hops: 1, first: 50) { nodes { id } } }`);
+    expect(around.errors).toBeUndefined();
+    expect(around.data.neighborhood.nodes.map((n: { id: string }) => n.id)).toEqual(
+      expect.arrayContaining(["CHEBI:15365", "mood-disorders"]),
+    );
+    const ev = await gql(
+      server,
+      `{ entity(id: "HGNC:11603") { outgoing(first: 5) { predicate to { id } evidence { level score } } } }`,
+    );
+    expect(ev.errors).toBeUndefined();
+    expect(ev.data.entity.outgoing).toContainEqual({
+      predicate: "CONTRIBUTES_TO",
+      to: { id: "MONDO:0005002" },
+      evidence: { level: "MECHANISTIC_OR_OPINION", score: 0.19 },
+    });
+    const s = await gql(server, `{ entity(id: "CHEBI:15365") { id name kind } }`);
+    expect(s.errors).toBeUndefined();
+    expect(s.data.entity).toMatchObject({ id: "CHEBI:15365", name: "acetaminophen", kind: "SMALL_MOLECULE" });
+  });
+});
+
+describe("importKgx mutation (small files, curators only)", { timeout: 600_000 }, () => {
+  beforeEach(() => clearGraph(db));
+  const SECRET = "kgx-test-secret-0123456789abcdef";
+  const server = () => testServer(db, { KG_API_TOKENS: `carol:${SECRET}` });
+  const AUTH = { authorization: `Bearer ${SECRET}` };
+  const IMPORT = `mutation($n: String!, $e: String!, $f: KgxFormat, $dry: Boolean) {
+    importKgx(nodes: $n, edges: $e, format: $f, name: "example-kg", dryRun: $dry) {
+      status dryRun entities { created unchanged } links { created } negatedLinks { created } warnings problems { code line column }
+    } }`;
+  const text = (dir: string, file: string) => fs.readFileSync(path.join(FIXTURES, dir, file), "utf8");
+
+  it("imports JSON Lines text, reports warnings located, and refuses broken files with located problems", async () => {
+    const s = server();
+    const vars = { n: text("spec-jsonl", "nodes.jsonl"), e: text("spec-jsonl", "edges.jsonl"), f: "JSONL" };
+    const refused = await gql(s, IMPORT, vars);
+    expect(refused.errors?.[0]?.extensions?.code).toBe("UNAUTHENTICATED");
+
+    const dry = await gql(s, IMPORT, { ...vars, dry: true }, AUTH);
+    expect(dry.errors).toBeUndefined();
+    expect(dry.data.importKgx).toMatchObject({ status: "dry-run", entities: { created: 5 } });
+    const r = await gql(s, IMPORT, vars, AUTH);
+    expect(r.errors).toBeUndefined();
+    expect(r.data.importKgx).toMatchObject({
+      status: "published",
+      links: { created: 5 },
+      negatedLinks: { created: 1 },
+      warnings: 2,
+    });
+    const again = await gql(s, IMPORT, vars, AUTH);
+    expect(again.data.importKgx).toMatchObject({ status: "unchanged", entities: { created: 0, unchanged: 5 } });
+
+    const before = await graphSnapshot(db);
+    const bad = await gql(s, IMPORT, { n: text("broken", "malformed_nodes.tsv"), e: "subject\tpredicate\tobject\n" }, AUTH);
+    expect(bad.errors?.[0]?.extensions?.code).toBe("BAD_USER_INPUT");
+    const problems = bad.errors?.[0]?.extensions?.problems as Array<{ code: string; file: string; line: number }>;
+    expect(problems[0]).toMatchObject({ code: "MALFORMED_CURIE", file: "nodes.tsv", line: 3 });
+    expect(await graphSnapshot(db)).toBe(before);
+  });
+});
