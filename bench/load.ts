@@ -1,5 +1,5 @@
 /**
- * `npm run load [-- --mode read|fairness|outage ...]`: bounded load against this machine only, in
+ * `npm run load [-- --mode read|fairness|outage|writes ...]`: bounded load against this machine only, in
  * modes (bench/load/<mode>.ts). Progress goes to stderr while a mode runs; the summary is one JSON
  * line on stdout (`{"mode", "ok", "targets": [...], ...figures}`); the exit code is 1 when a target
  * is missed, 2 on a usage error. `--help` lists the modes and their options.
@@ -7,12 +7,14 @@
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { PROJECT_ROOT } from "../src/config.js";
-import { bounded, loopbackUrl, type ModeResult, note, UsageError } from "./load/common.js";
+import { createLogger } from "../src/logger.js";
+import { bounded, loopbackUrl, type ModeResult, note, target, UsageError } from "./load/common.js";
 import { runFairnessLoad, TRIVIAL_P99_MS } from "./load/fairness.js";
 import { runOutageLoad } from "./load/outage.js";
 import { runReadLoad } from "./load/read.js";
+import { runWriteLoad } from "./load/writes.js";
 
-const HELP = `Usage: npm run load -- [--mode read|fairness|outage] [options]
+const HELP = `Usage: npm run load -- [--mode read|fairness|outage|writes] [options]
 
 Bounded load on 127.0.0.1 only. Progress on stderr; one JSON summary line on stdout; exit 1
 when a target is missed, 2 on a usage error.
@@ -28,6 +30,10 @@ Modes:
                   (--port), reads and writes from --clients clients, kills Neo4j (SIGKILL) and
                   restarts it. Targets: answers during the outage within 2 s, /health < 100 ms,
                   /ready 200 within 5 s of Neo4j back, no acknowledged write lost or duplicated.
+  writes          --writers writers (default 20) upsert entities and studies and create claims
+                  about the same hubs and the one source, against a running server started
+                  with a write token (--token); every acknowledged write is read back.
+                  Targets: no internal error, none lost or duplicated; write p95 reported.
 
 Options:
   --url URL           read, fairness: the server (default http://127.0.0.1:4000/graphql)
@@ -38,12 +44,14 @@ Options:
   --port N            outage: the server's port (default 4110)
   --neo4j-port N      outage: its Neo4j's Bolt port (default 7694)
   --clients N         outage: clients (default 20), of which --writers N write (default 6)
+  --writers N         writes: concurrent writers (default 20)
+  --token T           writes: a bearer token of KG_API_TOKENS (the secret part)
   --before N, --down N, --after N
                       outage: seconds of load before the kill (5), Neo4j down (4), after /ready (5)
   --help              this text
 `;
 
-const MODES = ["read", "fairness", "outage"] as const;
+const MODES = ["read", "fairness", "outage", "writes"] as const;
 type Mode = (typeof MODES)[number];
 
 function options() {
@@ -58,7 +66,8 @@ function options() {
       port: { type: "string", default: "4110" },
       "neo4j-port": { type: "string", default: "7694" },
       clients: { type: "string", default: "20" },
-      writers: { type: "string", default: "6" },
+      writers: { type: "string" },
+      token: { type: "string" },
       before: { type: "string", default: "5" },
       down: { type: "string", default: "4" },
       after: { type: "string", default: "5" },
@@ -87,6 +96,27 @@ async function runMode(values: ReturnType<typeof options>): Promise<{ mode: Mode
       }),
     };
   }
+  if (mode === "writes") {
+    if (!values.token) throw new UsageError("--mode writes needs --token, a write token of the server");
+    const summary = await runWriteLoad({
+      url: loopbackUrl(values.url).toString(),
+      token: values.token,
+      writers: bounded("writers", values.writers ?? "20", 1, 100),
+      seconds,
+      log: createLogger("kg-load"),
+    });
+    return {
+      mode,
+      result: {
+        figures: { ...summary },
+        targets: [
+          target("internal errors", summary.internalErrors, 0, "requests"),
+          target("acknowledged writes lost", summary.lost, 0, "writes"),
+          target("acknowledged writes duplicated", summary.duplicated, 0, "writes"),
+        ],
+      },
+    };
+  }
   const clients = bounded("clients", values.clients, 1, 100);
   return {
     mode,
@@ -95,7 +125,7 @@ async function runMode(values: ReturnType<typeof options>): Promise<{ mode: Mode
       neo4jPort: bounded("neo4j-port", values["neo4j-port"], 1024, 65535),
       home: path.join(PROJECT_ROOT, ".neo4j", "load-outage"),
       clients,
-      writers: bounded("writers", values.writers, 0, clients),
+      writers: bounded("writers", values.writers ?? "6", 0, clients),
       beforeSeconds: bounded("before", values.before, 1, 60),
       downSeconds: bounded("down", values.down, 1, 60),
       afterSeconds: bounded("after", values.after, 1, 60),
