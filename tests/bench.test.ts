@@ -36,7 +36,7 @@ beforeAll(async () => {
     await startRawCypher(db),
     await startNeo4jGraphql(db),
   ];
-}, 120_000);
+}, 900_000); // generous: loading the generated graph on a busy machine takes minutes
 
 afterAll(async () => {
   for (const t of targets) await t.close();

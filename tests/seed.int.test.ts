@@ -128,7 +128,7 @@ async function expectCachedEvidenceConsistent(db: Database): Promise<number> {
 let db: Database;
 
 beforeAll(async () => {
-  db = testDatabase({ queryTimeoutMs: 60_000, acquireTimeoutMs: 10_000 });
+  db = testDatabase({ queryTimeoutMs: 600_000, acquireTimeoutMs: 10_000 });
   if (!(await db.ping())) throw new Error(`Neo4j at ${process.env.NEO4J_URI} does not answer`);
   await applyConstraints(db);
 });
@@ -899,7 +899,7 @@ describe("npm run seed (the CLI)", () => {
     run(process.execPath, ["--import", "tsx", path.join(PROJECT_ROOT, "seed", "load.ts"), ...args], {
       cwd: PROJECT_ROOT,
       env: { ...process.env, LOG_LEVEL: "info" },
-      timeout: 120_000,
+      timeout: 600_000,
     }).then(
       (r) => ({ code: 0, stdout: r.stdout, stderr: r.stderr }),
       (e: { code?: number; stdout?: string; stderr?: string }) => ({
