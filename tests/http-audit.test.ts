@@ -61,7 +61,8 @@ describe("GraphQL over HTTP conformance", () => {
     const body = JSON.stringify({ query: "{ stats { entities } }" });
     const ok = await post(url, [body], { "content-length": String(Buffer.byteLength(body)) });
     expect(ok.status).toBe(200);
-    expect(ok.json.data?.stats.entities).toBeGreaterThan(0);
+    // A count, whatever an earlier test file left in the database: this test is about the body.
+    expect(ok.json.data?.stats.entities).toEqual(expect.any(Number));
 
     const chunked = await post(url, [body.slice(0, 5), body.slice(5)], { "transfer-encoding": "chunked" });
     expect(chunked.status).toBe(411);
