@@ -86,6 +86,13 @@ const Env = z.object({
   KG_HEAVY_COST: z.coerce.number().int().min(1).max(100_000_000).default(1_000),
   KG_HEAVY_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(Math.max(2, os.availableParallelism())),
   KG_HEAVY_QUEUE: z.coerce.number().int().min(0).max(10_000).default(16),
+  /** The most one answer of a heavy operation may weigh (plugins/response-size.ts); beyond: RESPONSE_TOO_LARGE. */
+  KG_MAX_RESPONSE_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1_000)
+    .max(1_000_000_000)
+    .default(8 * 1024 * 1024),
   KG_BUSY_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(2_000),
   /** Tokens one document may hold (names, punctuation, values): bounds parsing work. */
   KG_MAX_TOKENS: z.coerce.number().int().min(100).max(100_000).default(2_000),

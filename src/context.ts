@@ -43,6 +43,8 @@ export interface Context {
   log: Logger;
   /** The most an operation may cost (KG_MAX_COMPLEXITY; schema/complexity.ts); absent: no limit. */
   maxComplexity?: number;
+  /** The operation's cost with its variables applied, once plugins/fairness.ts has computed it. */
+  cost?: number;
   /** The most a whole-graph export holds (KG_EXPORT_MAX_NODES, KG_EXPORT_MAX_EDGES); absent: the defaults. */
   exportLimits?: { nodes: number; edges: number };
 }

@@ -22,6 +22,7 @@ import { useJitForRepeatedDocuments } from "./plugins/jit.js";
 import { useArmor, useBodyLimit, useSupportedOperations } from "./plugins/limits.js";
 import { errorMasker } from "./plugins/mask-errors.js";
 import { requestIdFor, useRequestLog } from "./plugins/request-log.js";
+import { useResponseSizeLimit } from "./plugins/response-size.js";
 import { schema } from "./schema/index.js";
 
 export interface ServerOptions {
@@ -87,6 +88,7 @@ export function createServer({
       useSupportedOperations(),
       useExecutionCancellation(),
       useFairness({ schema, gate, heavyCost: config.KG_HEAVY_COST, maxWaitMs: config.KG_BUSY_WAIT_MS }),
+      useResponseSizeLimit({ maxBytes: config.KG_MAX_RESPONSE_BYTES, heavyCost: config.KG_HEAVY_COST }),
       ...useJitForRepeatedDocuments(log),
       // After the compiled-execution plugin, so that it bounds whichever execution runs.
       useRequestDeadline(),

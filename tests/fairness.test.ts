@@ -87,3 +87,26 @@ describe("a server with one heavy slot and no queue", () => {
     expect(gate.load).toEqual({ running: 0, waiting: 0 });
   });
 });
+
+describe("a cap on what one answer weighs", () => {
+  const db = testDatabase();
+  beforeAll(async () => seedArticle(db));
+  afterAll(async () => {
+    await clearGraph(db);
+    await db.close();
+  });
+
+  it("answers RESPONSE_TOO_LARGE (400) instead of an answer past KG_MAX_RESPONSE_BYTES, and small answers as ever", async () => {
+    // Every operation weighed (KG_HEAVY_COST 1), against the smallest cap the setting allows.
+    const config = loadConfig({ ...process.env, KG_MAX_RESPONSE_BYTES: "1000", KG_HEAVY_COST: "1" });
+    const yoga = createServer({ db, config, log: testLog });
+    const big = await gql(yoga, "{ claims(first: 50) { nodes { id statement } } }");
+    expect(big.status).toBe(400);
+    expect(big.data).toBeUndefined();
+    expect(big.errors?.[0]?.extensions).toMatchObject({ code: "RESPONSE_TOO_LARGE", limit: 1000 });
+    expect(big.errors?.[0]?.extensions?.found).toBeGreaterThan(1000);
+    const small = await gql(yoga, `{ entity(id: "magnesium") { name } }`);
+    expect(small.errors).toBeUndefined();
+    expect(small.data.entity.name).toBe("Magnesium");
+  });
+});

@@ -86,8 +86,9 @@ export function useFairness({ schema, gate, heavyCost, maxWaitMs }: FairnessOpti
   return {
     async onExecute({ args, setResultAndStopExecution }) {
       const cost = operationCost(schema, args.document, args.operationName ?? undefined, args.variableValues ?? {});
-      if (cost < heavyCost) return;
       const ctx = args.contextValue as unknown as Context;
+      ctx.cost = cost;
+      if (cost < heavyCost) return;
       const release = await gate.enter(maxWaitMs, ctx.signal);
       if (!release) {
         ctx.log.warn({ cost, ...gate.load }, "heavy request refused: busy");
