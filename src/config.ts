@@ -35,6 +35,8 @@ const Env = z.object({
   NEO4J_EMBEDDED_HOME: z.string().default(path.join(PROJECT_ROOT, ".neo4j")),
   NEO4J_EMBEDDED_HEAP: z.string().default("1g"),
   NEO4J_EMBEDDED_PAGECACHE: z.string().default("512m"),
+  /** How far below normal CPU priority the embedded Neo4j runs (`nice`), so the API keeps answering under heavy traversals. */
+  NEO4J_EMBEDDED_NICE: z.coerce.number().int().min(0).max(19).default(10),
   /**
    * The time limit of one request: its reads stop (and their database queries end) at this
    * deadline and a query answers TIMEOUT; every transaction also has it as its database timeout.
@@ -85,6 +87,16 @@ const Env = z.object({
    */
   KG_HEAVY_COST: z.coerce.number().int().min(1).max(100_000_000).default(1_000),
   KG_HEAVY_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(Math.max(2, os.availableParallelism())),
+  /**
+   * Traversal queries on the database at once, across requests (aliases included): one core fewer
+   * than the machine has (at least 1), so the API process keeps a core while traversals run.
+   */
+  KG_TRAVERSAL_CONCURRENCY: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(256)
+    .default(Math.max(1, os.availableParallelism() - 1)),
   KG_HEAVY_QUEUE: z.coerce.number().int().min(0).max(10_000).default(16),
   /** The most one answer of a heavy operation may weigh (plugins/response-size.ts); beyond: RESPONSE_TOO_LARGE. */
   KG_MAX_RESPONSE_BYTES: z.coerce

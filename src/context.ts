@@ -26,6 +26,14 @@ export interface NativeSearchProbe {
   available(): Promise<boolean>;
 }
 
+/**
+ * Slots for traversal queries on the database (plugins/fairness.ts WorkGate): a release function,
+ * or undefined when none came free in time.
+ */
+export interface TraversalSlots {
+  enter(maxWaitMs: number, signal?: AbortSignal): Promise<(() => void) | undefined>;
+}
+
 export interface Context {
   db: Database;
   /** Cypher round trips made for this request (a test asserts the bound). */
@@ -39,6 +47,8 @@ export interface Context {
   nativeSearch?: NativeSearchProbe;
   /** Shared by the server's requests; absent when KG_TRAVERSAL_CACHE_ENTRIES is 0. */
   traversalCache?: TraversalReads;
+  /** At most KG_TRAVERSAL_CONCURRENCY traversal queries run on the database at once (all requests). */
+  traversalSlots?: TraversalSlots;
   requestId: string;
   log: Logger;
   /** The most an operation may cost (KG_MAX_COMPLEXITY; schema/complexity.ts); absent: no limit. */

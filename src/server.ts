@@ -42,6 +42,7 @@ export function createServer({
   const tokens = parseTokens(config.KG_API_TOKENS);
   const nativeSearch = config.KG_NATIVE_SEARCH === "auto" ? new NativeSearch(db) : undefined;
   void nativeSearch?.available(); // asked now, so that no request pays for the question
+  const traversalSlots = new WorkGate(config.KG_TRAVERSAL_CONCURRENCY, Number.MAX_SAFE_INTEGER);
   const traversalCache = config.KG_TRAVERSAL_CACHE_ENTRIES ? new TraversalCache(config.KG_TRAVERSAL_CACHE_ENTRIES) : undefined;
   const exportLimits = { nodes: config.KG_EXPORT_MAX_NODES, edges: config.KG_EXPORT_MAX_EDGES };
   return createYoga<Record<string, unknown>, Context>({
@@ -68,6 +69,7 @@ export function createServer({
         db,
         counter: { queries: 0 },
         traversalCache,
+        traversalSlots,
         nativeSearch,
         requestId,
         maxComplexity: config.KG_MAX_COMPLEXITY,
@@ -98,6 +100,7 @@ export function createServer({
         db,
         log,
         traversalCache,
+        traversalSlots,
         nativeSearch,
         limits: exportLimits,
         fairness: { gate, maxWaitMs: config.KG_BUSY_WAIT_MS },

@@ -14,7 +14,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { PROJECT_ROOT } from "../../src/config.js";
+import { loadConfig, PROJECT_ROOT } from "../../src/config.js";
 import { Database } from "../../src/db/database.js";
 import { type EmbeddedHandle, type EmbeddedOptions, startEmbedded } from "../../src/db/embedded.js";
 import { createLogger } from "../../src/logger.js";
@@ -71,6 +71,8 @@ export async function runOutageLoad(options: OutageOptions): Promise<ModeResult>
     detached: false,
     // A busy machine once took over 3 minutes to create a store; the restart is timed, not bounded here.
     readyTimeoutMs: 600_000,
+    // As `npm start` runs its embedded Neo4j (NEO4J_EMBEDDED_NICE).
+    nice: loadConfig({}).NEO4J_EMBEDDED_NICE,
   };
   const cleanups: Array<() => Promise<void>> = [];
   const cleanUp = async () => {

@@ -202,16 +202,26 @@ export class Database {
     }
   }
 
-  /** Asks the database directly, past the circuit: what the availability probe calls. */
+  /**
+   * Asks the database directly, past the circuit: what the availability probe calls. Bounded on
+   * this side too: a database that accepts connections but is still starting may not answer at
+   * all, and the next probe should not wait for that.
+   */
   private async answers(): Promise<boolean> {
     const session = this.driver.session({ database: this.name, defaultAccessMode: neo4j.session.READ });
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(false), PROBE_TIMEOUT_MS);
+    });
+    const answered = session.run("RETURN 1", {}, { timeout: PROBE_TIMEOUT_MS }).then(
+      () => true,
+      () => false,
+    );
     try {
-      await session.run("RETURN 1", {}, { timeout: PROBE_TIMEOUT_MS });
-      return true;
-    } catch {
-      return false;
+      return await Promise.race([answered, gaveUp]);
     } finally {
-      await session.close().catch(() => {});
+      clearTimeout(timer);
+      void session.close().catch(() => {});
     }
   }
 

@@ -72,6 +72,7 @@ export async function provisionDatabase(config: Config, log: Logger, options: Pr
       // The server sets tighter per-transaction timeouts; this is the engine's backstop.
       txTimeoutSeconds: 120,
       detached: options.detached ?? false,
+      nice: config.NEO4J_EMBEDDED_NICE,
     },
     log,
   );

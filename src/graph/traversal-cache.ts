@@ -14,6 +14,7 @@ import { LRUCache } from "lru-cache";
 import type { ManagedTransaction } from "neo4j-driver";
 import type { Context, QueryParams, Row, TraversalReads } from "../context.js";
 import { toPlain } from "../db/database.js";
+import { timeoutError } from "../errors.js";
 import { readOne } from "./read.js";
 
 /** Marks the graph as changed; call it in every write transaction that changes graph data. */
@@ -39,7 +40,7 @@ export class TraversalCache implements TraversalReads {
     const cached = this.entries.get(key);
     // Resolvers may reshape rows: hand out copies, keep the original.
     if (cached && cached.token === (await currentToken(ctx))) return structuredClone(cached.row);
-    const { row, token } = await readWithToken(ctx, cypher, q);
+    const { row, token } = await inSlot(ctx, () => readWithToken(ctx, cypher, q));
     this.entries.set(key, { token, row: structuredClone(row) });
     return row;
   }
@@ -75,5 +76,25 @@ async function currentToken(ctx: Context): Promise<string | null> {
 
 /** Traversal reads go through the request's cache when the server has one. */
 export function readTraversal(ctx: Context, cypher: string, q: QueryParams): Promise<Row | null> {
-  return ctx.traversalCache ? ctx.traversalCache.readOne(ctx, cypher, q) : readOne(ctx, cypher, q);
+  return ctx.traversalCache ? ctx.traversalCache.readOne(ctx, cypher, q) : inSlot(ctx, () => readOne(ctx, cypher, q));
 }
+
+/**
+ * Runs a traversal query in one of the server's traversal slots, waiting (until the request's
+ * deadline) for one to come free. Aliases let one operation ask for many traversals at once, and
+ * the database runs each on a thread of its own: bounded here, traversals leave a core to the
+ * API process, so small requests stay fast while heavy ones take turns (plugins/fairness.ts).
+ */
+async function inSlot<T>(ctx: Context, read: () => Promise<T>): Promise<T> {
+  if (!ctx.traversalSlots) return read();
+  const release = await ctx.traversalSlots.enter(SLOT_WAIT_MS, ctx.signal);
+  if (!release) throw timeoutError();
+  try {
+    return await read();
+  } finally {
+    release();
+  }
+}
+
+/** The longest a traversal waits for a slot: the request's deadline ends the wait sooner. */
+const SLOT_WAIT_MS = 600_000;

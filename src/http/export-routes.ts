@@ -15,7 +15,7 @@
  */
 import { GraphQLError } from "graphql";
 import type { Plugin } from "graphql-yoga";
-import type { Context, NativeSearchProbe, TraversalReads } from "../context.js";
+import type { Context, NativeSearchProbe, TraversalReads, TraversalSlots } from "../context.js";
 import type { Database } from "../db/database.js";
 import { clientError, driverCause } from "../errors.js";
 import { toCytoscape } from "../export/cytoscape.js";
@@ -44,6 +44,8 @@ export interface ExportRoutesOptions {
   limits?: ExportLimits;
   /** Every export is a heavy read: it takes a slot of the server's gate (plugins/fairness.ts), as GraphQL traversals do. */
   fairness?: { gate: WorkGate; maxWaitMs: number };
+  /** The server's traversal slots, shared with GraphQL. */
+  traversalSlots?: TraversalSlots;
   /** The request's deadline (KG_QUERY_TIMEOUT_MS), as for GraphQL requests. */
   timeoutMs?: number;
 }
@@ -169,6 +171,7 @@ async function answer(request: Request, url: URL, options: ExportRoutesOptions):
     db: options.db,
     counter: { queries: 0 },
     traversalCache: options.traversalCache,
+    traversalSlots: options.traversalSlots,
     nativeSearch: options.nativeSearch,
     requestId,
     log: options.log.child({ requestId }),
