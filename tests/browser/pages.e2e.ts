@@ -8,6 +8,7 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import { gunzipSync } from "node:zlib";
 import { type Browser, type BrowserContext, chromium, type Download, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../../src/config.js";
@@ -237,7 +238,8 @@ describe("the pages in Chromium", () => {
     expect(nodesTsv.length).toBeGreaterThan(2);
     const edgesJsonl = (await byFormat("kgx-edges-jsonl")).toString("utf8").trim().split("\n");
     expect(edgesJsonl.map((line) => JSON.parse(line)).every((e) => e.subject && e.predicate && e.object)).toBe(true);
-    const tar = await byFormat("kgx-tar");
+    // A gzipped tar (the KGX archive form): the ustar magic is in the first header, once unzipped.
+    const tar = gunzipSync(await byFormat("kgx-tar"));
     expect(tar.subarray(257, 262).toString("latin1")).toBe("ustar");
   });
 
