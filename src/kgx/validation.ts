@@ -6,6 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { PROJECT_ROOT } from "../config.js";
+import type { KgProvenance } from "../graph/write/bulk.js";
 import { MAX_ID_LENGTH } from "../model/vocabulary.js";
 import { CURIE, fromCurie } from "./format.js";
 import { kindOfCategories, predicateOf, QUALIFIER_PROPS } from "./mapping.js";
@@ -38,19 +39,13 @@ export interface KgxNode {
   hash: string;
 }
 
-export interface KgxEdge {
+export interface KgxEdge extends KgProvenance {
   edgeId: string | null;
   subject: string;
   object: string;
   predicate: string;
   biolinkPredicate: string;
   negated: boolean;
-  qualifiers: Record<string, string>;
-  primaryKnowledgeSource: string | null;
-  aggregatorKnowledgeSources: string[];
-  knowledgeLevel: string | null;
-  agentType: string | null;
-  publications: string[];
   hash: string;
 }
 

@@ -188,11 +188,8 @@ export async function bulkWorkRecords(
 
 /* ------------------------------------------------------------------ links */
 
-/** One knowledge-graph statement, as the link it becomes keeps it. */
-export interface KgStatement {
-  edgeId: string | null;
-  hash: string;
-  biolinkPredicate: string;
+/** What a KGX edge says of itself beyond its ends: kept on the link it becomes. */
+export interface KgProvenance {
   /** Link property name → value (qualifiers: qualifiedPredicate, objectDirectionQualifier ...). */
   qualifiers: Record<string, string>;
   primaryKnowledgeSource: string | null;
@@ -200,6 +197,13 @@ export interface KgStatement {
   knowledgeLevel: string | null;
   agentType: string | null;
   publications: string[];
+}
+
+/** One knowledge-graph statement, as the link it becomes keeps it. */
+export interface KgStatement extends KgProvenance {
+  edgeId: string | null;
+  hash: string;
+  biolinkPredicate: string;
   studyIds: string[];
 }
 
