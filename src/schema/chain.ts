@@ -57,27 +57,30 @@ function notFound(missing: string[]): never {
   throw clientError("NOT_FOUND", `No entity with id ${missing.map((m) => `"${m}"`).join(" or ")}.`, { ids: missing });
 }
 
+/** The chain search's arguments: mechanismChains and mechanismChainsSubgraph (subgraph.ts) take the same. */
+export const chainSearchArgs = builder.args((t) => ({
+  from: t.id({ required: true, description: "Start entity id." }),
+  to: t.id({ required: true, description: "End entity id." }),
+  maxHops: t.int({ required: false, defaultValue: 4, description: `Longest chain, 1..${MAX_HOPS}.` }),
+  first: t.int({ required: false, defaultValue: 10, description: "At most this many chains (1..100)." }),
+  orderBy: t.field({
+    type: ChainOrderEnum,
+    required: false,
+    defaultValue: "EVIDENCE",
+    description: "EVIDENCE (default) or LENGTH.",
+  }),
+  predicates: t.field({ type: [PredicateEnum], required: false, description: "Only follow links with these predicates." }),
+  minCertainty: t.field({
+    type: CertaintyEnum,
+    required: false,
+    description: "Only chains at least this firm: ASSERTED keeps chains of asserted links only; HEDGED also hedged ones.",
+  }),
+}));
+
 builder.queryFields((t) => ({
   mechanismChains: t.field({
     type: [MechanismChainRef],
-    args: {
-      from: t.arg.id({ required: true, description: "Start entity id." }),
-      to: t.arg.id({ required: true, description: "End entity id." }),
-      maxHops: t.arg.int({ required: false, defaultValue: 4, description: `Longest chain, 1..${MAX_HOPS}.` }),
-      first: t.arg.int({ required: false, defaultValue: 10, description: "At most this many chains (1..100)." }),
-      orderBy: t.arg({
-        type: ChainOrderEnum,
-        required: false,
-        defaultValue: "EVIDENCE",
-        description: "EVIDENCE (default) or LENGTH.",
-      }),
-      predicates: t.arg({ type: [PredicateEnum], required: false, description: "Only follow links with these predicates." }),
-      minCertainty: t.arg({
-        type: CertaintyEnum,
-        required: false,
-        description: "Only chains at least this firm: ASSERTED keeps chains of asserted links only; HEDGED also hedged ones.",
-      }),
-    },
+    args: chainSearchArgs,
     description:
       "The distinct directed chains of mechanism links from one entity to another (no entity twice), up to maxHops. NOT_FOUND when either end does not exist; an empty list when they are not connected.",
     resolve: async (_root, args, ctx, info) => {

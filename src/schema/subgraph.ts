@@ -11,21 +11,13 @@ import { type KgxFiles, toKgx } from "../export/kgx.js";
 import { DEFAULT_EXPORT_LIMITS, type ExportSubgraph, readChains, readGraph } from "../export/subgraph.js";
 import { readTraversal } from "../graph/traversal-cache.js";
 import { ENTITY_KINDS, type EntityKind } from "../model/vocabulary.js";
-import { MAX_HOPS } from "../translate/chain.js";
 import { CypherBuilder } from "../translate/cypher.js";
 import { MAX_NEIGHBORHOOD_HOPS, neighborhoodCypher } from "../translate/neighborhood.js";
 import { selectionOf } from "../translate/selection.js";
 import { FANOUT } from "../translate/strongest.js";
 import { builder } from "./builder.js";
-import {
-  CertaintyEnum,
-  ChainOrderEnum,
-  DirectionEnum,
-  EntityKindEnum,
-  EvidenceLevelEnum,
-  PredicateEnum,
-  type Projected,
-} from "./common.js";
+import { chainSearchArgs } from "./chain.js";
+import { DirectionEnum, EntityKindEnum, EvidenceLevelEnum, PredicateEnum, type Projected } from "./common.js";
 
 export { DENSE_DEGREE, MAX_NEIGHBORHOOD_HOPS } from "../translate/neighborhood.js";
 
@@ -142,20 +134,7 @@ builder.queryFields((t) => ({
   }),
   mechanismChainsSubgraph: t.field({
     type: SubgraphRef,
-    args: {
-      from: t.arg.id({ required: true, description: "Start entity id." }),
-      to: t.arg.id({ required: true, description: "End entity id." }),
-      maxHops: t.arg.int({ required: false, defaultValue: 4, description: `Longest chain, 1..${MAX_HOPS}.` }),
-      first: t.arg.int({ required: false, defaultValue: 10, description: "At most this many chains (1..100)." }),
-      orderBy: t.arg({
-        type: ChainOrderEnum,
-        required: false,
-        defaultValue: "EVIDENCE",
-        description: "Which chains are the best.",
-      }),
-      predicates: t.arg({ type: [PredicateEnum], required: false, description: "Only follow links with these predicates." }),
-      minCertainty: t.arg({ type: CertaintyEnum, required: false, description: "Only chains at least this firm." }),
-    },
+    args: chainSearchArgs,
     description:
       "The best chains from one entity to another (mechanismChains' search, bounds and order) as one subgraph: their entities (distance: fewest hops from `from` along them) and their links, for visualisations and exports. NOT_FOUND when either end does not exist; empty when they are not connected.",
     resolve: async (_root, args, ctx) => ({
