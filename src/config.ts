@@ -84,9 +84,17 @@ const Env = z.object({
    * Operations costing at least this (any traversal does: 1,000 a hop) are heavy: at most
    * KG_HEAVY_CONCURRENCY run at once, KG_HEAVY_QUEUE more wait up to KG_BUSY_WAIT_MS, and the
    * rest get BUSY (plugins/fairness.ts). Cheaper operations never wait.
+   * One core fewer than the machine has (at least 1), like the traversal slots: a heavy answer's
+   * resolution and serialisation run on the event loop, and two at once doubled the longest wait
+   * of a trivial request behind them (README, "What the load modes measured").
    */
   KG_HEAVY_COST: z.coerce.number().int().min(1).max(100_000_000).default(1_000),
-  KG_HEAVY_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(Math.max(2, os.availableParallelism())),
+  KG_HEAVY_CONCURRENCY: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(256)
+    .default(Math.max(1, os.availableParallelism() - 1)),
   /**
    * Traversal queries on the database at once, across requests (aliases included): one core fewer
    * than the machine has (at least 1), so the API process keeps a core while traversals run.

@@ -243,6 +243,32 @@ describe("the pages in Chromium", () => {
     expect(tar.subarray(257, 262).toString("latin1")).toBe("ustar");
   });
 
+  it("waits and asks again when the server answers BUSY, as its Retry-After says", async () => {
+    // The server's own refusal, sent to the explorer's first GraphQL request: 503, BUSY, Retry-After.
+    let refused = 0;
+    await page.route("**/graphql", (route) => {
+      if (refused > 0 || route.request().method() !== "POST") return route.fallback();
+      refused++;
+      return route.fulfill({
+        status: 503,
+        headers: { "content-type": "application/json", "retry-after": "1" },
+        body: JSON.stringify({ errors: [{ message: "The server is busy.", extensions: { code: "BUSY" } }] }),
+      });
+    });
+    const errorsBefore = consoleErrors.length;
+    try {
+      await open("/explore?id=vagus-nerve&hops=1&first=30");
+      expect(refused).toBe(1);
+      // Chromium logs the refused request itself ("status of 503"): that one, and only that, is expected.
+      const logged = consoleErrors.splice(errorsBefore);
+      expect(logged.filter((e) => !/status of 503/.test(e))).toEqual([]);
+      // open() found the render done without error (data-ready "true", not "error").
+      expect(Number(await page.locator("#count-nodes").textContent())).toBeGreaterThan(1);
+    } finally {
+      await page.unroute("**/graphql");
+    }
+  });
+
   it("sent no request to another host and logged no console error", () => {
     expect(outside).toEqual([]);
     expect(consoleErrors).toEqual([]);

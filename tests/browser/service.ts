@@ -31,6 +31,8 @@ export async function startService(): Promise<RunningService> {
       // A fresh JVM on a busy machine seeds slowly; the tests wait for states, not durations.
       KG_QUERY_TIMEOUT_MS: "120000",
       KG_DB_ACQUIRE_TIMEOUT_MS: "60000",
+      // The explorer asks for several traversals at once; on a busy machine they wait their turn.
+      KG_BUSY_WAIT_MS: "60000",
       LOG_LEVEL: "warn",
     },
   });

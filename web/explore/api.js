@@ -8,18 +8,27 @@ export class ApiError extends Error {
   }
 }
 
+// A busy server answers BUSY (503) with Retry-After: the explorer waits that long and asks again,
+// a few times, as the README asks of clients, rather than showing the refusal at once.
+const BUSY_RETRIES = 3;
+
 export async function gql(query, variables = {}) {
-  const response = await fetch("/graphql", {
-    method: "POST",
-    headers: { "content-type": "application/json", accept: "application/graphql-response+json" },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = await response.json();
-  if (body.errors?.length) {
+  for (let attempt = 0; ; attempt++) {
+    const response = await fetch("/graphql", {
+      method: "POST",
+      headers: { "content-type": "application/json", accept: "application/graphql-response+json" },
+      body: JSON.stringify({ query, variables }),
+    });
+    const body = await response.json();
+    if (!body.errors?.length) return body.data;
     const [first] = body.errors;
+    if (first.extensions?.code === "BUSY" && attempt < BUSY_RETRIES) {
+      const seconds = Number(response.headers.get("retry-after")) || 1;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(seconds, 5) * 1000));
+      continue;
+    }
     throw new ApiError(first.message, first.extensions?.code);
   }
-  return body.data;
 }
 
 const LINK_SHAPE = "id predicate certainty definitional from { id name kind } to { id name kind } evidence { level score }";
