@@ -574,20 +574,24 @@ async function writeBatches(
         });
       }
       await oneAhead.push(async () => {
+        // Batches in all minus inside the transaction: opening and committing it (Neo4j writes
+        // the store and the indexes at commit).
         await timedStep(ctx, "edges (batches in all)", () =>
-          run(async (tx) => {
-            addBulk(report.workRecords, await bulkWorkRecords(tx, [...works.values()], ctx));
-            const l = await bulkLinks(tx, "LINK", links, sourceId, ctx);
-            const n = await bulkLinks(tx, "NEGATED_LINK", negated, sourceId, ctx);
-            addBulk(report.links, l);
-            addBulk(report.negatedLinks, n);
-            for (const end of l.ends) {
-              ends.add(end.from);
-              ends.add(end.to);
-            }
-            if (ctx.write && l.created + l.updated + n.created + n.updated > 0)
-              await timedStep(ctx, "edges: version bump", () => bumpGraphVersion(tx));
-          }),
+          run((tx) =>
+            timedStep(ctx, "edges: inside the transaction", async () => {
+              addBulk(report.workRecords, await bulkWorkRecords(tx, [...works.values()], ctx));
+              const l = await bulkLinks(tx, "LINK", links, sourceId, ctx);
+              const n = await bulkLinks(tx, "NEGATED_LINK", negated, sourceId, ctx);
+              addBulk(report.links, l);
+              addBulk(report.negatedLinks, n);
+              for (const end of l.ends) {
+                ends.add(end.from);
+                ends.add(end.to);
+              }
+              if (ctx.write && l.created + l.updated + n.created + n.updated > 0)
+                await timedStep(ctx, "edges: version bump", () => bumpGraphVersion(tx));
+            }),
+          ),
         );
         done += rows.length;
         progress.tick(done);

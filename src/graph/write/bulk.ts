@@ -29,13 +29,17 @@ export interface BulkContext {
   phaseMs?: Record<string, number>;
 }
 
+const addTime = (ctx: { phaseMs?: Record<string, number> }, step: string, ms: number) => {
+  if (ctx.phaseMs) ctx.phaseMs[step] = (ctx.phaseMs[step] ?? 0) + ms;
+};
+
 /** Runs `work`, adding its time to ctx.phaseMs[step]. */
 export async function timedStep<T>(ctx: { phaseMs?: Record<string, number> }, step: string, work: () => Promise<T>): Promise<T> {
   const started = performance.now();
   try {
     return await work();
   } finally {
-    if (ctx.phaseMs) ctx.phaseMs[step] = (ctx.phaseMs[step] ?? 0) + performance.now() - started;
+    addTime(ctx, step, performance.now() - started);
   }
 }
 
@@ -295,6 +299,7 @@ export async function bulkLinks(
   const create: Props[] = [];
   const update: Props[] = [];
   const undo: Array<{ id: string; props: Props }> = [];
+  const merging = performance.now();
   for (const row of byId.values()) {
     const old = found.get(row.id);
     if (old && row.statements.every((s) => list(old.kgxHashes).includes(s.hash))) {
@@ -312,6 +317,7 @@ export async function bulkLinks(
       update.push({ id: row.id, props });
     }
   }
+  addTime(ctx, "links: merge provenance (Node)", performance.now() - merging);
   if (!ctx.write) return counts;
   await writeUndo(tx, ctx, type, undo);
   if (create.length) {
