@@ -32,6 +32,8 @@ CREATE INDEX claim_gap IF NOT EXISTS FOR (n:Claim) ON (n.gap);
 // KGX imports (src/kgx/importer.ts): what an import created carries its import id, so that a
 // failed or interrupted import is removed by it; the import's own record and undo log.
 CREATE CONSTRAINT kgx_import_id IF NOT EXISTS FOR (n:KgxImport) REQUIRE n.id IS UNIQUE;
+// The import lock (src/kgx/import-lock.ts): a second MERGE of the one lock node waits on this entry.
+CREATE CONSTRAINT kgx_import_lock_id IF NOT EXISTS FOR (n:KgxImportLock) REQUIRE n.id IS UNIQUE;
 CREATE INDEX kgx_undo_import IF NOT EXISTS FOR (n:KgxUndo) ON (n.importId);
 CREATE INDEX entity_import IF NOT EXISTS FOR (n:Entity) ON (n.importId);
 CREATE INDEX study_import IF NOT EXISTS FOR (n:Study) ON (n.importId);

@@ -16,6 +16,8 @@ export const ERROR_CODES = [
   "EXPORT_TOO_LARGE",
   /** A conflict between writers that outlived its retries, or no slot for a heavy request (plugins/fairness.ts). */
   "BUSY",
+  /** A KGX import while another holds the import lock (kgx/import-lock.ts). */
+  "IMPORT_IN_PROGRESS",
   "INTERNAL_SERVER_ERROR",
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -26,6 +28,7 @@ const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   DB_UNAVAILABLE: 503,
   TIMEOUT: 504,
   BUSY: 503,
+  IMPORT_IN_PROGRESS: 409,
 };
 
 export function clientError(code: ErrorCode, message: string, details: Record<string, unknown> = {}): GraphQLError {

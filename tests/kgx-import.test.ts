@@ -8,6 +8,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { toPlain } from "../src/db/database.js";
+import { ImportInProgress } from "../src/kgx/import-lock.js";
 import { importKgx, type KgxImportReport, KgxRefused } from "../src/kgx/importer.js";
 import {
   clearGraph,
@@ -198,18 +199,56 @@ describe("KGX import safety", { timeout: 600_000 }, () => {
   it("an import whose process died is taken back by the next run, which then finishes", async () => {
     const before = await graphSnapshot(db);
     let batches = 0;
-    // The first run stops for good after its second edge batch, as a killed process would.
-    void importKgx(db, TSV, {
+    // The first run stops for good after its second edge batch, then its connections drop, as a
+    // killed process's would (which also frees the import lock its open transaction held).
+    const dying = testDatabase();
+    void importKgx(dying, TSV, {
       ...opts,
       batchSize: 2,
       onBatch: ({ phase }) => (phase === "edges" && ++batches === 2 ? new Promise<void>(() => {}) : undefined),
     });
     await expect.poll(() => batches, { timeout: 300_000 }).toBe(2);
     expect(await graphSnapshot(db)).not.toBe(before);
+    await dying.close();
     const report = await importKgx(db, TSV, opts);
     expect(report.cleanedUp).toHaveLength(1);
     expect(report.status).toBe("published");
     expect(report.links.created).toBe(5);
+    await expectStrongestLinksConsistent(db);
+  });
+
+  it("two imports at once do not interleave: the second gives up with IMPORT_IN_PROGRESS, writing nothing", async () => {
+    let reachedBatch!: () => void;
+    const inBatch = new Promise<void>((resolve) => {
+      reachedBatch = resolve;
+    });
+    let resume!: () => void;
+    const resumed = new Promise<void>((resolve) => {
+      resume = resolve;
+    });
+    // The first import holds the lock, paused after its first node batch.
+    const first = importKgx(db, TSV, {
+      ...opts,
+      batchSize: 2,
+      onBatch: ({ phase, rows }) => {
+        if (phase !== "nodes" || rows !== 2) return;
+        reachedBatch();
+        return resumed;
+      },
+    });
+    await inBatch;
+    const during = await graphSnapshot(db);
+    const error = await importKgx(db, JSONL, { ...opts, lockWaitMs: 500 }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ImportInProgress);
+    expect((error as ImportInProgress).code).toBe("IMPORT_IN_PROGRESS");
+    // It neither wrote nor took the running import back for a crashed one.
+    expect(await graphSnapshot(db)).toBe(during);
+    resume();
+    expect((await first).status).toBe("published");
+    expect((await importKgx(db, JSONL, opts)).cleanedUp).toEqual([]);
     await expectStrongestLinksConsistent(db);
   });
 
@@ -286,6 +325,32 @@ describe("importKgx mutation (small files, curators only)", { timeout: 600_000 }
     });
     const again = await gql(s, IMPORT, vars, AUTH);
     expect(again.data.importKgx).toMatchObject({ status: "unchanged", entities: { created: 0, unchanged: 5 } });
+
+    // While another import holds the lock (after the mutation's 10 s wait): a stable code, nothing written.
+    let resume!: () => void;
+    let paused!: () => void;
+    const isPaused = new Promise<void>((resolve) => {
+      paused = resolve;
+    });
+    const holder = importKgx(db, TSV, {
+      ...opts,
+      name: "other-kg",
+      onBatch: ({ phase }) => {
+        if (phase !== "nodes") return;
+        paused();
+        return new Promise<void>((resolve) => {
+          resume = resolve;
+        });
+      },
+    });
+    await isPaused;
+    const held = await graphSnapshot(db);
+    const busy = await gql(s, IMPORT, vars, AUTH);
+    expect(busy.errors?.[0]?.extensions?.code).toBe("IMPORT_IN_PROGRESS");
+    expect(busy.errors?.[0]?.message).not.toMatch(/MATCH|neo4j|\n\s+at /i);
+    expect(await graphSnapshot(db)).toBe(held);
+    resume();
+    await holder;
 
     const before = await graphSnapshot(db);
     const bad = await gql(s, IMPORT, { n: text("broken", "malformed_nodes.tsv"), e: "subject\tpredicate\tobject\n" }, AUTH);

@@ -34,10 +34,12 @@ import {
   type KgStatement,
   type LinkRow,
   refreshShortcutsInBatches,
+  timedStep,
   undoImport,
   zeroBulk,
 } from "../graph/write/bulk.js";
 import type { Logger } from "../logger.js";
+import { acquireImportLock } from "./import-lock.js";
 import { kgxLinkId, PUBLICATION_PREFIXES, QUALIFIER_PROPS, slugOf } from "./mapping.js";
 import { type KgxInput, type KgxProblem, listInputs, newHash, readRows } from "./reader.js";
 import { type KgxEdge, type KgxNode, mapEdge, mapNode, REQUIRED_EDGE_COLUMNS, REQUIRED_NODE_COLUMNS } from "./validation.js";
@@ -57,6 +59,8 @@ export interface KgxImportOptions {
   timeoutMs?: number;
   /** Most problems kept in the report (default 1,000); all are counted. */
   maxProblems?: number;
+  /** How long to wait for another import to finish before IMPORT_IN_PROGRESS (default 10 s). */
+  lockWaitMs?: number;
 }
 
 export interface KgxImportReport {
@@ -82,6 +86,8 @@ export interface KgxImportReport {
   elapsedMs: number;
   rowsPerSecond: number;
   peakRssMb: number;
+  /** Milliseconds per phase and step (check, nodes, edges, shortcuts, publish ...): where the time went. */
+  phaseMs: Record<string, number>;
 }
 
 export class KgxRefused extends Error {
@@ -123,10 +129,11 @@ class Progress {
     private readonly phase: string,
     private readonly total?: number,
   ) {}
-  private ticks = 0;
+  private lastCounted = 0;
   tick(done: number, force = false) {
-    // Cheap per row: the clock and RSS are read every 1,000 ticks.
-    if (!force && ++this.ticks % 1_000 !== 0) return;
+    // Cheap per row: the clock and RSS are read once per 1,000 rows (a batch's tick always reads them).
+    if (!force && done - this.lastCounted < 1_000) return;
+    this.lastCounted = done;
     const rss = process.memoryUsage.rss();
     if (rss > this.peakRss) this.peakRss = rss;
     const now = performance.now();
@@ -296,7 +303,6 @@ export async function importKgx(db: Database, paths: readonly string[], opts: Kg
   const name = opts.name ?? path.basename(String(paths[0] ?? "kgx")).replace(/\.(tar\.gz|tgz|tar|tsv|jsonl|json)(\.gz)?$/i, "");
   const sourceId = `source:kgx-${slugOf(name) || "graph"}`;
   const problems = new Problems(opts.maxProblems ?? 1_000);
-  const batchSize = opts.batchSize ?? 10_000;
   const log = opts.log;
   const report: KgxImportReport = {
     importId: "",
@@ -317,7 +323,9 @@ export async function importKgx(db: Database, paths: readonly string[], opts: Kg
     elapsedMs: 0,
     rowsPerSecond: 0,
     peakRssMb: 0,
+    phaseMs: {},
   };
+  const phase = <T>(step: string, work: () => Promise<T>) => timedStep(report, step, work);
   const finish = (status: KgxImportReport["status"], peakRss: number) => {
     report.status = status;
     report.errors = problems.errors;
@@ -326,11 +334,12 @@ export async function importKgx(db: Database, paths: readonly string[], opts: Kg
     report.elapsedMs = Math.round(performance.now() - started);
     report.rowsPerSecond = Math.round((report.rows.nodes + report.rows.edges) / Math.max(report.elapsedMs / 1000, 0.001));
     report.peakRssMb = Math.round(Math.max(peakRss, process.memoryUsage().rss) / 2 ** 20);
+    for (const [step, ms] of Object.entries(report.phaseMs)) report.phaseMs[step] = Math.round(ms);
     return report;
   };
 
   log?.info({ paths, source: sourceId, dryRun: report.dryRun }, "kgx import: checking");
-  const checked = await check(db, paths, name, problems, log);
+  const checked = await phase("check", () => check(db, paths, name, problems, log));
   if (checked) {
     report.importId = checked.importId;
     report.files = checked.inputs.map((i) => i.name);
@@ -344,7 +353,28 @@ export async function importKgx(db: Database, paths: readonly string[], opts: Kg
   }
   log?.info({ importId: checked.importId, rows: report.rows, warnings: problems.warnings }, "kgx import: files are valid");
 
-  if (!opts.dryRun) report.cleanedUp = await cleanUpInterrupted(db, log);
+  // One import at a time; a dry run writes nothing and needs no lock.
+  const lock = opts.dryRun ? undefined : await acquireImportLock(db, checked.importId, opts.lockWaitMs ?? 10_000);
+  try {
+    return await writeChecked(db, checked, sourceId, opts, report, finish, phase);
+  } finally {
+    await lock?.release();
+  }
+}
+
+/** Steps 2 and 3 for files that passed the check (under the import lock unless a dry run). */
+async function writeChecked(
+  db: Database,
+  checked: Checked,
+  sourceId: string,
+  opts: KgxImportOptions,
+  report: KgxImportReport,
+  finish: (status: KgxImportReport["status"], peakRss: number) => KgxImportReport,
+  phase: <T>(step: string, work: () => Promise<T>) => Promise<T>,
+): Promise<KgxImportReport> {
+  const log = opts.log;
+  const batchSize = opts.batchSize ?? 10_000;
+  if (!opts.dryRun) report.cleanedUp = await phase("clean up interrupted", () => cleanUpInterrupted(db, log));
   const previous = await db.read("MATCH (i:KgxImport {id: $id}) RETURN i.status AS status", { id: checked.importId });
   const alreadyPublished = previous.records[0]?.get("status") === "published";
 
@@ -352,6 +382,7 @@ export async function importKgx(db: Database, paths: readonly string[], opts: Kg
     importId: checked.importId,
     audit: { now: opts.now ?? new Date().toISOString(), actor: opts.actor },
     write: !opts.dryRun && !alreadyPublished,
+    phaseMs: report.phaseMs,
   };
   let progress = new Progress(log, "write", checked.nodeRows + checked.edgeRows);
   try {
@@ -371,15 +402,17 @@ export async function importKgx(db: Database, paths: readonly string[], opts: Kg
     log?.info({ entities: result.ends.size }, "kgx import: rebuilding strongest-link shortcuts");
     const ends = [...result.ends];
     const shortcutProgress = new Progress(log, "shortcuts", ends.length);
-    await refreshShortcutsInBatches(db, ends, (done) => shortcutProgress.tick(done), opts.timeoutMs);
-    await db.write(async (tx) => {
-      await tx.run("MATCH (i:KgxImport {id: $id}) SET i.status = 'published', i.finishedAt = $now", {
-        id: checked.importId,
-        now: new Date().toISOString(),
-      });
-      await bumpGraphVersion(tx);
-    });
-    await dropUndoLog(db, checked.importId);
+    await phase("shortcuts", () => refreshShortcutsInBatches(db, ends, (done) => shortcutProgress.tick(done), opts.timeoutMs));
+    await phase("publish", () =>
+      db.write(async (tx) => {
+        await tx.run("MATCH (i:KgxImport {id: $id}) SET i.status = 'published', i.finishedAt = $now", {
+          id: checked.importId,
+          now: new Date().toISOString(),
+        });
+        await bumpGraphVersion(tx);
+      }),
+    );
+    await phase("drop undo log", () => dropUndoLog(db, checked.importId));
     finish("published", progress.peakRss);
     log?.info({ ...report, problems: undefined }, "kgx import published");
     return report;
@@ -389,6 +422,24 @@ export async function importKgx(db: Database, paths: readonly string[], opts: Kg
       await takeBack(db, checked.importId, log);
     }
     throw error;
+  }
+}
+
+/**
+ * Runs batch writes one at a time, but returns as soon as the previous one is done rather than
+ * the new one: the next batch is read and mapped (Node's core) while Neo4j writes this one
+ * (the other core). A failed write surfaces at the next push or at drain.
+ */
+class OneAhead {
+  private inFlight: Promise<void> = Promise.resolve();
+  async push(write: () => Promise<void>): Promise<void> {
+    await this.inFlight;
+    const next = write();
+    next.catch(() => {}); // handled: awaited by the next push or by drain
+    this.inFlight = next;
+  }
+  drain(): Promise<void> {
+    return this.inFlight;
   }
 }
 
@@ -402,6 +453,27 @@ async function writePass(
   batchSize: number,
   report: KgxImportReport,
   progress: Progress,
+): Promise<{ ends: Set<string>; changed: boolean }> {
+  const oneAhead = new OneAhead();
+  try {
+    return await writeBatches(db, checked, sourceId, ctx, opts, batchSize, report, progress, oneAhead);
+  } catch (error) {
+    // Let a batch still being written settle before the caller takes the import back.
+    await oneAhead.drain().catch(() => {});
+    throw error;
+  }
+}
+
+async function writeBatches(
+  db: Database,
+  checked: Checked,
+  sourceId: string,
+  ctx: BulkContext,
+  opts: KgxImportOptions,
+  batchSize: number,
+  report: KgxImportReport,
+  progress: Progress,
+  oneAhead: OneAhead,
 ): Promise<{ ends: Set<string>; changed: boolean }> {
   const ends = new Set<string>();
   let done = 0;
@@ -447,19 +519,23 @@ async function writePass(
       const merged = rows
         .filter((n) => checked.alias.has(n.id))
         .map((n) => ({ id: checked.alias.get(n.id) as string, xrefs: [n.id] }));
-      await run(async (tx) => {
-        const counts = await bulkEntities(tx, own, ctx);
-        const xrefs = await bulkAddXrefs(tx, merged, ctx);
-        addBulk(report.entities, {
-          created: counts.created,
-          updated: counts.updated + xrefs.updated,
-          unchanged: counts.unchanged + xrefs.unchanged,
-        });
-        if (ctx.write && counts.created + counts.updated + xrefs.updated > 0) await bumpGraphVersion(tx);
+      await oneAhead.push(async () => {
+        await timedStep(ctx, "nodes (batches in all)", () =>
+          run(async (tx) => {
+            const counts = await bulkEntities(tx, own, ctx);
+            const xrefs = await bulkAddXrefs(tx, merged, ctx);
+            addBulk(report.entities, {
+              created: counts.created,
+              updated: counts.updated + xrefs.updated,
+              unchanged: counts.unchanged + xrefs.unchanged,
+            });
+            if (ctx.write && counts.created + counts.updated + xrefs.updated > 0) await bumpGraphVersion(tx);
+          }),
+        );
+        done += rows.length;
+        progress.tick(done);
+        await opts.onBatch?.({ phase: "nodes", rows: done });
       });
-      done += rows.length;
-      progress.tick(done);
-      await opts.onBatch?.({ phase: "nodes", rows: done });
     };
     for await (const row of readRows(input, REQUIRED_NODE_COLUMNS, ignore)) {
       const node = mapNode(row, ignore);
@@ -469,6 +545,8 @@ async function writePass(
     }
     await flush();
   }
+  // Edges match their ends: every node batch first.
+  await oneAhead.drain();
 
   // Edges.
   const resolve = (id: string) => checked.alias.get(id) ?? id;
@@ -495,21 +573,30 @@ async function writePass(
           statements: [statement],
         });
       }
-      await run(async (tx) => {
-        addBulk(report.workRecords, await bulkWorkRecords(tx, [...works.values()], ctx));
-        const l = await bulkLinks(tx, "LINK", links, sourceId, ctx);
-        const n = await bulkLinks(tx, "NEGATED_LINK", negated, sourceId, ctx);
-        addBulk(report.links, l);
-        addBulk(report.negatedLinks, n);
-        for (const end of l.ends) {
-          ends.add(end.from);
-          ends.add(end.to);
-        }
-        if (ctx.write && l.created + l.updated + n.created + n.updated > 0) await bumpGraphVersion(tx);
+      await oneAhead.push(async () => {
+        // Batches in all minus inside the transaction: opening and committing it (Neo4j writes
+        // the store and the indexes at commit).
+        await timedStep(ctx, "edges (batches in all)", () =>
+          run((tx) =>
+            timedStep(ctx, "edges: inside the transaction", async () => {
+              addBulk(report.workRecords, await bulkWorkRecords(tx, [...works.values()], ctx));
+              const l = await bulkLinks(tx, "LINK", links, sourceId, ctx);
+              const n = await bulkLinks(tx, "NEGATED_LINK", negated, sourceId, ctx);
+              addBulk(report.links, l);
+              addBulk(report.negatedLinks, n);
+              for (const end of l.ends) {
+                ends.add(end.from);
+                ends.add(end.to);
+              }
+              if (ctx.write && l.created + l.updated + n.created + n.updated > 0)
+                await timedStep(ctx, "edges: version bump", () => bumpGraphVersion(tx));
+            }),
+          ),
+        );
+        done += rows.length;
+        progress.tick(done);
+        await opts.onBatch?.({ phase: "edges", rows: done });
       });
-      done += rows.length;
-      progress.tick(done);
-      await opts.onBatch?.({ phase: "edges", rows: done });
     };
     for await (const row of readRows(input, REQUIRED_EDGE_COLUMNS, ignore)) {
       const edge = mapEdge(row, ignore);
@@ -519,6 +606,7 @@ async function writePass(
     }
     await flush();
   }
+  await oneAhead.drain();
   progress.tick(done, true);
   const changed = [report.entities, report.links, report.negatedLinks, report.workRecords].some((c) => c.created + c.updated > 0);
   return { ends, changed };

@@ -8,6 +8,7 @@ import fs from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { clientError } from "../errors.js";
+import { ImportInProgress } from "../kgx/import-lock.js";
 import { importKgx, type KgxImportReport, KgxRefused } from "../kgx/importer.js";
 import type { KgxProblem } from "../kgx/reader.js";
 import { requireWriter } from "../plugins/auth.js";
@@ -100,6 +101,15 @@ builder.mutationField("importKgx", (t) =>
             "BAD_USER_INPUT",
             `The KGX files have ${error.report.errors} error(s); nothing was written.${first ? ` First: ${first.file}:${first.line ?? ""} ${first.column ?? ""} ${first.message}` : ""}`,
             { problems: problems.slice(0, 200), problemCount: error.report.errors + error.report.warnings },
+          );
+        }
+        if (error instanceof ImportInProgress) {
+          throw clientError(
+            "IMPORT_IN_PROGRESS",
+            "Another KGX import is running; nothing was written. Send this one again when it has finished.",
+            {
+              retriable: true,
+            },
           );
         }
         throw error;

@@ -25,6 +25,22 @@ export interface BulkContext {
   audit: { now: string; actor: string };
   /** False: classify only (a dry run), nothing is written. */
   write: boolean;
+  /** Milliseconds spent per step (where an import's time goes: its report and logs). */
+  phaseMs?: Record<string, number>;
+}
+
+const addTime = (ctx: { phaseMs?: Record<string, number> }, step: string, ms: number) => {
+  if (ctx.phaseMs) ctx.phaseMs[step] = (ctx.phaseMs[step] ?? 0) + ms;
+};
+
+/** Runs `work`, adding its time to ctx.phaseMs[step]. */
+export async function timedStep<T>(ctx: { phaseMs?: Record<string, number> }, step: string, work: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  try {
+    return await work();
+  } finally {
+    addTime(ctx, step, performance.now() - started);
+  }
 }
 
 export interface BulkCounts {
@@ -74,10 +90,12 @@ export interface EntityRow {
 export async function bulkEntities(tx: ManagedTransaction, rows: readonly EntityRow[], ctx: BulkContext): Promise<BulkCounts> {
   const counts = zeroBulk();
   const byId = new Map(rows.map((r) => [r.id, r]));
-  const existing = await tx.run(
-    `UNWIND $ids AS id MATCH (n:Entity {id: id}) USING INDEX SEEK n:Entity(id)
+  const existing = await timedStep(ctx, "entities: read existing", () =>
+    tx.run(
+      `UNWIND $ids AS id MATCH (n:Entity {id: id}) USING INDEX SEEK n:Entity(id)
      RETURN n.id AS id, n.kgxHash AS hash, n.importId AS importId, properties(n) AS props`,
-    { ids: [...byId.keys()] },
+      { ids: [...byId.keys()] },
+    ),
   );
   const found = new Map(existing.records.map((r) => [r.get("id") as string, r]));
   const create: Props[] = [];
@@ -99,10 +117,12 @@ export async function bulkEntities(tx: ManagedTransaction, rows: readonly Entity
   if (!ctx.write) return counts;
   await writeUndo(tx, ctx, "Entity", undo);
   if (create.length) {
-    await tx.run(
-      `UNWIND $rows AS row CREATE (n:Entity) SET n = row.props, n.importId = $importId,
+    await timedStep(ctx, "entities: create", () =>
+      tx.run(
+        `UNWIND $rows AS row CREATE (n:Entity) SET n = row.props, n.importId = $importId,
          n.createdAt = $now, n.createdBy = $actor, n.updatedAt = $now, n.updatedBy = $actor`,
-      { rows: create, importId: ctx.importId, ...ctx.audit },
+        { rows: create, importId: ctx.importId, ...ctx.audit },
+      ),
     );
   }
   if (update.length) {
@@ -168,20 +188,24 @@ export async function bulkWorkRecords(
 ): Promise<BulkCounts> {
   const counts = zeroBulk();
   const byId = new Map(rows.map((r) => [r.id, r]));
-  const existing = await tx.run("UNWIND $ids AS id MATCH (s:Study {id: id}) USING INDEX SEEK s:Study(id) RETURN s.id AS id", {
-    ids: [...byId.keys()],
-  });
+  const existing = await timedStep(ctx, "work records: read existing", () =>
+    tx.run("UNWIND $ids AS id MATCH (s:Study {id: id}) USING INDEX SEEK s:Study(id) RETURN s.id AS id", {
+      ids: [...byId.keys()],
+    }),
+  );
   const found = new Set(existing.records.map((r) => r.get("id") as string));
   const create = [...byId.values()].filter((r) => !found.has(r.id));
   counts.created = create.length;
   counts.unchanged = byId.size - create.length;
   if (!ctx.write || !create.length) return counts;
-  await tx.run(
-    `UNWIND $rows AS row CREATE (s:Study) SET s.id = row.id, s.identifiers = [row.identifier], s.design = 'UNKNOWN',
+  await timedStep(ctx, "work records: create", () =>
+    tx.run(
+      `UNWIND $rows AS row CREATE (s:Study) SET s.id = row.id, s.identifiers = [row.identifier], s.design = 'UNKNOWN',
        s.designVoice = 'KNOWLEDGE_GRAPH', s.recordStatus = 'NOT_CHECKED', s.recordUrls = [], s.factFields = [],
        s.factValues = [], s.factVoices = [], s.factLocators = [], s.factUrls = [], s.searchText = row.identifier,
        s.importId = $importId, s.createdAt = $now, s.createdBy = $actor, s.updatedAt = $now, s.updatedBy = $actor`,
-    { rows: create, importId: ctx.importId, ...ctx.audit },
+      { rows: create, importId: ctx.importId, ...ctx.audit },
+    ),
   );
   return counts;
 }
@@ -264,15 +288,18 @@ export async function bulkLinks(
     const had = byId.get(r.id);
     byId.set(r.id, had ? { ...had, statements: [...had.statements, ...r.statements] } : r);
   }
-  const existing = await tx.run(
-    `UNWIND $ids AS id MATCH ()-[l:${type} {id: id}]->() USING INDEX SEEK l:${type}(id)
+  const existing = await timedStep(ctx, "links: read existing", () =>
+    tx.run(
+      `UNWIND $ids AS id MATCH ()-[l:${type} {id: id}]->() USING INDEX SEEK l:${type}(id)
      RETURN l.id AS id, properties(l) AS props`,
-    { ids: [...byId.keys()] },
+      { ids: [...byId.keys()] },
+    ),
   );
   const found = new Map(existing.records.map((r) => [r.get("id") as string, r.get("props") as Props]));
   const create: Props[] = [];
   const update: Props[] = [];
   const undo: Array<{ id: string; props: Props }> = [];
+  const merging = performance.now();
   for (const row of byId.values()) {
     const old = found.get(row.id);
     if (old && row.statements.every((s) => list(old.kgxHashes).includes(s.hash))) {
@@ -290,16 +317,19 @@ export async function bulkLinks(
       update.push({ id: row.id, props });
     }
   }
+  addTime(ctx, "links: merge provenance (Node)", performance.now() - merging);
   if (!ctx.write) return counts;
   await writeUndo(tx, ctx, type, undo);
   if (create.length) {
-    const result = await tx.run(
-      `UNWIND $rows AS row
+    const result = await timedStep(ctx, "links: create", () =>
+      tx.run(
+        `UNWIND $rows AS row
        MATCH (a:Entity {id: row.from}), (b:Entity {id: row.to}) USING INDEX SEEK a:Entity(id) USING INDEX SEEK b:Entity(id)
        CREATE (a)-[l:${type}]->(b) SET l = row.props, l.importId = $importId,
          l.createdAt = $now, l.createdBy = $actor, l.updatedAt = $now, l.updatedBy = $actor
        RETURN count(*) AS n`,
-      { rows: create, importId: ctx.importId, ...ctx.audit },
+        { rows: create, importId: ctx.importId, ...ctx.audit },
+      ),
     );
     const n = Number(toPlain(result.records[0]?.get("n") ?? 0));
     if (n !== create.length)
