@@ -520,18 +520,20 @@ async function writeBatches(
         .filter((n) => checked.alias.has(n.id))
         .map((n) => ({ id: checked.alias.get(n.id) as string, xrefs: [n.id] }));
       await oneAhead.push(async () => {
-        await timedStep(ctx, "nodes (batches in all)", () =>
+        // Counted once committed: a transaction retried after a conflict runs its work again.
+        const { counts, xrefs } = await timedStep(ctx, "nodes (batches in all)", () =>
           run(async (tx) => {
             const counts = await bulkEntities(tx, own, ctx);
             const xrefs = await bulkAddXrefs(tx, merged, ctx);
-            addBulk(report.entities, {
-              created: counts.created,
-              updated: counts.updated + xrefs.updated,
-              unchanged: counts.unchanged + xrefs.unchanged,
-            });
             if (ctx.write && counts.created + counts.updated + xrefs.updated > 0) await bumpGraphVersion(tx);
+            return { counts, xrefs };
           }),
         );
+        addBulk(report.entities, {
+          created: counts.created,
+          updated: counts.updated + xrefs.updated,
+          unchanged: counts.unchanged + xrefs.unchanged,
+        });
         done += rows.length;
         progress.tick(done);
         await opts.onBatch?.({ phase: "nodes", rows: done });
@@ -576,23 +578,26 @@ async function writeBatches(
       await oneAhead.push(async () => {
         // Batches in all minus inside the transaction: opening and committing it (Neo4j writes
         // the store and the indexes at commit).
-        await timedStep(ctx, "edges (batches in all)", () =>
+        // Counted once committed: a transaction retried after a conflict runs its work again.
+        const { w, l, n } = await timedStep(ctx, "edges (batches in all)", () =>
           run((tx) =>
             timedStep(ctx, "edges: inside the transaction", async () => {
-              addBulk(report.workRecords, await bulkWorkRecords(tx, [...works.values()], ctx));
+              const w = await bulkWorkRecords(tx, [...works.values()], ctx);
               const l = await bulkLinks(tx, "LINK", links, sourceId, ctx);
               const n = await bulkLinks(tx, "NEGATED_LINK", negated, sourceId, ctx);
-              addBulk(report.links, l);
-              addBulk(report.negatedLinks, n);
-              for (const end of l.ends) {
-                ends.add(end.from);
-                ends.add(end.to);
-              }
               if (ctx.write && l.created + l.updated + n.created + n.updated > 0)
                 await timedStep(ctx, "edges: version bump", () => bumpGraphVersion(tx));
+              return { w, l, n };
             }),
           ),
         );
+        addBulk(report.workRecords, w);
+        addBulk(report.links, l);
+        addBulk(report.negatedLinks, n);
+        for (const end of l.ends) {
+          ends.add(end.from);
+          ends.add(end.to);
+        }
         done += rows.length;
         progress.tick(done);
         await opts.onBatch?.({ phase: "edges", rows: done });
