@@ -86,17 +86,21 @@ export const biolinkCategory = (node: Pick<ExportNode, "kind" | "categories">): 
  */
 export const importedOnly = (e: ExportEdge): e is ExportEdge & { kg: KgStatementStored } => Boolean(e.kg) && !e.claimCount;
 
+/** The Biolink predicate and qualifiers an import kept on a link (qualifier props back to KGX slot names). */
+export function storedBiolink(kg: KgStatementStored | null | undefined): BiolinkEdge | undefined {
+  if (!kg?.biolinkPredicate) return undefined;
+  const qualifiers: Record<string, string> = {};
+  for (const [column, prop] of Object.entries(QUALIFIER_PROPS)) {
+    const v = kg[prop];
+    if (v) qualifiers[column] = v;
+  }
+  return { predicate: kg.biolinkPredicate, qualifiers };
+}
+
 /** The Biolink predicate and qualifiers of one edge: as imported, or from its ends' kinds (model/biolink.ts). */
 export function biolinkOf(e: ExportEdge, kinds: ReadonlyMap<string, EntityKind>): BiolinkEdge {
-  if (importedOnly(e) && e.kg.biolinkPredicate) {
-    const stored = e.kg as Record<string, unknown>;
-    const qualifiers: Record<string, string> = {};
-    for (const [column, prop] of Object.entries(QUALIFIER_PROPS)) {
-      const v = stored[prop];
-      if (typeof v === "string" && v !== "") qualifiers[column] = v;
-    }
-    return { predicate: e.kg.biolinkPredicate, qualifiers };
-  }
+  const stored = importedOnly(e) ? storedBiolink(e.kg) : undefined;
+  if (stored) return stored;
   // Ends outside the subgraph cannot happen (every read keeps them in); without kinds the
   // predicate's own mapping is the fallback.
   return biolinkEdge(e.predicate, kinds.get(e.source) ?? "BEHAVIOR", kinds.get(e.target) ?? "BEHAVIOR");

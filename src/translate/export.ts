@@ -41,12 +41,14 @@ const PUBLICATIONS = `COLLECT {
     }`;
 
 /**
- * What the knowledge graphs a link was imported from said of it (bulk.ts keeps it on the link), or
- * null for a link no import touched: the exporter writes it for links no claim asserts.
+ * What the knowledge graphs a link `l` was imported from said of it (bulk.ts keeps it on the
+ * link), or null for a link no import touched: the exporter writes it for links no claim asserts.
  */
-const KG_STATEMENT = `CASE WHEN size(coalesce(l.kgSources, [])) = 0 THEN null ELSE l {.biolinkPredicate, .qualifiedPredicate,
+export const kgStatement = (l: string) =>
+  `CASE WHEN size(coalesce(${l}.kgSources, [])) = 0 THEN null ELSE ${l} {.biolinkPredicate, .qualifiedPredicate,
       .subjectAspectQualifier, .subjectDirectionQualifier, .objectAspectQualifier, .objectDirectionQualifier,
       .primaryKnowledgeSources, .aggregatorKnowledgeSources, .knowledgeLevels, .agentTypes, .publications} END`;
+const KG_STATEMENT = kgStatement("l");
 
 /** Cypher for each exported edge field, over a LINK `l`. */
 export const LINK_FIELDS: Record<string, string> = {
