@@ -1,6 +1,5 @@
 /** Entities and the mechanism links between them, with the lookups that return them. */
 
-import { type KgStatementStored, storedBiolink } from "../export/subgraph.js";
 import { readOne } from "../graph/read.js";
 import { categoryOf } from "../kgx/mapping.js";
 import { biolinkEdge } from "../model/biolink.js";
@@ -63,12 +62,9 @@ builder.objectType(EntityRef, {
   }),
 });
 
-/**
- * A link's Biolink predicate and qualifiers: for a link only imported graphs assert, what they
- * said; otherwise from its predicate and its ends' kinds (the exporter's rule, export/subgraph.ts).
- */
-const biolinkOf = (ends: { predicate: Predicate; fromKind: EntityKind; toKind: EntityKind; kg: KgStatementStored | null }) =>
-  storedBiolink(ends.kg) ?? biolinkEdge(ends.predicate, ends.fromKind, ends.toKind);
+/** A link's Biolink predicate and qualifiers, from its predicate and its ends' kinds. */
+const biolinkOf = (ends: { predicate: Predicate; fromKind: EntityKind; toKind: EntityKind }) =>
+  biolinkEdge(ends.predicate, ends.fromKind, ends.toKind);
 
 builder.objectType(MechanismLinkRef, {
   description:
@@ -79,14 +75,12 @@ builder.objectType(MechanismLinkRef, {
     predicate: t.field({ type: PredicateEnum, resolve: byKey, description: "The relation asserted." }),
     biolinkPredicate: t.string({
       resolve: (p, _a, _c, info) => biolinkOf(p[info.path.key as string]).predicate,
-      description:
-        "The Biolink predicate, for this link's ends (schema/biolink-mapping.md); for a link only imported knowledge graphs assert, the one they gave.",
+      description: "The Biolink predicate, for this link's ends (schema/biolink-mapping.md).",
     }),
     biolinkQualifiers: t.field({
       type: "JSON",
       resolve: (p, _a, _c, info) => biolinkOf(p[info.path.key as string]).qualifiers,
-      description:
-        "The Biolink qualifiers of this link (e.g. object_direction_qualifier), for its ends (a link only imported knowledge graphs assert: theirs); {} when none.",
+      description: "The Biolink qualifiers of this link (e.g. object_direction_qualifier), for its ends; {} when none.",
     }),
     to: t.field({ type: EntityRef, resolve: byKey, description: "The object." }),
     claims: t.field({ type: [ClaimRef], resolve: byKey, description: "The claims that assert this link (at most 200)." }),

@@ -13,7 +13,6 @@
 import { int } from "../db/database.js";
 import { DEFINITIONAL_PREDICATES, EVIDENCE_TYPES } from "../model/vocabulary.js";
 import { type CypherBuilder, cypherList, firstArg } from "./cypher.js";
-import { kgStatement } from "./export.js";
 import type { FieldSelection } from "./selection.js";
 import { strongestLinkList } from "./strongest.js";
 
@@ -62,11 +61,6 @@ const list =
     `coalesce(${v}.${name}, [])`;
 
 const DEFINITIONAL = cypherList(DEFINITIONAL_PREDICATES);
-
-/** What a link's Biolink mapping needs: its predicate, its ends' kinds, and an imported-only link's own statement. */
-const biolinkEnds = (v: string) =>
-  `{predicate: ${v}.predicate, fromKind: startNode(${v}).kind, toKind: endNode(${v}).kind,
-    kg: CASE WHEN size(coalesce(${v}.claimIds, [])) > 0 THEN null ELSE ${kgStatement(v)} END}`;
 /** Worst first: the verdict a claim's check summary names when its works disagree. */
 const VERDICTS_WORST_FIRST = ["CONTRADICTED", "OVERSTATED", "UNVERIFIED", "NOT_ADDRESSED", "CONSISTENT"];
 
@@ -118,9 +112,8 @@ export const TYPES: Record<string, TypeSpec> = {
       id: prop("id"),
       predicate: prop("predicate"),
       // The Biolink mapping depends on the link's ends (model/biolink.ts): the resolver gets them.
-      // A link only imported graphs assert (no claim) answers what they said (`kg`).
-      biolinkPredicate: (v) => biolinkEnds(v),
-      biolinkQualifiers: (v) => biolinkEnds(v),
+      biolinkPredicate: (v) => `{predicate: ${v}.predicate, fromKind: startNode(${v}).kind, toKind: endNode(${v}).kind}`,
+      biolinkQualifiers: (v) => `{predicate: ${v}.predicate, fromKind: startNode(${v}).kind, toKind: endNode(${v}).kind}`,
       certainty: (v) => `coalesce(${v}.certainty, 'ASSERTED')`,
       definitional: (v) => `${v}.predicate IN ${DEFINITIONAL}`,
       fromId: (v) => `startNode(${v}).id`,
