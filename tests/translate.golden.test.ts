@@ -467,7 +467,7 @@ describe("translate: GraphQL operation -> Cypher", () => {
         WITH p.nodes[i] AS x, i
         WITH x, min(i) AS d
         ORDER BY d, x.id
-        RETURN collect({id: x.id, label: x.name, kind: x.kind, synonyms: coalesce(x.synonyms, []), description: x.description, xrefs: coalesce(x.xrefs, []), distance: d}) AS nodes
+        RETURN collect({id: x.id, label: x.name, kind: x.kind, synonyms: coalesce(x.synonyms, []), description: x.description, xrefs: coalesce(x.xrefs, []), categories: x.categories, providedBy: CASE WHEN x.kgxHash IS NULL THEN null ELSE coalesce(x.providedBy, []) END, distance: d}) AS nodes
       }
       CALL {
         WITH chains
@@ -487,7 +487,9 @@ describe("translate: GraphQL operation -> Cypher", () => {
             UNWIND coalesce(pubWork.identifiers, []) AS publication
             WITH DISTINCT publication WHERE publication =~ '(?i)(PMID|PMCID|PMC|DOI):.+'
             RETURN publication ORDER BY publication
-          }}) AS edges
+          }, kg: CASE WHEN size(coalesce(l.kgSources, [])) = 0 THEN null ELSE l {.biolinkPredicate, .qualifiedPredicate,
+            .subjectAspectQualifier, .subjectDirectionQualifier, .objectAspectQualifier, .objectDirectionQualifier,
+            .primaryKnowledgeSources, .aggregatorKnowledgeSources, .knowledgeLevels, .agentTypes, .publications} END}) AS edges
       }
       RETURN {fromFound: a IS NOT NULL, toFound: b IS NOT NULL, chainCount: size(chains), nodes: nodes, edges: edges} AS value",
         "params": {
@@ -509,13 +511,14 @@ describe("translate: GraphQL operation -> Cypher", () => {
       {
         "cypher": "CALL { MATCH (x:Entity) RETURN count(x) AS nodeCount }
       CALL { MATCH ()-[l:LINK]->() RETURN count(l) AS edgeCount }
-      WITH nodeCount, edgeCount, nodeCount <= $p0 AND edgeCount <= $p1 AS within
+      CALL { MATCH ()-[l:NEGATED_LINK]->() RETURN count(l) AS negatedCount }
+      WITH nodeCount, edgeCount, negatedCount, nodeCount <= $p0 AND edgeCount + negatedCount <= $p1 AS within
       CALL {
         WITH within
         WITH within WHERE within
         MATCH (x:Entity)
         WITH x ORDER BY x.id
-        RETURN collect({id: x.id, label: x.name, kind: x.kind, synonyms: coalesce(x.synonyms, []), description: x.description, xrefs: coalesce(x.xrefs, [])}) AS nodes
+        RETURN collect({id: x.id, label: x.name, kind: x.kind, synonyms: coalesce(x.synonyms, []), description: x.description, xrefs: coalesce(x.xrefs, []), categories: x.categories, providedBy: CASE WHEN x.kgxHash IS NULL THEN null ELSE coalesce(x.providedBy, []) END}) AS nodes
       }
       CALL {
         WITH within
@@ -533,9 +536,21 @@ describe("translate: GraphQL operation -> Cypher", () => {
             UNWIND coalesce(pubWork.identifiers, []) AS publication
             WITH DISTINCT publication WHERE publication =~ '(?i)(PMID|PMCID|PMC|DOI):.+'
             RETURN publication ORDER BY publication
-          }}) AS edges
+          }, kg: CASE WHEN size(coalesce(l.kgSources, [])) = 0 THEN null ELSE l {.biolinkPredicate, .qualifiedPredicate,
+            .subjectAspectQualifier, .subjectDirectionQualifier, .objectAspectQualifier, .objectDirectionQualifier,
+            .primaryKnowledgeSources, .aggregatorKnowledgeSources, .knowledgeLevels, .agentTypes, .publications} END}) AS edges
       }
-      RETURN {nodeCount: nodeCount, edgeCount: edgeCount, within: within, nodes: nodes, edges: edges} AS value",
+      CALL {
+        WITH within
+        WITH within WHERE within
+        MATCH ()-[l:NEGATED_LINK]->()
+        WITH l ORDER BY l.id
+        RETURN collect({id: l.id, source: startNode(l).id, target: endNode(l).id, predicate: l.predicate, negated: true, kg: CASE WHEN size(coalesce(l.kgSources, [])) = 0 THEN null ELSE l {.biolinkPredicate, .qualifiedPredicate,
+            .subjectAspectQualifier, .subjectDirectionQualifier, .objectAspectQualifier, .objectDirectionQualifier,
+            .primaryKnowledgeSources, .aggregatorKnowledgeSources, .knowledgeLevels, .agentTypes, .publications} END}) AS negatedEdges
+      }
+      RETURN {nodeCount: nodeCount, edgeCount: edgeCount, negatedCount: negatedCount, within: within, nodes: nodes, edges: edges,
+        negatedEdges: negatedEdges} AS value",
         "params": {
           "p0": "int(5000)",
           "p1": "int(20000)",

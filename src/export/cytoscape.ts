@@ -24,7 +24,7 @@ export function toCytoscape(g: ExportSubgraph): CytoscapeDocument {
           id: n.id,
           label: n.label,
           kind: n.kind,
-          biolinkCategory: n.kind ? biolinkCategory(n.kind) : undefined,
+          biolinkCategory: n.kind ? biolinkCategory(n) : undefined,
           distance: n.distance ?? undefined,
         },
       })),

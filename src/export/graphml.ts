@@ -66,7 +66,7 @@ export function toGraphml(g: ExportSubgraph, graphId: string): string {
     const values = [
       data("label", n.label),
       data("kind", n.kind),
-      data("biolinkCategory", n.kind ? biolinkCategory(n.kind) : undefined),
+      data("biolinkCategory", n.kind ? biolinkCategory(n) : undefined),
       data("distance", n.distance),
     ];
     lines.push(`    <node id="${xml(n.id)}">${values.join("")}</node>`);

@@ -3,14 +3,19 @@
  * importer): nodes and edges as TSV and as JSON Lines, and the TSV pair as a .tar.gz archive.
  *
  * - Nodes: `id` (a CURIE: the graph's slugs get the `gbkg:` prefix), `category` (the Biolink class
- *   of the entity's kind), `name`, `description`, `xref`, `synonym`, `provided_by` (this service).
+ *   of the entity's kind; an imported entity's own categories), `name`, `description`, `xref`,
+ *   `synonym`, `provided_by` (this service; an imported entity's own), `gbkg_kind` (the kind).
  * - Edges: `id` (the link's own id, `link:<from>:<PREDICATE>:<to>`, so the graph's predicate is
  *   recoverable where Biolink maps two predicates alike), `subject`, `predicate` and the qualifiers
  *   from `biolinkEdge` (model/biolink.ts, given the ends' kinds), `primary_knowledge_source`
  *   (SERVICE_INFORES), `knowledge_level` (knowledge_assertion, or not_provided for a link no study
  *   is cited for: an evidence gap), `agent_type` (manual_agent: curated claims), `publications`
- *   (PMID, PMCID, DOI of the works supporting the link; never the graph's study ids). `negated`,
- *   `aggregator_knowledge_source` and edge `provided_by` (deprecated for edges) stay empty.
+ *   (PMID, PMCID, DOI of the works supporting the link; never the graph's study ids). Edge
+ *   `provided_by` (deprecated for edges) stays empty.
+ * - A link only imported knowledge graphs assert (no claim) is written as they said it: their
+ *   Biolink predicate, qualifiers, knowledge sources, knowledge_level, agent_type, publications.
+ *   A curated link an import also asserts adds the import's sources and publications to its own.
+ *   The whole graph's imported negated statements are rows with `negated` true.
  * - Deterministic: rows sorted by id, multi-valued cells in a fixed order, so the same graph
  *   always gives the same bytes.
  * - TSV cells cannot hold tabs or line breaks: those become spaces (the JSON Lines keep them).
@@ -20,6 +25,7 @@ import { pack } from "tar-stream";
 import {
   EDGE_COLUMNS,
   type EdgeColumn,
+  KIND_COLUMN,
   MULTI_VALUE_SEPARATOR,
   MULTI_VALUED,
   NODE_COLUMNS,
@@ -27,7 +33,7 @@ import {
   SERVICE_INFORES,
   toCurie,
 } from "../kgx/format.js";
-import { biolinkCategory, biolinkEdges, type ExportSubgraph } from "./subgraph.js";
+import { biolinkCategory, biolinkEdges, type ExportEdge, type ExportSubgraph, importedOnly } from "./subgraph.js";
 
 /** The four KGX files of a subgraph. */
 export interface KgxFiles {
@@ -43,27 +49,59 @@ type Record_<C extends string> = Partial<Record<C, Value>>;
 const byId = <T extends { id?: Value }>(a: T, b: T) => (String(a.id) < String(b.id) ? -1 : String(a.id) > String(b.id) ? 1 : 0);
 const present = (v: Value) => v !== undefined && v !== "" && !(Array.isArray(v) && v.length === 0);
 
-/** KGX node records, sorted by id. */
+/** KGX node records, sorted by id: an imported entity keeps the categories and provided_by its graph gave. */
 export function kgxNodes(g: ExportSubgraph): Array<Record_<NodeColumn>> {
   return g.nodes
     .map(
       (n): Record_<NodeColumn> => ({
         id: toCurie(n.id),
-        category: [biolinkCategory(n.kind)],
+        category: n.categories?.length ? n.categories : [biolinkCategory(n)],
         name: n.label,
         description: n.description ?? undefined,
         xref: n.xrefs ?? [],
         synonym: n.synonyms ?? [],
-        provided_by: [SERVICE_INFORES],
+        provided_by: n.providedBy ?? [SERVICE_INFORES],
+        [KIND_COLUMN]: n.kind,
       }),
     )
     .sort(byId);
 }
 
-/** KGX edge records, sorted by id. */
+/**
+ * A single-valued KGX slot (primary_knowledge_source, knowledge_level, agent_type) of a link that
+ * holds several values (curated and imported, or edges of several graphs merged into one link):
+ * all of them, sorted, joined with `|`, rather than one chosen silently.
+ */
+const single = (values: ReadonlyArray<string | null | undefined>): string | undefined => {
+  const kept = [...new Set(values.filter((v): v is string => Boolean(v)))].sort();
+  return kept.length ? kept.join(MULTI_VALUE_SEPARATOR) : undefined;
+};
+
+/**
+ * Provenance of an edge: the curated graph's (this service, the evidence level, the supporting
+ * works) for a link a claim asserts or no import touched; plus what imported graphs said of it.
+ */
+function provenance(e: ExportEdge) {
+  const curated = !importedOnly(e) && !e.negated;
+  const kg = e.kg;
+  return {
+    primary_knowledge_source: single([...(curated ? [SERVICE_INFORES] : []), ...(kg?.primaryKnowledgeSources ?? [])]),
+    aggregator_knowledge_source: [...new Set(kg?.aggregatorKnowledgeSources ?? [])],
+    // Biolink requires both on an edge: an imported edge that gave none says so (not_provided).
+    knowledge_level:
+      single([
+        ...(curated ? [(e.level ?? "NONE_CITED") === "NONE_CITED" ? "not_provided" : "knowledge_assertion"] : []),
+        ...(kg?.knowledgeLevels ?? []),
+      ]) ?? "not_provided",
+    agent_type: single([...(curated ? ["manual_agent"] : []), ...(kg?.agentTypes ?? [])]) ?? "not_provided",
+    publications: [...new Set([...(curated ? (e.publications ?? []) : []), ...(kg?.publications ?? [])])].sort(),
+  };
+}
+
+/** KGX edge records (negated statements of the whole graph included), sorted by id. */
 export function kgxEdges(g: ExportSubgraph): Array<Record_<EdgeColumn>> {
   const biolink = biolinkEdges(g);
-  return g.edges
+  return [...g.edges, ...(g.negatedEdges ?? [])]
     .map((e): Record_<EdgeColumn> => {
       const b = biolink.get(e.id);
       return {
@@ -71,15 +109,13 @@ export function kgxEdges(g: ExportSubgraph): Array<Record_<EdgeColumn>> {
         subject: toCurie(e.source),
         predicate: b?.predicate,
         object: toCurie(e.target),
+        negated: e.negated ? "true" : undefined,
         qualified_predicate: b?.qualifiers.qualified_predicate,
         subject_aspect_qualifier: b?.qualifiers.subject_aspect_qualifier,
         subject_direction_qualifier: b?.qualifiers.subject_direction_qualifier,
         object_aspect_qualifier: b?.qualifiers.object_aspect_qualifier,
         object_direction_qualifier: b?.qualifiers.object_direction_qualifier,
-        primary_knowledge_source: SERVICE_INFORES,
-        knowledge_level: (e.level ?? "NONE_CITED") === "NONE_CITED" ? "not_provided" : "knowledge_assertion",
-        agent_type: "manual_agent",
-        publications: [...(e.publications ?? [])].sort(),
+        ...provenance(e),
       };
     })
     .sort(byId);
@@ -103,9 +139,11 @@ function jsonl<C extends string>(columns: readonly C[], rows: Array<Record_<C>>)
   const line = (row: Record_<C>) =>
     JSON.stringify(
       Object.fromEntries(
-        columns.flatMap((c) => {
+        columns.flatMap((c): Array<[string, unknown]> => {
           const v = row[c];
           if (!present(v)) return [];
+          // JSON Lines say a boolean as one.
+          if (c === "negated") return [[c, v === "true"]];
           return [[c, MULTI_VALUED.has(c) && !Array.isArray(v) ? [v] : v]];
         }),
       ),

@@ -8,8 +8,9 @@
 import type { Context } from "../context.js";
 import { clientError } from "../errors.js";
 import { readTraversal } from "../graph/traversal-cache.js";
+import { categoryOf, QUALIFIER_PROPS } from "../kgx/mapping.js";
 import { type BiolinkEdge, biolinkEdge } from "../model/biolink.js";
-import { ENTITY_KINDS, type EntityKind, type EvidenceLevel, type Predicate } from "../model/vocabulary.js";
+import type { EntityKind, EvidenceLevel, Predicate } from "../model/vocabulary.js";
 import { type ChainArgs, checkChainArgs } from "../translate/chain.js";
 import { CypherBuilder } from "../translate/cypher.js";
 import { chainsSubgraphCypher, type ExportLimits, graphExportCypher } from "../translate/export.js";
@@ -30,6 +31,25 @@ export interface ExportNode {
   synonyms?: string[];
   description?: string | null;
   xrefs?: string[];
+  /** An imported entity's own Biolink categories (null for a curated entity). */
+  categories?: string[] | null;
+  /** An imported entity's `provided_by` as its graph gave it (null for a curated entity). */
+  providedBy?: string[] | null;
+}
+
+/** What the knowledge graphs a link was imported from said of it (translate/export.ts, bulk.ts). */
+export interface KgStatementStored {
+  biolinkPredicate?: string | null;
+  qualifiedPredicate?: string | null;
+  subjectAspectQualifier?: string | null;
+  subjectDirectionQualifier?: string | null;
+  objectAspectQualifier?: string | null;
+  objectDirectionQualifier?: string | null;
+  primaryKnowledgeSources?: string[] | null;
+  aggregatorKnowledgeSources?: string[] | null;
+  knowledgeLevels?: string[] | null;
+  agentTypes?: string[] | null;
+  publications?: string[] | null;
 }
 
 export interface ExportEdge {
@@ -42,29 +62,54 @@ export interface ExportEdge {
   claimCount?: number;
   /** PMID, PMCID and DOI identifiers of the works supporting the link (translate/export.ts). */
   publications?: string[];
+  /** True for an imported negated statement (a NEGATED_LINK; only the whole-graph KGX export has them). */
+  negated?: boolean;
+  /** What imported knowledge graphs said of the link; null when no import touched it. */
+  kg?: KgStatementStored | null;
 }
 
 /** Nodes and edges; every edge's ends are among the nodes. */
 export interface ExportSubgraph {
   nodes: ExportNode[];
   edges: ExportEdge[];
+  /** Imported negated statements (whole graph only): written to KGX with `negated: true`, drawn nowhere. */
+  negatedEdges?: ExportEdge[];
 }
 
-/** A node's Biolink category (vocabulary.ts). */
-export const biolinkCategory = (kind: EntityKind): string => ENTITY_KINDS[kind].biolink;
+/** A node's Biolink category: an imported entity's most specific own one, else its kind's (kgx/mapping.ts). */
+export const biolinkCategory = (node: Pick<ExportNode, "kind" | "categories">): string => categoryOf(node.kind, node.categories);
 
-/** The Biolink predicate and qualifiers of each edge, given its ends' kinds (model/biolink.ts). */
+/**
+ * True for a link that only imported knowledge graphs assert (no claim does): it is exported as
+ * they said it (their Biolink predicate, qualifiers and provenance), not as the curated mapping
+ * would write it. A link a claim asserts is the curated graph's word, whatever an import added.
+ */
+export const importedOnly = (e: ExportEdge): e is ExportEdge & { kg: KgStatementStored } => Boolean(e.kg) && !e.claimCount;
+
+/** The Biolink predicate and qualifiers an import kept on a link (qualifier props back to KGX slot names). */
+export function storedBiolink(kg: KgStatementStored | null | undefined): BiolinkEdge | undefined {
+  if (!kg?.biolinkPredicate) return undefined;
+  const qualifiers: Record<string, string> = {};
+  for (const [column, prop] of Object.entries(QUALIFIER_PROPS)) {
+    const v = kg[prop];
+    if (v) qualifiers[column] = v;
+  }
+  return { predicate: kg.biolinkPredicate, qualifiers };
+}
+
+/** The Biolink predicate and qualifiers of one edge: as imported, or from its ends' kinds (model/biolink.ts). */
+export function biolinkOf(e: ExportEdge, kinds: ReadonlyMap<string, EntityKind>): BiolinkEdge {
+  const stored = importedOnly(e) ? storedBiolink(e.kg) : undefined;
+  if (stored) return stored;
+  // Ends outside the subgraph cannot happen (every read keeps them in); without kinds the
+  // predicate's own mapping is the fallback.
+  return biolinkEdge(e.predicate, kinds.get(e.source) ?? "BEHAVIOR", kinds.get(e.target) ?? "BEHAVIOR");
+}
+
+/** The Biolink predicate and qualifiers of each edge (negated ones included), by edge id. */
 export function biolinkEdges(g: ExportSubgraph): Map<string, BiolinkEdge> {
   const kinds = new Map(g.nodes.map((n) => [n.id, n.kind]));
-  const out = new Map<string, BiolinkEdge>();
-  for (const e of g.edges) {
-    const s = kinds.get(e.source);
-    const o = kinds.get(e.target);
-    // Ends outside the subgraph cannot happen (every read keeps them in); without kinds the
-    // predicate's own mapping is the fallback.
-    out.set(e.id, biolinkEdge(e.predicate, s ?? "BEHAVIOR", o ?? "BEHAVIOR"));
-  }
-  return out;
+  return new Map([...g.edges, ...(g.negatedEdges ?? [])].map((e) => [e.id, biolinkOf(e, kinds)]));
 }
 
 /** A Subgraph selection asking for every document: the neighbourhood query then reads every export field. */
@@ -110,11 +155,12 @@ export async function readGraph(
   const nodeCount = row?.nodeCount ?? 0;
   const edgeCount = row?.edgeCount ?? 0;
   if (!row?.within) {
+    const links = edgeCount + (row?.negatedCount ?? 0);
     throw clientError(
       "EXPORT_TOO_LARGE",
-      `The graph has ${nodeCount} entities and ${edgeCount} links; a whole-graph export holds at most ${limits.nodes} and ${limits.edges}. Export neighbourhoods or chains instead.`,
-      { nodeCount, edgeCount, maxNodes: limits.nodes, maxEdges: limits.edges },
+      `The graph has ${nodeCount} entities and ${links} links; a whole-graph export holds at most ${limits.nodes} and ${limits.edges}. Export neighbourhoods or chains instead.`,
+      { nodeCount, edgeCount: links, maxNodes: limits.nodes, maxEdges: limits.edges },
     );
   }
-  return { nodes: row.nodes, edges: row.edges, nodeCount, edgeCount };
+  return { nodes: row.nodes, edges: row.edges, negatedEdges: row.negatedEdges ?? [], nodeCount, edgeCount };
 }

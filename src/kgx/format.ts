@@ -10,10 +10,20 @@
  * - Ids are CURIEs. The graph's own slug ids (`magnesium`, `gut-microbiome`) are written with the
  *   LOCAL_PREFIX (`gbkg:magnesium`) and read back without it; an id that is already a CURIE
  *   (`CHEBI:6636`) is kept as it is both ways.
+ * - One extra node column, KIND_COLUMN, names the graph's own kind (KGX allows extra node
+ *   properties): two kinds share a Biolink category (GrossAnatomicalStructure: ANATOMICAL_STRUCTURE
+ *   and BODY_SYSTEM; ChemicalEntity: CHEMICAL_ENTITY and INTERVENTION), so the category alone cannot
+ *   say which. The importer reads it when present; other graphs' files lack it.
+ * - A link's id names its predicate (`link:<from>:<PREDICATE>:<to>`), which Biolink cannot always
+ *   say (COMMUNICATES_WITH and REGULATES may both be `biolink:affects`): the importer reads it back
+ *   from an id of that form (mapping.ts, ownPredicateOf).
  */
 
+/** The extra node column naming the graph's own kind (ANATOMICAL_STRUCTURE, BODY_SYSTEM ...). */
+export const KIND_COLUMN = "gbkg_kind";
+
 /** Node columns, in the order written. */
-export const NODE_COLUMNS = ["id", "category", "name", "description", "xref", "synonym", "provided_by"] as const;
+export const NODE_COLUMNS = ["id", "category", "name", "description", "xref", "synonym", "provided_by", KIND_COLUMN] as const;
 
 /** Edge columns, in the order written (Biolink 4.4 slot names). */
 export const EDGE_COLUMNS = [

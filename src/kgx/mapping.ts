@@ -17,7 +17,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { PROJECT_ROOT } from "../config.js";
-import { ENTITY_KINDS, type EntityKind, type Predicate } from "../model/vocabulary.js";
+import { biolinkEdge } from "../model/biolink.js";
+import { ENTITY_KIND_NAMES, ENTITY_KINDS, type EntityKind, PREDICATE_NAMES, type Predicate } from "../model/vocabulary.js";
 
 /** Our kinds by Biolink category; where two kinds share one, the first listed in ENTITY_KINDS. */
 export const KIND_OF_CATEGORY: ReadonlyMap<string, EntityKind> = (() => {
@@ -47,6 +48,27 @@ function depth(category: string): number {
   for (let c: string | null | undefined = category; c; c = PARENT.get(c)) d += 1;
   return d;
 }
+
+/**
+ * The most specific of an entity's Biolink categories (deepest on the is_a chain of the model
+ * table; the first listed when none is in the table); undefined for none.
+ */
+export function mostSpecificCategory(categories: readonly string[] | null | undefined): string | undefined {
+  let best: { category: string; depth: number } | undefined;
+  for (const c of categories ?? []) {
+    const d = depth(c);
+    if (!best || d > best.depth) best = { category: c, depth: d };
+  }
+  return best?.category;
+}
+
+/** An entity's Biolink category: the most specific of its own (an imported entity's), else its kind's. */
+export const categoryOf = (kind: EntityKind, categories?: readonly string[] | null): string =>
+  mostSpecificCategory(categories) ?? ENTITY_KINDS[kind].biolink;
+
+/** A kind named in KIND_COLUMN (format.ts), or undefined when it is not one of ours. */
+export const kindNamed = (name: string): EntityKind | undefined =>
+  (ENTITY_KIND_NAMES as readonly string[]).includes(name) ? (name as EntityKind) : undefined;
 
 /** The kind a category maps to, itself or through its is_a chain; undefined: not one we model. */
 function kindOf(category: string): EntityKind | undefined {
@@ -124,6 +146,34 @@ export function kgxLinkId(from: string, predicate: Predicate, to: string, biolin
   return predicate === "RELATED_TO" ? `${id}|${biolink}` : id;
 }
 
+/** Every Biolink predicate the exporter may write for each of our predicates, whatever the ends' kinds. */
+const EXPORTED_AS: ReadonlyMap<Predicate, ReadonlySet<string>> = new Map(
+  PREDICATE_NAMES.map((p) => [
+    p,
+    new Set(ENTITY_KIND_NAMES.flatMap((s) => ENTITY_KIND_NAMES.map((o) => biolinkEdge(p, s, o).predicate))),
+  ]),
+);
+
+/**
+ * Our predicate, when an edge's id is one of our link ids for its ends (`link:<from>:<P>:<to>`,
+ * with `not-` before it for a negated link: what the exporter writes) and the edge's Biolink
+ * predicate is one the exporter writes for P; undefined otherwise. Biolink maps some of ours alike
+ * (COMMUNICATES_WITH and, between some ends, REGULATES and TREATS are `biolink:affects`): the id
+ * says which it was, so our own export imports back to the same links.
+ */
+export function ownPredicateOf(
+  edgeId: string,
+  from: string,
+  to: string,
+  biolink: string,
+  negated: boolean,
+): Predicate | undefined {
+  const id = negated && edgeId.startsWith("not-") ? edgeId.slice("not-".length) : edgeId;
+  const head = `link:${from}:`;
+  if (!id.startsWith(head)) return undefined;
+  return PREDICATE_NAMES.find((p) => id === kgxLinkId(from, p, to, biolink) && EXPORTED_AS.get(p)?.has(biolink));
+}
+
 /** A slug for a CURIE, for the ids of the work records and sources an import makes (PMID:123 → pmid-123). */
 export function slugOf(curie: string): string {
   return curie
@@ -146,11 +196,13 @@ export function mappingTable(): string[] {
     ...kinds,
     "| node `category` descending (is_a) from one above | that kind; the most specific category of the list wins |",
     "| node `category` none known | kind NAMED_THING; every category CURIE kept in `categories` |",
-    "| node `id`, `name`, `description`, `synonym`, `xref`, `provided_by` | `id` (CURIE kept as it is), `name`, `description`, `synonyms`, `xrefs`, `providedBy` |",
+    "| node `gbkg_kind` (this graph's own export) | the kind it names, whatever the category (two kinds share GrossAnatomicalStructure, two ChemicalEntity) |",
+    "| node `id`, `name`, `description`, `synonym`, `xref`, `provided_by` | `id` (CURIE kept as it is; `gbkg:` dropped), `name`, `description`, `synonyms`, `xrefs`, `providedBy` |",
     "| edge `predicate` biolink:affects + `object_direction_qualifier` increased / upregulated | INCREASES |",
     "| edge `predicate` biolink:affects + `object_direction_qualifier` decreased / downregulated | DECREASES |",
     ...preds,
     "| edge `predicate` any other (biolink:affects without a direction included) | RELATED_TO, the CURIE kept in `biolinkPredicate`; warned |",
+    "| edge `id` `link:<subject>:<PREDICATE>:<object>` (this graph's own export) whose Biolink predicate the exporter writes for PREDICATE | PREDICATE, and that link id |",
     "| edge `negated: true` | NEGATED_LINK (never a LINK: no chain, neighbourhood or shortcut reads it) |",
     "| edge `qualified_predicate`, `*_aspect_qualifier`, `*_direction_qualifier` | kept on the link as given |",
     "| edge `primary_knowledge_source`, `aggregator_knowledge_source`, `knowledge_level`, `agent_type` | kept on the link (`primaryKnowledgeSource`, `aggregatorKnowledgeSources`, `knowledgeLevel`, `agentType`) |",

@@ -8,8 +8,8 @@ import path from "node:path";
 import { PROJECT_ROOT } from "../config.js";
 import type { KgProvenance } from "../graph/write/bulk.js";
 import { MAX_ID_LENGTH } from "../model/vocabulary.js";
-import { CURIE, fromCurie } from "./format.js";
-import { kindOfCategories, predicateOf, QUALIFIER_PROPS } from "./mapping.js";
+import { CURIE, fromCurie, KIND_COLUMN } from "./format.js";
+import { kindNamed, kindOfCategories, ownPredicateOf, predicateOf, QUALIFIER_PROPS } from "./mapping.js";
 import type { KgxProblem, KgxRecord, Row } from "./reader.js";
 
 export const REQUIRED_NODE_COLUMNS = ["id", "category"] as const;
@@ -111,8 +111,18 @@ export function mapNode(row: Row, problems: KgxProblem[]): KgxNode | undefined {
   let ok = true;
   for (const c of categories) ok = checkCurie(row, "category", c, problems) && ok;
   for (const x of many(r.xref)) ok = checkCurie(row, "xref", x, problems) && ok;
+  const named = one(r[KIND_COLUMN]);
+  const ownKind = named === undefined ? undefined : kindNamed(named);
+  if (named !== undefined && !ownKind) {
+    problems.push(
+      problem(row, "BAD_VALUE", KIND_COLUMN, `expected one of this graph's kinds (e.g. BODY_SYSTEM), found "${named}"`),
+    );
+    ok = false;
+  }
   if (!ok) return undefined;
-  const { kind, known } = kindOfCategories(categories);
+  const { kind: categoryKind, known } = kindOfCategories(categories);
+  // This graph's own export names the kind: the category alone cannot tell two kinds that share one.
+  const kind = ownKind ?? categoryKind;
   if (!known) {
     problems.push(
       problem(
@@ -172,7 +182,9 @@ export function mapEdge(row: Row, problems: KgxProblem[]): KgxEdge | undefined {
     const v = one(r[q]);
     if (v !== undefined) qualifiers[q] = v;
   }
-  const mapped = predicateOf(predicate, qualifiers);
+  const edgeId = one(r.id);
+  const own = edgeId && ownPredicateOf(fromCurie(edgeId), fromCurie(subject), fromCurie(object), predicate, negated);
+  const mapped = own ? { predicate: own, modelled: true } : predicateOf(predicate, qualifiers);
   if (!mapped.modelled) {
     problems.push(
       problem(
@@ -211,5 +223,5 @@ export function mapEdge(row: Row, problems: KgxProblem[]): KgxEdge | undefined {
     agentType: one(r.agent_type) ?? null,
     publications: pubs,
   };
-  return { edgeId: one(r.id) ?? null, ...content, hash: contentHash(content) };
+  return { edgeId: edgeId ?? null, ...content, hash: contentHash(content) };
 }

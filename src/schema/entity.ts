@@ -1,8 +1,9 @@
 /** Entities and the mechanism links between them, with the lookups that return them. */
 
 import { readOne } from "../graph/read.js";
+import { categoryOf } from "../kgx/mapping.js";
 import { biolinkEdge } from "../model/biolink.js";
-import { ENTITY_KINDS, type EntityKind, type Predicate } from "../model/vocabulary.js";
+import type { EntityKind, Predicate } from "../model/vocabulary.js";
 import { CypherBuilder } from "../translate/cypher.js";
 import { lookupCypher, type NodeLabel } from "../translate/lookup.js";
 import { selectionOf } from "../translate/selection.js";
@@ -21,8 +22,12 @@ builder.objectType(EntityRef, {
     name: t.string({ resolve: byKey, description: "Preferred name." }),
     kind: t.field({ type: EntityKindEnum, resolve: byKey, description: "What kind of thing this is." }),
     biolinkCategory: t.string({
-      resolve: (p, _a, _c, info) => ENTITY_KINDS[p[info.path.key as string] as EntityKind].biolink,
-      description: "The Biolink Model category of this entity's kind, e.g. biolink:AnatomicalEntity.",
+      resolve: (p, _a, _c, info) => {
+        const { kind, categories } = p[info.path.key as string] as { kind: EntityKind; categories: string[] | null };
+        return categoryOf(kind, categories);
+      },
+      description:
+        "The Biolink Model category: that of this entity's kind (e.g. biolink:GrossAnatomicalStructure); for an entity imported from a knowledge graph, the most specific of the categories that graph gave (e.g. biolink:Gene for a NAMED_THING).",
     }),
     synonyms: t.stringList({ resolve: byKey, description: "Other names and abbreviations people type (searchable)." }),
     description: t.string({ nullable: true, resolve: byKey, description: "One or two sentences on what it is." }),

@@ -8,9 +8,9 @@ import { clientError } from "../errors.js";
 import { toCytoscape } from "../export/cytoscape.js";
 import { toGraphml } from "../export/graphml.js";
 import { type KgxFiles, toKgx } from "../export/kgx.js";
-import { DEFAULT_EXPORT_LIMITS, type ExportSubgraph, readChains, readGraph } from "../export/subgraph.js";
+import { biolinkCategory, DEFAULT_EXPORT_LIMITS, type ExportSubgraph, readChains, readGraph } from "../export/subgraph.js";
 import { readTraversal } from "../graph/traversal-cache.js";
-import { ENTITY_KINDS, type EntityKind } from "../model/vocabulary.js";
+import type { EntityKind } from "../model/vocabulary.js";
 import { CypherBuilder } from "../translate/cypher.js";
 import { MAX_NEIGHBORHOOD_HOPS, neighborhoodCypher } from "../translate/neighborhood.js";
 import { selectionOf } from "../translate/selection.js";
@@ -27,7 +27,10 @@ const GraphNodeRef = builder.objectRef<Projected>("GraphNode").implement({
     id: t.id({ resolve: (p) => p.id, description: "The entity id." }),
     label: t.string({ resolve: (p) => p.label, description: "The entity name, for display." }),
     kind: t.field({ type: EntityKindEnum, resolve: (p) => p.kind, description: "The entity kind." }),
-    biolinkCategory: t.string({ resolve: (p) => ENTITY_KINDS[p.kind as EntityKind].biolink, description: "Biolink category." }),
+    biolinkCategory: t.string({
+      resolve: (p) => biolinkCategory({ kind: p.kind as EntityKind, categories: p.categories as string[] | null }),
+      description: "Biolink category (Entity.biolinkCategory).",
+    }),
     distance: t.int({ resolve: (p) => p.distance, description: "Hops from the centre (0 for the centre)." }),
   }),
 });

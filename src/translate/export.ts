@@ -15,6 +15,9 @@ export const entityFields = (x: string): Record<string, string> => ({
   synonyms: `coalesce(${x}.synonyms, [])`,
   description: `${x}.description`,
   xrefs: `coalesce(${x}.xrefs, [])`,
+  // An imported entity's own Biolink categories and sources (null for a curated one).
+  categories: `${x}.categories`,
+  providedBy: `CASE WHEN ${x}.kgxHash IS NULL THEN null ELSE coalesce(${x}.providedBy, []) END`,
 });
 
 /**
@@ -37,6 +40,16 @@ const PUBLICATIONS = `COLLECT {
       RETURN publication ORDER BY publication
     }`;
 
+/**
+ * What the knowledge graphs a link `l` was imported from said of it (bulk.ts keeps it on the
+ * link), or null for a link no import touched: the exporter writes it for links no claim asserts.
+ */
+export const kgStatement = (l: string) =>
+  `CASE WHEN size(coalesce(${l}.kgSources, [])) = 0 THEN null ELSE ${l} {.biolinkPredicate, .qualifiedPredicate,
+      .subjectAspectQualifier, .subjectDirectionQualifier, .objectAspectQualifier, .objectDirectionQualifier,
+      .primaryKnowledgeSources, .aggregatorKnowledgeSources, .knowledgeLevels, .agentTypes, .publications} END`;
+const KG_STATEMENT = kgStatement("l");
+
 /** Cypher for each exported edge field, over a LINK `l`. */
 export const LINK_FIELDS: Record<string, string> = {
   id: "l.id",
@@ -47,21 +60,32 @@ export const LINK_FIELDS: Record<string, string> = {
   level: "coalesce(l.level, 'NONE_CITED')",
   claimCount: "size(coalesce(l.claimIds, []))",
   publications: PUBLICATIONS,
+  kg: KG_STATEMENT,
+};
+
+/** Cypher for each exported field of a NEGATED_LINK `l` (imported "not" statements; KGX only). */
+const NEGATED_LINK_FIELDS: Record<string, string> = {
+  id: "l.id",
+  source: "startNode(l).id",
+  target: "endNode(l).id",
+  predicate: "l.predicate",
+  negated: "true",
+  kg: KG_STATEMENT,
 };
 
 /** The node and edge fields each export document reads (export/*.ts). */
 export const DOCUMENT_NEEDS = {
   cytoscape: {
-    nodes: ["id", "label", "kind", "distance"],
-    edges: ["id", "source", "target", "predicate", "score", "level"],
+    nodes: ["id", "label", "kind", "categories", "distance"],
+    edges: ["id", "source", "target", "predicate", "score", "level", "claimCount", "kg"],
   },
   graphml: {
-    nodes: ["id", "label", "kind", "distance"],
-    edges: ["id", "source", "target", "predicate", "score", "level", "claimCount"],
+    nodes: ["id", "label", "kind", "categories", "distance"],
+    edges: ["id", "source", "target", "predicate", "score", "level", "claimCount", "kg"],
   },
   kgx: {
-    nodes: ["id", "label", "kind", "synonyms", "description", "xrefs"],
-    edges: ["id", "source", "target", "predicate", "level", "publications"],
+    nodes: ["id", "label", "kind", "synonyms", "description", "xrefs", "categories", "providedBy"],
+    edges: ["id", "source", "target", "predicate", "level", "claimCount", "publications", "kg"],
   },
 } as const;
 export type ExportDocument = keyof typeof DOCUMENT_NEEDS;
@@ -108,15 +132,17 @@ export interface ExportLimits {
 
 /**
  * The whole graph as one query: its sizes first (from the count store: no scan), and only when
- * both are within `limits` every entity (by id) and every link (by id) with every export field.
- * Its `value` is {nodeCount, edgeCount, within, nodes, edges}.
+ * both are within `limits` (negated links counting as links) every entity (by id), every link
+ * and every negated link (by id) with every export field. Its `value` is {nodeCount, edgeCount,
+ * negatedCount, within, nodes, edges, negatedEdges}.
  */
 export function graphExportCypher(limits: ExportLimits, q: CypherBuilder): string {
   const maxNodes = q.param(int(limits.nodes));
   const maxEdges = q.param(int(limits.edges));
   return `CALL { MATCH (x:Entity) RETURN count(x) AS nodeCount }
 CALL { MATCH ()-[l:LINK]->() RETURN count(l) AS edgeCount }
-WITH nodeCount, edgeCount, nodeCount <= ${maxNodes} AND edgeCount <= ${maxEdges} AS within
+CALL { MATCH ()-[l:NEGATED_LINK]->() RETURN count(l) AS negatedCount }
+WITH nodeCount, edgeCount, negatedCount, nodeCount <= ${maxNodes} AND edgeCount + negatedCount <= ${maxEdges} AS within
 CALL {
   WITH within
   WITH within WHERE within
@@ -131,5 +157,13 @@ CALL {
   WITH l ORDER BY l.id
   RETURN collect(${mapOf(LINK_FIELDS)}) AS edges
 }
-RETURN {nodeCount: nodeCount, edgeCount: edgeCount, within: within, nodes: nodes, edges: edges} AS value`;
+CALL {
+  WITH within
+  WITH within WHERE within
+  MATCH ()-[l:NEGATED_LINK]->()
+  WITH l ORDER BY l.id
+  RETURN collect(${mapOf(NEGATED_LINK_FIELDS)}) AS negatedEdges
+}
+RETURN {nodeCount: nodeCount, edgeCount: edgeCount, negatedCount: negatedCount, within: within, nodes: nodes, edges: edges,
+  negatedEdges: negatedEdges} AS value`;
 }

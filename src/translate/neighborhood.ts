@@ -75,7 +75,10 @@ function neededFields(fields: readonly FieldSelection[]): { nodes: string[]; edg
   const names = (type: string, field: string) => childSelection(fields, field, type).map((f) => f.name);
   const documents = fields.flatMap((f) => (f.name in DOCUMENT_NEEDS ? [DOCUMENT_NEEDS[f.name as ExportDocument]] : []));
   const nodes = new Set(["id", ...names("GraphNode", "nodes"), ...documents.flatMap((d) => d.nodes)]);
-  if (nodes.has("biolinkCategory")) nodes.add("kind");
+  if (nodes.has("biolinkCategory")) {
+    nodes.add("kind");
+    nodes.add("categories");
+  }
   const edgesAsked = documents.length > 0 || fields.some((f) => f.name === "edges");
   const edges = new Set(["id", ...names("GraphEdge", "edges"), ...documents.flatMap((d) => d.edges)]);
   return {

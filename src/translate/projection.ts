@@ -89,7 +89,8 @@ export const TYPES: Record<string, TypeSpec> = {
       synonyms: list("synonyms"),
       description: prop("description"),
       xrefs: list("xrefs"),
-      biolinkCategory: prop("kind"), // mapped to the Biolink CURIE by the field's resolver
+      // Mapped to the Biolink CURIE by the field's resolver: an imported entity's own categories, else its kind's.
+      biolinkCategory: (v) => `{kind: ${v}.kind, categories: ${v}.categories}`,
       createdAt: prop("createdAt"),
       updatedAt: prop("updatedAt"),
       degree: (v) => `COUNT { (${v})-[:LINK]-() }`,
