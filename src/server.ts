@@ -76,6 +76,7 @@ export function createServer({
         exportLimits,
         log: log.child({ requestId }),
         signal,
+        clientSignal: request.signal,
         ...authorize(tokens, request.headers.get("authorization")),
       };
     },
