@@ -95,6 +95,9 @@ export async function runOutageLoad(options: OutageOptions): Promise<ModeResult>
     let neo4j: EmbeddedHandle = await startEmbedded(neo4jOptions, log);
     cleanups.push(async () => neo4j.stop());
 
+    // The server's start-up fails when its first queries find no answer; a fresh store's first
+    // query on a busy machine has taken over a minute after the launcher said it was ready.
+    await firstAnswer(neo4j.uri, () => true, 600_000);
     const secret = randomBytes(16).toString("hex");
     const server = startServer(options, neo4j.uri, secret);
     cleanups.push(() => stopServer(server));
@@ -325,7 +328,8 @@ async function stopServer(child: ChildProcess): Promise<void> {
  * When the database first answers a query (performance.now()): `RETURN 1` every 50 ms through a
  * driver of this script's own, from now until it answers or `going()` turns false.
  */
-async function firstAnswer(uri: string, going: () => boolean): Promise<number> {
+async function firstAnswer(uri: string, going: () => boolean, giveUpMs = Number.POSITIVE_INFINITY): Promise<number> {
+  const giveUpAt = performance.now() + giveUpMs;
   const driver = neo4jDriver.driver(uri, neo4jDriver.auth.basic("neo4j", "neo4j"), {
     connectionTimeout: 1_000,
     connectionAcquisitionTimeout: 2_000,
@@ -333,6 +337,7 @@ async function firstAnswer(uri: string, going: () => boolean): Promise<number> {
   });
   try {
     while (going()) {
+      if (performance.now() > giveUpAt) throw new Error(`the database did not answer within ${giveUpMs / 1000} s`);
       const session = driver.session({ database: "neo4j", defaultAccessMode: neo4jDriver.session.READ });
       try {
         await session.run("RETURN 1", {}, { timeout: 2_000 });
