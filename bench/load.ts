@@ -29,7 +29,8 @@ Modes:
   outage          starts its own Neo4j (.neo4j/load-outage, --neo4j-port) and its own server
                   (--port), reads and writes from --clients clients, kills Neo4j (SIGKILL) and
                   restarts it. Targets: answers during the outage within 2 s, /health < 100 ms,
-                  /ready 200 within 5 s of Neo4j back, no acknowledged write lost or duplicated.
+                  /ready 200 within 5 s of the database answering a query again, no
+                  acknowledged write lost or duplicated.
   writes          --writers writers (default 20) upsert entities and studies and create claims
                   about the same hubs and the one source, against a running server started
                   with a write token (--token); every acknowledged write is read back.
@@ -48,6 +49,9 @@ Options:
   --token T           writes: a bearer token of KG_API_TOKENS (the secret part)
   --before N, --down N, --after N
                       outage: seconds of load before the kill (5), Neo4j down (4), after /ready (5)
+  --retry-after honour|ignore
+                      outage: clients wait as a refusal's Retry-After says (honour, default),
+                      or send again at once (ignore: a flood of refusals)
   --help              this text
 `;
 
@@ -71,6 +75,7 @@ function options() {
       before: { type: "string", default: "5" },
       down: { type: "string", default: "4" },
       after: { type: "string", default: "5" },
+      "retry-after": { type: "string", default: "honour" },
       help: { type: "boolean", short: "h", default: false },
     },
   }).values;
@@ -118,6 +123,10 @@ async function runMode(values: ReturnType<typeof options>): Promise<{ mode: Mode
     };
   }
   const clients = bounded("clients", values.clients, 1, 100);
+  const retryAfter = values["retry-after"];
+  if (retryAfter !== "honour" && retryAfter !== "ignore") {
+    throw new UsageError(`--retry-after must be honour or ignore, not "${retryAfter}"`);
+  }
   return {
     mode,
     result: await runOutageLoad({
@@ -129,6 +138,7 @@ async function runMode(values: ReturnType<typeof options>): Promise<{ mode: Mode
       beforeSeconds: bounded("before", values.before, 1, 60),
       downSeconds: bounded("down", values.down, 1, 60),
       afterSeconds: bounded("after", values.after, 1, 60),
+      honourRetryAfter: retryAfter === "honour",
     }),
   };
 }

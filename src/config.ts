@@ -127,6 +127,11 @@ const Env = z.object({
   KG_EXPORT_MAX_NODES: z.coerce.number().int().min(1).max(1_000_000).default(5_000),
   /** ... and this many links; beyond either it is refused with EXPORT_TOO_LARGE. */
   KG_EXPORT_MAX_EDGES: z.coerce.number().int().min(1).max(10_000_000).default(20_000),
+  /**
+   * Every this many ms, log the event loop's delay (p50/p99/max) and the process's CPU time over
+   * the interval (src/event-loop.ts). 0: off. The outage load mode turns it on for its server.
+   */
+  KG_EVENT_LOOP_REPORT_MS: z.coerce.number().int().min(0).max(3_600_000).default(0),
   /** Seed the article's content on start-up when the database holds no entity. */
   KG_SEED_ON_START: z
     .enum(["true", "false"])

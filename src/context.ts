@@ -43,6 +43,8 @@ export interface Context {
   /** Why writes are refused for this request, when they are. */
   writeDenied?: { code: "UNAUTHENTICATED" | "WRITES_DISABLED"; message: string };
   signal?: AbortSignal;
+  /** Aborts only when the client goes away (no deadline): what reads after a committed write listen to. */
+  clientSignal?: AbortSignal;
   /** Present when chain searches may use the database's procedure (KG_NATIVE_SEARCH=auto). */
   nativeSearch?: NativeSearchProbe;
   /** Shared by the server's requests; absent when KG_TRAVERSAL_CACHE_ENTRIES is 0. */

@@ -31,11 +31,16 @@ const HTTP_STATUS: Partial<Record<ErrorCode, number>> = {
   IMPORT_IN_PROGRESS: 409,
 };
 
+export const DB_UNAVAILABLE_MESSAGE = "The database is unavailable; try again shortly.";
+/** Seconds a client refused with DB_UNAVAILABLE is told to wait (Retry-After): about when the circuit's probes will have asked again. */
+export const DB_RETRY_AFTER_SECONDS = 1;
+const RETRY_AFTER: Partial<Record<ErrorCode, string>> = { DB_UNAVAILABLE: String(DB_RETRY_AFTER_SECONDS) };
+
 export function clientError(code: ErrorCode, message: string, details: Record<string, unknown> = {}): GraphQLError {
   const status = HTTP_STATUS[code];
-  return new GraphQLError(message, {
-    extensions: { code, ...details, ...(status ? { http: { status } } : {}) },
-  });
+  const retryAfter = RETRY_AFTER[code];
+  const http = status ? { http: { status, ...(retryAfter ? { headers: { "retry-after": retryAfter } } : {}) } } : {};
+  return new GraphQLError(message, { extensions: { code, ...details, ...http } });
 }
 
 /** TIMEOUT: the request's deadline (KG_QUERY_TIMEOUT_MS) passed, or the database's transaction timeout. */
@@ -61,7 +66,7 @@ export function fromDriverError(error: unknown): GraphQLError {
       UNAVAILABLE_CODES.has(error.code) ||
       /connection acquisition timed out|Pool is closed|Failed to connect|Could not perform discovery/i.test(error.message)
     ) {
-      return withOriginal(clientError("DB_UNAVAILABLE", "The database is unavailable; try again shortly."), error);
+      return withOriginal(clientError("DB_UNAVAILABLE", DB_UNAVAILABLE_MESSAGE), error);
     }
     if (TIMEOUT_CODES.has(error.code) || /terminated|timed out/i.test(error.message)) {
       return withOriginal(timeoutError(), error);

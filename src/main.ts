@@ -8,6 +8,8 @@ import { createServer as createHttpServer, type RequestListener, type Server } f
 import { loadConfig } from "./config.js";
 import { Database } from "./db/database.js";
 import { provisionDatabase } from "./db/provision.js";
+import { reportEventLoop } from "./event-loop.js";
+import { frontDoor } from "./http/front-door.js";
 import { createLogger } from "./logger.js";
 import { createServer } from "./server.js";
 import { prepareDatabase } from "./start-up.js";
@@ -21,6 +23,7 @@ async function main() {
   const db = new Database(target, {
     queryTimeoutMs: config.KG_QUERY_TIMEOUT_MS,
     acquireTimeoutMs: config.KG_DB_ACQUIRE_TIMEOUT_MS,
+    log,
   });
   let servers: Array<Server | undefined> = [];
   let stopping = false;
@@ -38,18 +41,12 @@ async function main() {
   process.on("SIGINT", () => void shutdown("SIGINT"));
 
   const yoga = createServer({ db, config, log });
-  const graphql = yoga as unknown as RequestListener;
-  // Liveness answered before yoga builds a Fetch Request for it: the cheapest answer the process
-  // can give, so that /health stays fast while the service is flooded (it says the process
-  // lives; /ready says whether the database answers).
-  const handler: RequestListener = (req, res) => {
-    if (req.url === "/health" && (req.method === "GET" || req.method === "HEAD")) {
-      res.writeHead(200, { "content-type": "application/json; charset=utf-8", "cache-control": "no-store" });
-      res.end(req.method === "HEAD" ? undefined : '{"message":"alive"}');
-      return;
-    }
-    graphql(req, res);
-  };
+  // /health, and refusals while the database is gone, answered before yoga builds a Fetch Request.
+  const handler = frontDoor(yoga as unknown as RequestListener, {
+    graphqlPath: yoga.graphqlEndpoint,
+    databaseAvailable: () => db.available,
+  });
+  if (config.KG_EVENT_LOOP_REPORT_MS) reportEventLoop(log, config.KG_EVENT_LOOP_REPORT_MS);
   try {
     await prepareDatabase(db, config, log);
   } catch (error) {

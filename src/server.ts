@@ -76,6 +76,7 @@ export function createServer({
         exportLimits,
         log: log.child({ requestId }),
         signal,
+        clientSignal: request.signal,
         ...authorize(tokens, request.headers.get("authorization")),
       };
     },
@@ -95,7 +96,7 @@ export function createServer({
       // After the compiled-execution plugin, so that it bounds whichever execution runs.
       useRequestDeadline(),
       useRequestLog(log),
-      useReadinessCheck({ endpoint: "/ready", check: () => db.ping() }),
+      useReadinessCheck({ endpoint: "/ready", check: () => db.ready() }),
       useExportRoutes({
         db,
         log,

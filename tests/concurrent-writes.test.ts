@@ -3,9 +3,12 @@
  * with an internal error nor lose or duplicate what they acknowledged, and every report counts
  * what its own transaction did. States only, never durations.
  */
-import { Neo4jError } from "neo4j-driver";
+import { type ManagedTransaction, Neo4jError } from "neo4j-driver";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { toPlain } from "../src/db/database.js";
 import { fromDriverError } from "../src/errors.js";
+import { lockRecords } from "../src/graph/write/common.js";
+import { evidenceOf, writeEvidence } from "../src/graph/write/evidence.js";
 import { expectStrongestLinksConsistent, gql, seedArticle, testDatabase, testServer } from "./helpers.js";
 
 const SECRET = "s3cret-token-for-concurrency-01";
@@ -152,6 +155,59 @@ describe("reports under concurrency", () => {
       expect(second?.data.importBundle.unchanged).toMatchObject({ entities: 1, claims: 1 });
     }
   }, 300_000);
+});
+
+describe("createClaim and an evidence edit on the same claim at once", () => {
+  it("keeps the evidence the other writer committed while createClaim waited for the claim", async () => {
+    const app = server();
+    const claim = "claim:test-cc-keeps-evidence";
+    const input = {
+      id: claim,
+      statement: "Magnesium is associated with anxiety (concurrency test).",
+      about: ["magnesium", "anxiety"],
+      statedIn: [{ source: SOURCE, locator: "test-cc keeps evidence" }],
+    };
+    expect((await gql(app, CREATE_CLAIM, { input }, AUTH)).errors).toBeUndefined();
+    const study = String(
+      toPlain((await db.read("MATCH (s:Study) RETURN s.id AS id ORDER BY s.id LIMIT 1")).records[0]?.get("id")),
+    );
+    const evidenceEdges = () =>
+      count("MATCH (:Study {id: $study})-[e]->(:Claim {id: $claim}) RETURN count(e) AS n", { study, claim });
+
+    // The evidence edit, as addEvidence writes it (the claim's lock, then the evidence writer), held
+    // open until createClaim is seen waiting for that lock; only then committed.
+    const session = db.driver.session({ database: db.name });
+    const edit = session.beginTransaction();
+    let rewrite: Promise<{ errors?: unknown }> | undefined;
+    try {
+      const audit = { now: new Date().toISOString(), actor: "test" };
+      // The writers only call `run`, which an explicit transaction has too.
+      const tx = edit as unknown as ManagedTransaction;
+      await lockRecords(tx, "Claim", { own: [], existing: [claim] }, audit);
+      await writeEvidence(
+        tx,
+        [{ claim, stored: [], wanted: [evidenceOf({ study, stance: "SUPPORTS", voice: "ARTICLE" })] }],
+        audit,
+      );
+      rewrite = gql(app, CREATE_CLAIM, { input }, AUTH);
+      const blocked = async () =>
+        Number(
+          toPlain(
+            (
+              await db.read("SHOW TRANSACTIONS YIELD status WHERE status STARTS WITH 'Blocked' RETURN count(*) AS n")
+            ).records[0]?.get("n"),
+          ),
+        );
+      await expect.poll(blocked, { timeout: 60_000, interval: 50 }).toBeGreaterThan(0);
+      await edit.commit();
+    } finally {
+      if (edit.isOpen()) await edit.rollback();
+      await session.close();
+    }
+    // createClaim read the claim's evidence under its lock, so after the edit: the edge stays.
+    expect((await rewrite)?.errors).toBeUndefined();
+    expect(await evidenceEdges()).toBe(1);
+  }, 120_000);
 });
 
 describe("a deadlock that outlives the retries", () => {

@@ -5,12 +5,15 @@
  * database has the native chain search). A query past its time limit
  * ends with TIMEOUT.
  */
+import { createServer as createHttpServer, type RequestListener, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PROJECT_ROOT } from "../src/config.js";
 import { Database } from "../src/db/database.js";
 import { type EmbeddedHandle, startEmbedded } from "../src/db/embedded.js";
 import { NativeSearch } from "../src/graph/native-search.js";
+import { frontDoor } from "../src/http/front-door.js";
 import { gql, testDatabase, testLog, testServer } from "./helpers.js";
 
 const OUTAGE_PORT = Number(process.env.NEO4J_OUTAGE_PORT ?? 7690);
@@ -45,6 +48,21 @@ describe("a database outage", () => {
     const server = testServer(db);
     const probe = `{ entity(id: "outage-probe") { name } }`;
     expect((await gql(server, probe)).data.entity.name).toBe("Probe");
+    // The listener as main.ts builds it, on a loopback port of its own.
+    const listener = await listen(
+      frontDoor(server as unknown as RequestListener, {
+        graphqlPath: server.graphqlEndpoint,
+        databaseAvailable: () => db.available,
+      }),
+    );
+    const base = `http://127.0.0.1:${(listener.address() as AddressInfo).port}`;
+    const post = (accept = "application/json") =>
+      fetch(`${base}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept },
+        body: JSON.stringify({ query: probe }),
+      });
+    expect(((await (await post()).json()) as { data: { entity: { name: string } } }).data.entity.name).toBe("Probe");
 
     await neo4j.stop();
     // How fast is the load script's to measure (npm run load -- --mode outage); here, the states.
@@ -55,6 +73,17 @@ describe("a database outage", () => {
     expect(JSON.stringify(down)).not.toMatch(/bolt|ECONNREFUSED|Neo4jError|at .*\.js/);
     expect((await server.fetch("http://localhost/ready")).status).toBe(503);
     expect((await server.fetch("http://localhost/health")).status).toBe(200);
+    // Through the listener: refused before yoga, with the same code, Retry-After and no internals.
+    const refused = await post("application/graphql-response+json");
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get("retry-after")).toBe("1");
+    expect(refused.headers.get("content-type")).toMatch(/^application\/graphql-response\+json/);
+    expect(await refused.json()).toEqual({
+      errors: [{ message: "The database is unavailable; try again shortly.", extensions: { code: "DB_UNAVAILABLE" } }],
+    });
+    expect((await fetch(`${base}/health`)).status).toBe(200);
+    // GraphiQL's page is no GraphQL request: still served.
+    expect((await fetch(`${base}/graphql`, { headers: { accept: "text/html" } })).status).toBe(200);
     // Asked while Neo4j is down, whether it has the native chain search is not settled: asked again.
     const nativeSearch = new NativeSearch(db);
     expect(await nativeSearch.available()).toBe(false);
@@ -65,9 +94,18 @@ describe("a database outage", () => {
       .poll(async () => (await gql(server, probe)).data?.entity?.name, { timeout: 120_000, interval: 250 })
       .toBe("Probe");
     expect((await server.fetch("http://localhost/ready")).status).toBe(200);
+    expect((await post()).status).toBe(200);
     expect(await nativeSearch.available()).toBe(true); // loaded again from the home's plugins directory
+    await new Promise((resolve) => listener.close(resolve));
   }, 600_000);
 });
+
+function listen(handler: RequestListener): Promise<Server> {
+  return new Promise((resolve) => {
+    const listener = createHttpServer(handler);
+    listener.listen(0, "127.0.0.1", () => resolve(listener));
+  });
+}
 
 describe("a query past its time limit", () => {
   it("ends with TIMEOUT", async () => {

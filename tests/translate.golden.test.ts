@@ -111,26 +111,36 @@ describe("translate: GraphQL operation -> Cypher", () => {
       {
         "after": null,
         "cypher": "CALL {
-        CALL db.index.fulltext.queryNodes('kg_search', $p2, {limit: 1000}) YIELD node WITH node WHERE node:Claim RETURN node
+        OPTIONAL MATCH (top:Entity {id: $p0})
+        WITH [x IN [top] WHERE x IS NOT NULL] AS level0
+        CALL { WITH level0 UNWIND level0 AS parent MATCH (child:Entity)-[:LINK {predicate: 'SUBCLASS_OF'}]->(parent) WITH DISTINCT child LIMIT $p1 RETURN collect(child) AS level1 }
+        CALL { WITH level1 UNWIND level1 AS parent MATCH (child:Entity)-[:LINK {predicate: 'SUBCLASS_OF'}]->(parent) WITH DISTINCT child LIMIT $p1 RETURN collect(child) AS level2 }
+        CALL { WITH level2 UNWIND level2 AS parent MATCH (child:Entity)-[:LINK {predicate: 'SUBCLASS_OF'}]->(parent) WITH DISTINCT child LIMIT $p1 RETURN collect(child) AS level3 }
+        RETURN level0 + (level1 + level2 + level3)[..$p1] AS narrower
+      }
+      CALL { WITH narrower
+      CALL {
+        CALL db.index.fulltext.queryNodes('kg_search', $p3, {limit: 1000}) YIELD node WITH node WHERE node:Claim RETURN node
         UNION
-        CALL db.index.fulltext.queryNodes('kg_search', $p2, {limit: 1000}) YIELD node WITH node WHERE node:Entity
+        CALL db.index.fulltext.queryNodes('kg_search', $p3, {limit: 1000}) YIELD node WITH node WHERE node:Entity
         MATCH (c:Claim)-[:ABOUT]->(node) RETURN c AS node
-      } WITH node AS n WHERE n:Claim AND EXISTS { (n)-[:ABOUT]->(e:Entity) WHERE e.id = $p0 OR EXISTS { (e)-[:LINK*1..3 {predicate: 'SUBCLASS_OF'}]->(:Entity {id: $p0}) } } AND n.score >= $p1 AND n.supporting > 0 AND n.id > $p3
-      WITH n ORDER BY n.id LIMIT $p4
-      WITH collect(n {__type: 'Claim', __id: n.id, \`id\`: n.id, \`statement\`: n.statement, \`evidenceSummary\`: [e0 IN [n] | e0 {__type: 'EvidenceSummary', \`score\`: coalesce(e0.score, 0.0)}][0]}) AS items
+      } WITH node AS n, narrower WHERE n:Claim AND EXISTS { (n)-[:ABOUT]->(e:Entity) WHERE e IN narrower } AND n.score >= $p2 AND n.supporting > 0 AND n.id > $p4
+      WITH n ORDER BY n.id LIMIT $p5
+      RETURN collect(n {__type: 'Claim', __id: n.id, \`id\`: n.id, \`statement\`: n.statement, \`evidenceSummary\`: [e0 IN [n] | e0 {__type: 'EvidenceSummary', \`score\`: coalesce(e0.score, 0.0)}][0]}) AS items }
       RETURN {items: items, total: COUNT { CALL {
-        CALL db.index.fulltext.queryNodes('kg_search', $p2, {limit: 1000}) YIELD node WITH node WHERE node:Claim RETURN node
+        CALL db.index.fulltext.queryNodes('kg_search', $p3, {limit: 1000}) YIELD node WITH node WHERE node:Claim RETURN node
         UNION
-        CALL db.index.fulltext.queryNodes('kg_search', $p2, {limit: 1000}) YIELD node WITH node WHERE node:Entity
+        CALL db.index.fulltext.queryNodes('kg_search', $p3, {limit: 1000}) YIELD node WITH node WHERE node:Entity
         MATCH (c:Claim)-[:ABOUT]->(node) RETURN c AS node
-      } WITH node AS n WHERE n:Claim AND EXISTS { (n)-[:ABOUT]->(e:Entity) WHERE e.id = $p0 OR EXISTS { (e)-[:LINK*1..3 {predicate: 'SUBCLASS_OF'}]->(:Entity {id: $p0}) } } AND n.score >= $p1 AND n.supporting > 0 RETURN n }} AS value",
+      } WITH node AS n, narrower WHERE n:Claim AND EXISTS { (n)-[:ABOUT]->(e:Entity) WHERE e IN narrower } AND n.score >= $p2 AND n.supporting > 0 RETURN n }} AS value",
         "first": 2,
         "params": {
           "p0": "anxiety",
-          "p1": 0.2,
-          "p2": ""magnesium" OR magnesium*",
-          "p3": "",
-          "p4": "int(3)",
+          "p1": "int(500)",
+          "p2": 0.2,
+          "p3": ""magnesium" OR magnesium*",
+          "p4": "",
+          "p5": "int(3)",
         },
       }
     `);

@@ -65,6 +65,8 @@ export interface Answer {
   ms: number;
   started: number;
   ended: number;
+  /** The Retry-After header of a refusal, in ms, when it had one. */
+  retryAfterMs?: number;
 }
 
 /** One request; never throws (a network failure is an answer with status 0 and code NETWORK). */
@@ -75,7 +77,7 @@ export function send(
 ): Promise<Answer> {
   const started = performance.now();
   return new Promise((resolve) => {
-    const done = (status: number, text: string, networkError = false) => {
+    const done = (status: number, text: string, networkError = false, retryAfter?: string) => {
       const ended = performance.now();
       let code: string | undefined;
       let data: unknown;
@@ -90,7 +92,16 @@ export function send(
         }
         if (!code && status >= 400) code = `HTTP_${status}`;
       }
-      resolve({ status, code, data, ms: ended - started, started, ended });
+      const retryAfterMs = retryAfter && Number.isFinite(Number(retryAfter)) ? Number(retryAfter) * 1000 : undefined;
+      resolve({
+        status,
+        code,
+        data,
+        ms: ended - started,
+        started,
+        ended,
+        ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+      });
     };
     const request = http.request(
       url,
@@ -111,7 +122,7 @@ export function send(
         response.on("data", (chunk) => {
           text += chunk;
         });
-        response.on("end", () => done(response.statusCode ?? 0, text));
+        response.on("end", () => done(response.statusCode ?? 0, text, false, response.headers["retry-after"]));
         response.on("error", () => done(0, "", true));
       },
     );

@@ -14,7 +14,8 @@ import neo4j, {
   type RecordShape,
 } from "neo4j-driver";
 import { clientError, fromDriverError, timeoutError } from "../errors.js";
-import { Availability, unavailableError } from "./availability.js";
+import type { Logger } from "../logger.js";
+import { Availability, PROBE_PATIENCE_MS, unavailableError } from "./availability.js";
 import type { DatabaseTarget } from "./provision.js";
 import { enableTcpNoDelay } from "./tcp-no-delay.js";
 
@@ -23,12 +24,17 @@ export interface DatabaseOptions {
   queryTimeoutMs: number;
   /** How long to wait for a pooled connection (and so for an unreachable server). */
   acquireTimeoutMs: number;
+  /** Where the circuit breaker says when the database goes away and comes back. */
+  log?: Logger;
 }
 
 export type Params = Record<string, unknown>;
 
-/** How long the availability probe waits for an answer (a trivial query). */
-const PROBE_TIMEOUT_MS = 1_000;
+/**
+ * How recent an answer from the database lets /ready say yes without asking again: under load
+ * the answers of requests say it; idle, /ready asks.
+ */
+const READY_FROM_ANSWER_MS = 1_000;
 
 /**
  * A promise that rejects with the reason of the first of `signals` to abort (at once if one
@@ -75,11 +81,14 @@ export class Database {
   readonly driver: Driver;
   readonly name: string;
   private timeoutMs: number;
-  private readonly availability: Availability = new Availability(() => this.answers());
+  private readonly availability: Availability;
+  /** When the database last answered a query (Date.now()), 0 before it ever did. */
+  private answeredAt = 0;
 
   constructor(target: Pick<DatabaseTarget, "uri" | "user" | "password" | "database">, options: DatabaseOptions) {
     this.name = target.database;
     this.timeoutMs = options.queryTimeoutMs;
+    this.availability = new Availability((signal) => this.answers(signal), options.log);
     enableTcpNoDelay();
     this.driver = neo4j.driver(target.uri, neo4j.auth.basic(target.user, target.password), {
       connectionAcquisitionTimeout: options.acquireTimeoutMs,
@@ -130,7 +139,9 @@ export class Database {
     const session = this.driver.session({ database: this.name, defaultAccessMode: neo4j.session.READ });
     const stopped = stoppedBy(stops, () => void session.close());
     try {
-      return await Promise.race([session.run<T>(cypher, params, { timeout: this.timeoutMs }), stopped.promise]);
+      const result = await Promise.race([session.run<T>(cypher, params, { timeout: this.timeoutMs }), stopped.promise]);
+      this.answeredAt = Date.now();
+      return result;
     } finally {
       stopped.dispose();
       await session.close();
@@ -169,7 +180,9 @@ export class Database {
       try {
         // Each attempt gets what is left of the budget (at least a second, so a late retry can finish).
         const attemptTimeout = Math.max(1_000, deadline - Date.now());
-        return await Promise.race([session.executeWrite(work, { timeout: attemptTimeout }), abandoned.promise]);
+        const result = await Promise.race([session.executeWrite(work, { timeout: attemptTimeout }), abandoned.promise]);
+        this.answeredAt = Date.now();
+        return result;
       } catch (error) {
         failure = error;
       } finally {
@@ -192,6 +205,22 @@ export class Database {
     return Object.assign(view, this, { timeoutMs: queryTimeoutMs });
   }
 
+  /** False while the circuit is open: the database was found gone and has not answered since. */
+  get available(): boolean {
+    return !this.availability.down;
+  }
+
+  /**
+   * What /ready says: no while the circuit is open (at once, without asking); yes when the database
+   * answered a query within the last second (the probe that closed the circuit, or any request's);
+   * otherwise it asks (ping).
+   */
+  async ready(): Promise<boolean> {
+    if (this.availability.down) return false;
+    if (Date.now() - this.answeredAt < READY_FROM_ANSWER_MS) return true;
+    return this.ping();
+  }
+
   /** True when Neo4j answers a trivial query within the acquisition timeout. */
   async ping(): Promise<boolean> {
     try {
@@ -203,24 +232,23 @@ export class Database {
   }
 
   /**
-   * Asks the database directly, past the circuit: what the availability probe calls. Bounded on
-   * this side too: a database that accepts connections but is still starting may not answer at
-   * all, and the next probe should not wait for that.
+   * Asks the database directly, past the circuit: what the availability probe calls, in a session
+   * of its own that `signal` (the probe given up) closes. The transaction timeout bounds it on the
+   * database too.
    */
-  private async answers(): Promise<boolean> {
+  private async answers(signal: AbortSignal): Promise<boolean> {
     const session = this.driver.session({ database: this.name, defaultAccessMode: neo4j.session.READ });
-    let timer: NodeJS.Timeout | undefined;
-    const gaveUp = new Promise<boolean>((resolve) => {
-      timer = setTimeout(() => resolve(false), PROBE_TIMEOUT_MS);
-    });
-    const answered = session.run("RETURN 1", {}, { timeout: PROBE_TIMEOUT_MS }).then(
-      () => true,
-      () => false,
-    );
+    const giveUp = () => void session.close().catch(() => {});
+    signal.addEventListener("abort", giveUp, { once: true });
     try {
-      return await Promise.race([answered, gaveUp]);
+      await session.run("RETURN 1", {}, { timeout: PROBE_PATIENCE_MS });
+      if (signal.aborted) return false;
+      this.answeredAt = Date.now();
+      return true;
+    } catch {
+      return false;
     } finally {
-      clearTimeout(timer);
+      signal.removeEventListener("abort", giveUp);
       void session.close().catch(() => {});
     }
   }

@@ -35,29 +35,37 @@ export interface WriteOptions {
   now?: string;
   /** Called before each step, inside the transaction: progress logs (and fault injection in tests). */
   onStep?: (step: WriteStep, tx: ManagedTransaction) => Promise<void> | void;
+  /**
+   * Completes the bundle once its records are locked, before any of them is read: what it reads
+   * (e.g. the evidence createClaim keeps) no other writer can change before this one commits.
+   * It may add to the claims' evidence only: the locks were taken for the bundle as given.
+   */
+  prepare?: (tx: ManagedTransaction, bundle: Bundle) => Promise<Bundle>;
 }
 
-export async function writeBundle(tx: ManagedTransaction, bundle: Bundle, opts: WriteOptions): Promise<WriteReport> {
+export async function writeBundle(tx: ManagedTransaction, given: Bundle, opts: WriteOptions): Promise<WriteReport> {
   const audit = { now: opts.now ?? new Date().toISOString(), actor: opts.actor };
   const report: WriteReport = { created: zeroCounts(), updated: zeroCounts(), unchanged: zeroCounts(), removed: zeroCounts() };
   const step = async (name: WriteStep) => opts.onStep?.(name, tx);
 
   // Later entries win over earlier ones with the same id (validation reports such duplicates).
   const last = <T extends { id: string }>(items: readonly T[]) => [...new Map(items.map((i) => [i.id, i])).values()];
-  const claims = last(bundle.claims).map(normalizeClaim);
+  const lockedClaims = last(given.claims).map(normalizeClaim);
 
   // Locks first (write/common.ts): the records written, and the subjects of the links asserted.
   const own: Record<NodeLabel, string[]> = {
-    Entity: bundle.entities.map((e) => e.id),
-    Source: bundle.sources.map((s) => s.id),
-    Study: bundle.studies.map((s) => s.id),
-    Claim: claims.map((c) => c.id),
+    Entity: given.entities.map((e) => e.id),
+    Source: given.sources.map((s) => s.id),
+    Study: given.studies.map((s) => s.id),
+    Claim: lockedClaims.map((c) => c.id),
   };
   const created = {} as Record<NodeLabel, Set<string>>;
   for (const label of LOCK_ORDER) {
-    const existing = label === "Entity" ? linkSubjects(claims.flatMap((c) => c.links.map((l) => l.id))) : [];
+    const existing = label === "Entity" ? linkSubjects(lockedClaims.flatMap((c) => c.links.map((l) => l.id))) : [];
     created[label] = await lockRecords(tx, label, { own: own[label], existing }, audit);
   }
+  const bundle = opts.prepare ? await opts.prepare(tx, given) : given;
+  const claims = opts.prepare ? last(bundle.claims).map(normalizeClaim) : lockedClaims;
 
   await step("entities");
   const entities = last(bundle.entities).map((e) => ({ id: e.id, props: entityProps(e) }));

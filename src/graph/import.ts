@@ -6,12 +6,10 @@
 import fs from "node:fs/promises";
 import path from "node:path";
 import { GraphQLError } from "graphql";
-import type { ManagedTransaction } from "neo4j-driver";
 import YAML from "yaml";
 import type { Database } from "../db/database.js";
 import { clientError } from "../errors.js";
 import type { Logger } from "../logger.js";
-import type { Bundle } from "../model/bundle.js";
 import {
   checkReferences,
   fetchKnownIdsTx,
@@ -41,10 +39,11 @@ export interface ImportOptions {
   now?: string;
   onStep?: WriteOptions["onStep"];
   /**
-   * Completes the validated bundle inside the write transaction, before its references are
-   * checked (e.g. createClaim keeps the evidence the claim has, read in the same transaction).
+   * Completes the validated bundle inside the write transaction once its records are locked and
+   * before any of them is read (writeBundle's `prepare`): e.g. createClaim keeps the evidence the
+   * claim has, read under the claim's lock so that no concurrent evidence edit slips in between.
    */
-  prepare?: (tx: ManagedTransaction, bundle: Bundle) => Promise<Bundle>;
+  prepare?: WriteOptions["prepare"];
 }
 
 export type ImportReport = WriteReport & { dryRun: boolean; elapsedMs: number };
@@ -230,11 +229,15 @@ export async function importValidated(db: Database, validation: ValidationResult
   try {
     report = await db.write(
       async (tx) => {
-        const prepared = opts.prepare ? await opts.prepare(tx, bundle) : bundle;
-        const known = await fetchKnownIdsTx(tx, prepared);
-        const problems = checkReferences({ ...validation, bundle: prepared }, known);
+        const known = await fetchKnownIdsTx(tx, bundle);
+        const problems = checkReferences({ ...validation, bundle }, known);
         if (problems.length) throw bundleProblemsError(problems);
-        const written = await writeBundle(tx, prepared, { actor: opts.actor, now: opts.now, onStep: opts.onStep });
+        const written = await writeBundle(tx, bundle, {
+          actor: opts.actor,
+          now: opts.now,
+          onStep: opts.onStep,
+          prepare: opts.prepare,
+        });
         if (dryRun) throw new DryRunRollback(written);
         return written;
       },

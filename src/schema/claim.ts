@@ -1,6 +1,6 @@
 /** Claims: what a source asserts, where, and the studies that bear on it. Also evidence gaps. */
 import { readRows } from "../graph/read.js";
-import { claimsPageCypher, evidenceGapsCypher } from "../translate/claims.js";
+import { claimsPageCypher, evidenceGapsCypher, NARROWER_LIMIT } from "../translate/claims.js";
 import { CypherBuilder } from "../translate/cypher.js";
 import { selectionOf } from "../translate/selection.js";
 import { builder } from "./builder.js";
@@ -91,8 +91,7 @@ const ClaimFilter = builder.inputType("ClaimFilter", {
   fields: (t) => ({
     about: t.id({
       required: false,
-      description:
-        "Only claims about this entity, or (unless narrower is false) about a narrower term of it (SUBCLASS_OF, up to 3 steps).",
+      description: `Only claims about this entity, or (unless narrower is false) about a narrower term of it (SUBCLASS_OF, up to 3 steps; at most ${NARROWER_LIMIT} narrower terms, the closer levels first).`,
     }),
     narrower: t.boolean({
       required: false,

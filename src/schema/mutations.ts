@@ -113,6 +113,16 @@ function withoutNulls<T extends object>(value: T): T {
   return JSON.parse(JSON.stringify(value, (_k, v) => (v === null ? undefined : v)));
 }
 
+/**
+ * The context for reading a mutation's answer once its write has committed: the read is not cut
+ * off by the request's deadline (the database's transaction timeout still bounds it), so that a
+ * client is never told TIMEOUT, "nothing was done", for a write that happened.
+ */
+const afterWrite = <C extends { signal?: AbortSignal; clientSignal?: AbortSignal }>(ctx: C): C => ({
+  ...ctx,
+  signal: ctx.clientSignal,
+});
+
 async function importOrThrow(ctx: Parameters<typeof requireWriter>[0], bundle: unknown, dryRun = false) {
   const actor = requireWriter(ctx);
   return importBundle(ctx.db, bundle, { actor, dryRun, log: ctx.log });
@@ -127,7 +137,7 @@ builder.mutationType({
       description: "Creates the entity, or replaces its fields when the id exists. Idempotent.",
       resolve: async (_root, { input }, ctx, info) => {
         await importOrThrow(ctx, { entities: [withoutNulls(input)] });
-        return lookup(ctx, info, "Entity", input.id) as Promise<Projected>;
+        return lookup(afterWrite(ctx), info, "Entity", input.id) as Promise<Projected>;
       },
     }),
     upsertStudy: t.field({
@@ -136,7 +146,7 @@ builder.mutationType({
       description: "Creates the study, or replaces its fields when the id exists. Idempotent.",
       resolve: async (_root, { input }, ctx, info) => {
         await importOrThrow(ctx, { studies: [withoutNulls(input)] });
-        return lookup(ctx, info, "Study", input.id) as Promise<Projected>;
+        return lookup(afterWrite(ctx), info, "Study", input.id) as Promise<Projected>;
       },
     }),
     createClaim: t.field({
@@ -149,7 +159,9 @@ builder.mutationType({
         const id = checkId("claim", input.id, "input.id");
         const links = new Set(input.links?.map((l) => linkId(l.from, l.predicate as Predicate, l.to)) ?? []);
         // Keep the evidence a claim already has (createClaim carries none of its own), read in the
-        // write's own transaction, so that an evidence edit meanwhile cannot be lost.
+        // write's own transaction under the claim's lock (`prepare` runs once the bundle's records
+        // are locked), so that a concurrent addEvidence either commits first and is read here, or
+        // waits for this write: it cannot be lost.
         await importBundle(
           ctx.db,
           { claims: [{ ...withoutNulls(input), evidence: [] }] },
@@ -168,7 +180,7 @@ builder.mutationType({
             },
           },
         );
-        return lookup(ctx, info, "Claim", id) as Promise<Projected>;
+        return lookup(afterWrite(ctx), info, "Claim", id) as Promise<Projected>;
       },
     }),
     addEvidence: t.field({
@@ -188,7 +200,7 @@ builder.mutationType({
         if (args.note && args.note.length > 1000)
           throw clientError("BAD_USER_INPUT", "`note` is longer than 1000 characters.", { argument: "note" });
         await editEvidence(ctx, claim, study, actor, { stance: args.stance, note: args.note ?? null });
-        return lookup(ctx, info, "Claim", claim) as Promise<Projected>;
+        return lookup(afterWrite(ctx), info, "Claim", claim) as Promise<Projected>;
       },
     }),
     removeEvidence: t.field({
@@ -204,7 +216,7 @@ builder.mutationType({
         const claim = checkId("claim", args.claim, "claim");
         const study = checkId("study", args.study, "study");
         await editEvidence(ctx, claim, study, actor, null);
-        return lookup(ctx, info, "Claim", claim) as Promise<Projected>;
+        return lookup(afterWrite(ctx), info, "Claim", claim) as Promise<Projected>;
       },
     }),
     importBundle: t.field({

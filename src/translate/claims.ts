@@ -23,6 +23,31 @@ export const EVIDENCE_GAP = (c: string) => `NOT EXISTS { (:Study)-[:${SUPPORTING
 /** Full-text hits read per claim search, each way (statements; entities' names and synonyms). */
 const SEARCH_CAP = 1000;
 
+/**
+ * The most narrower terms a claims filter on `about` takes in (SUBCLASS_OF, up to 3 steps): the
+ * walk's hard bound, whatever the shape of the subclass tree. Closer levels are taken first.
+ */
+export const NARROWER_LIMIT = 500;
+
+/**
+ * The entity and its narrower terms as `narrower`, in one row: down the subclass tree a level at
+ * a time, each level stopping at NARROWER_LIMIT terms, the three cut to NARROWER_LIMIT. Walked once
+ * per request, not once per claim; an unknown entity gives an empty list.
+ */
+function narrowerTerms(about: string, q: CypherBuilder): string {
+  const limit = q.param(int(NARROWER_LIMIT));
+  const level = (from: string, into: string) =>
+    `CALL { WITH ${from} UNWIND ${from} AS parent MATCH (child:Entity)-[:LINK {predicate: 'SUBCLASS_OF'}]->(parent) WITH DISTINCT child LIMIT ${limit} RETURN collect(child) AS ${into} }`;
+  return `CALL {
+  OPTIONAL MATCH (top:Entity {id: ${about}})
+  WITH [x IN [top] WHERE x IS NOT NULL] AS level0
+  ${level("level0", "level1")}
+  ${level("level1", "level2")}
+  ${level("level2", "level3")}
+  RETURN level0 + (level1 + level2 + level3)[..${limit}] AS narrower
+}`;
+}
+
 /** The coerced `ClaimFilter` input. */
 export interface ClaimFilter {
   about?: string | null;
@@ -35,13 +60,14 @@ export interface ClaimFilter {
 /** The conditions on `n` and the full-text prefix for a claim filter. */
 function claimConditions(filter: ClaimFilter | null | undefined, q: CypherBuilder) {
   const where: string[] = [];
+  let lead: { cypher: string; names: string[] } | undefined;
   if (filter?.about) {
     const about = q.param(checkId("entity", filter.about, "filter.about"));
-    where.push(
-      filter.narrower === false
-        ? `EXISTS { (n)-[:ABOUT]->(:Entity {id: ${about}}) }`
-        : `EXISTS { (n)-[:ABOUT]->(e:Entity) WHERE e.id = ${about} OR EXISTS { (e)-[:LINK*1..3 {predicate: 'SUBCLASS_OF'}]->(:Entity {id: ${about}}) } }`,
-    );
+    if (filter.narrower === false) where.push(`EXISTS { (n)-[:ABOUT]->(:Entity {id: ${about}}) }`);
+    else {
+      lead = { cypher: narrowerTerms(about, q), names: ["narrower"] };
+      where.push("EXISTS { (n)-[:ABOUT]->(e:Entity) WHERE e IN narrower }");
+    }
   }
   if (filter?.minScore !== undefined && filter?.minScore !== null) {
     if (!(filter.minScore >= 0 && filter.minScore <= 1)) {
@@ -62,7 +88,7 @@ function claimConditions(filter: ClaimFilter | null | undefined, q: CypherBuilde
   MATCH (c:Claim)-[:ABOUT]->(node) RETURN c AS node
 }`
     : undefined;
-  return { where, prefix };
+  return { where, prefix, lead };
 }
 
 /** The coerced arguments of `claims`. */
@@ -74,8 +100,8 @@ export interface ClaimsArgs {
 
 /** `claims` as a page over the ClaimConnection selection. */
 export function claimsPageCypher(selection: readonly FieldSelection[], args: ClaimsArgs, q: CypherBuilder): PagePlan {
-  const { where, prefix } = claimConditions(args.filter, q);
-  return pageCypher(selection, { label: "Claim", type: "Claim", where, prefix, first: args.first, after: args.after }, q);
+  const { where, prefix, lead } = claimConditions(args.filter, q);
+  return pageCypher(selection, { label: "Claim", type: "Claim", where, prefix, lead, first: args.first, after: args.after }, q);
 }
 
 /** `evidenceGaps`: one row per claim with no supporting study, by id. */

@@ -30,6 +30,11 @@ export interface PageRequest {
   where: string[];
   /** Cypher that must precede the MATCH (e.g. a full-text call yielding `node`); optional. */
   prefix?: string;
+  /**
+   * Cypher run once before everything else, binding `names` (one row) for the conditions to use:
+   * e.g. the bounded set of narrower terms a claims filter asks about. Optional.
+   */
+  lead?: { cypher: string; names: readonly string[] };
   first: unknown;
   after: string | null | undefined;
 }
@@ -52,7 +57,10 @@ export function pageCypher(selection: readonly FieldSelection[], page: PageReque
     ...childSelection(childSelection(selection, "edges", `${page.type}Edge`), "node", page.type),
     ...childSelection(selection, "nodes", page.type),
   ];
-  const match = page.prefix ? `${page.prefix} WITH node AS n WHERE n:${page.label}` : `MATCH (n:${page.label})`;
+  // What the lead bound, carried past each WITH.
+  const carried = page.lead?.names.map((name) => `, ${name}`).join("") ?? "";
+  const lead = page.lead ? `${page.lead.cypher}\n` : "";
+  const match = page.prefix ? `${page.prefix} WITH node AS n${carried} WHERE n:${page.label}` : `MATCH (n:${page.label})`;
   const filters = page.where.length ? page.where.join(" AND ") : "true";
   // Always a range on id (from "" on the first page), so the id index yields rows in order and
   // LIMIT stops the scan early instead of sorting the whole label.
@@ -60,10 +68,18 @@ export function pageCypher(selection: readonly FieldSelection[], page: PageReque
   const node = projection(page.type, "n", nodeFields, q);
   const wantsTotal = selection.some((f) => f.name === "totalCount");
   const total = wantsTotal
-    ? `COUNT { ${page.prefix ? `${page.prefix} WITH node AS n WHERE n:${page.label} AND` : `MATCH (n:${page.label}) WHERE`} ${filters} RETURN n }`
+    ? `COUNT { ${page.prefix ? `${page.prefix} WITH node AS n${carried} WHERE n:${page.label} AND` : `MATCH (n:${page.label}) WHERE`} ${filters} RETURN n }`
     : "null";
-  const cypher = `${match}${page.prefix ? " AND " : " WHERE "}${filters}${keyset}
-WITH n ORDER BY n.id LIMIT ${q.param(int(first + 1))}
+  const pageRows = `${match}${page.prefix ? " AND " : " WHERE "}${filters}${keyset}
+WITH n ORDER BY n.id LIMIT ${q.param(int(first + 1))}`;
+  // With a lead, the page is a subquery, so that what the lead bound is still there for the total
+  // (a grouping key through collect() would drop the one row when the page is empty).
+  const cypher = page.lead
+    ? `${lead}CALL { WITH ${page.lead.names.join(", ")}
+${pageRows}
+RETURN collect(${node}) AS items }
+RETURN {items: items, total: ${total}} AS value`
+    : `${pageRows}
 WITH collect(${node}) AS items
 RETURN {items: items, total: ${total}} AS value`;
   return { cypher, first, after };
