@@ -40,7 +40,8 @@ async function main() {
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   process.on("SIGINT", () => void shutdown("SIGINT"));
 
-  const yoga = createServer({ db, config, log });
+  let warm = false;
+  const yoga = createServer({ db, config, log, warmedUp: () => warm });
   // /health, and refusals while the database is gone, answered before yoga builds a Fetch Request.
   const handler = frontDoor(yoga as unknown as RequestListener, {
     graphqlPath: yoga.graphqlEndpoint,
@@ -60,7 +61,10 @@ async function main() {
   servers = await Promise.all(hosts.map((host, i) => listen(handler, host, config.PORT, i > 0)));
   const url = `http://${config.HOST === "0.0.0.0" || config.HOST === "::" ? "localhost" : config.HOST}:${config.PORT}/graphql`;
   log.info({ url, database: target.origin }, `GraphiQL: ${url}`);
-  void warmUp(yoga, log);
+  // Ready once warm: the first heavy requests of a cold process made others wait (README, "Load").
+  void warmUp(yoga, log).finally(() => {
+    warm = true;
+  });
 }
 
 /** Listens on one address; an optional address that cannot be bound (no IPv6) is skipped. */

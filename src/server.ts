@@ -31,6 +31,11 @@ export interface ServerOptions {
   log: Logger;
   /** The heavy-operation gate (plugins/fairness.ts); tests pass one to hold its slots. */
   gate?: WorkGate;
+  /**
+   * Not ready until this says so: `npm start` holds /ready at 503 while it warms up, so that a
+   * load balancer sends no traffic to a cold process (warm-up.ts). Unset: ready with the database.
+   */
+  warmedUp?: () => boolean;
 }
 
 export function createServer({
@@ -38,6 +43,7 @@ export function createServer({
   config,
   log,
   gate = new WorkGate(config.KG_HEAVY_CONCURRENCY, config.KG_HEAVY_QUEUE),
+  warmedUp = () => true,
 }: ServerOptions) {
   const tokens = parseTokens(config.KG_API_TOKENS);
   const nativeSearch = config.KG_NATIVE_SEARCH === "auto" ? new NativeSearch(db) : undefined;
@@ -96,7 +102,7 @@ export function createServer({
       // After the compiled-execution plugin, so that it bounds whichever execution runs.
       useRequestDeadline(),
       useRequestLog(log),
-      useReadinessCheck({ endpoint: "/ready", check: () => db.ready() }),
+      useReadinessCheck({ endpoint: "/ready", check: async () => warmedUp() && (await db.ready()) }),
       useExportRoutes({
         db,
         log,

@@ -1,10 +1,12 @@
 import net from "node:net";
 import type { Neo4jError } from "neo4j-driver";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { loadConfig } from "../src/config.js";
 import { Database, int } from "../src/db/database.js";
 import { constraintStatements } from "../src/db/schema-setup.js";
 import { driverCause } from "../src/errors.js";
-import { clearGraph, testDatabase, testServer } from "./helpers.js";
+import { createServer } from "../src/server.js";
+import { clearGraph, testDatabase, testLog, testServer } from "./helpers.js";
 
 describe("the real Neo4j the tests run against", () => {
   const db = testDatabase();
@@ -64,6 +66,17 @@ describe("health and readiness", () => {
     const db = testDatabase();
     const server = testServer(db);
     expect((await server.fetch("http://localhost/health")).status).toBe(200);
+    expect((await server.fetch("http://localhost/ready")).status).toBe(200);
+    await db.close();
+  });
+
+  it("holds /ready at 503 until the process has warmed up, then follows the database", async () => {
+    const db = testDatabase();
+    let warm = false;
+    const server = createServer({ db, config: loadConfig(process.env), log: testLog, warmedUp: () => warm });
+    expect((await server.fetch("http://localhost/ready")).status).toBe(503);
+    expect((await server.fetch("http://localhost/health")).status).toBe(200);
+    warm = true;
     expect((await server.fetch("http://localhost/ready")).status).toBe(200);
     await db.close();
   });

@@ -73,8 +73,25 @@ async function mostAliases(url: URL, shape: Shape, id: () => string): Promise<nu
   }
 }
 
+/** A server says ready once it has warmed up after start (src/main.ts): measure it warm. */
+async function untilReady(url: URL | string, maxMs = 600_000) {
+  const readyUrl = new URL("/ready", url);
+  const until = performance.now() + maxMs;
+  for (let said = false; ; said = true) {
+    const status = await fetch(readyUrl).then(
+      (r) => r.status,
+      () => 0,
+    );
+    if (status === 200) return;
+    if (performance.now() > until) throw new Error(`${readyUrl} did not answer 200 within ${maxMs / 1000} s`);
+    if (!said) note(`waiting for ${readyUrl} (the server warms up after start)`);
+    await sleep(500);
+  }
+}
+
 export async function runFairnessLoad(options: FairnessOptions): Promise<ModeResult> {
   const { url, seconds, heavyConnections, rate } = options;
+  await untilReady(url);
   const setup = connections(1);
   const listed = await graphql(setup, url, "{ entities(first: 100) { nodes { id } } }");
   setup.destroy();
