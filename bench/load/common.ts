@@ -4,6 +4,7 @@
  * percentiles, targets met or missed, and progress on stderr while a mode runs.
  */
 import http from "node:http";
+import { Worker } from "node:worker_threads";
 
 export { random } from "../generate.js";
 
@@ -168,4 +169,49 @@ export function progress(describe: () => string, everyMs = 2_000): () => void {
 
 export function note(message: string): void {
   process.stderr.write(`[load] ${message}\n`);
+}
+
+/**
+ * Polls `url` every `everyMs` from a worker thread of its own: its timings are not delayed by this
+ * process's clients, as a real health checker (a load balancer, an orchestrator) runs apart from
+ * the traffic. `stop()` ends the loop and gives every answer's status and latency.
+ */
+export function pollApart(url: URL, everyMs: number): { stop(): Promise<Array<{ status: number; ms: number }>> } {
+  const worker = new Worker(
+    `const { parentPort, workerData } = require("node:worker_threads");
+     const http = require("node:http");
+     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+     const answers = [];
+     let running = true;
+     parentPort.on("message", () => { running = false; });
+     const once = () => new Promise((resolve) => {
+       const started = performance.now();
+       const req = http.get(workerData.url, { agent, timeout: 5000 }, (res) => {
+         res.resume();
+         res.on("end", () => resolve({ status: res.statusCode, ms: performance.now() - started }));
+       });
+       req.on("timeout", () => req.destroy());
+       req.on("error", () => resolve({ status: 0, ms: performance.now() - started }));
+     });
+     (async () => {
+       while (running) {
+         answers.push(await once());
+         await new Promise((r) => setTimeout(r, workerData.everyMs));
+       }
+       agent.destroy();
+       parentPort.postMessage(answers);
+     })();`,
+    { eval: true, workerData: { url: url.toString(), everyMs } },
+  );
+  return {
+    stop: () =>
+      new Promise((resolve, reject) => {
+        worker.once("message", (answers) => {
+          void worker.terminate();
+          resolve(answers);
+        });
+        worker.once("error", reject);
+        worker.postMessage("stop");
+      }),
+  };
 }

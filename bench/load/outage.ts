@@ -32,6 +32,7 @@ import {
   type ModeResult,
   note,
   percentiles,
+  pollApart,
   progress,
   round,
   send,
@@ -114,7 +115,7 @@ export async function runOutageLoad(options: OutageOptions): Promise<ModeResult>
     const loadAverageAtStart = os.loadavg();
     const answers: Timed[] = [];
     const writes: Array<{ id: string; acknowledged: boolean; code?: string }> = [];
-    const health: Answer[] = [];
+    const health: Array<{ status: number; ms: number }> = [];
     const ready: Answer[] = [];
     let running = true;
 
@@ -156,11 +157,10 @@ export async function runOutageLoad(options: OutageOptions): Promise<ModeResult>
       const recent = answers.filter((a) => a.ended > performance.now() - 2_000);
       return `${phase.name}: ${answers.length} answered (last 2 s: ${JSON.stringify(tally(recent.map((a) => a.code ?? "OK")))}), ${writes.filter((w) => w.acknowledged).length} writes acknowledged`;
     });
-    const loops = [
-      poll(healthUrl, health, 50),
-      poll(readyUrl, ready, 100),
-      ...Array.from({ length: options.clients }, (_, n) => client(n)),
-    ];
+    // /health is polled from a thread of its own, at normal priority: its latency is the server's,
+    // not this process's clients' queue.
+    const healthPoller = pollApart(healthUrl, 50);
+    const loops = [poll(readyUrl, ready, 100), ...Array.from({ length: options.clients }, (_, n) => client(n))];
 
     // Load runs at least --before seconds, and until every client has had an answer and a write
     // was acknowledged (a cold server on a busy machine once answered nothing in 5 s): bounded.
@@ -191,6 +191,7 @@ export async function runOutageLoad(options: OutageOptions): Promise<ModeResult>
     await sleep(options.afterSeconds * 1000);
     running = false;
     await Promise.all(loops);
+    health.push(...(await healthPoller.stop()));
     stopProgress();
     const scriptCpu = process.cpuUsage(scriptCpuAtStart);
     const scriptCpuPercent = Math.round(
