@@ -30,8 +30,10 @@ async function main() {
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
+    // Stop accepting first, then say so: whoever reads the line may rely on it.
+    const drained = servers.map((server) => server && new Promise<void>((resolve) => server.close(() => resolve())));
     log.info({ signal }, "shutting down: draining requests");
-    await Promise.all(servers.map((server) => server && new Promise<void>((resolve) => server.close(() => resolve()))));
+    await Promise.all(drained);
     await db.close();
     await target.stop();
     log.info("stopped");

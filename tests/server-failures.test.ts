@@ -8,7 +8,7 @@
 import { pino } from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadConfig } from "../src/config.js";
-import { Database, toPlain } from "../src/db/database.js";
+import { Database, int, toPlain } from "../src/db/database.js";
 import { createServer } from "../src/server.js";
 import { clearGraph, gql, seedArticle, testDatabase, testLog, testServer } from "./helpers.js";
 
@@ -106,18 +106,36 @@ describe("a query past KG_QUERY_TIMEOUT_MS", () => {
   // included), so no legal question is slow enough to be sure of outlasting a deadline on any
   // machine. These tests keep the whole path (GraphQL, the resolver, the request's deadline, the
   // Database and the real Neo4j) and make only the database's work heavy: each read of this
-  // Database runs HEAVY instead of its own query, a join of 2,000 nodes with themselves three
-  // times over (8 billion rows, minutes of work on any machine). It reads the store as it goes,
-  // which is where Neo4j notices that a transaction was ended (a query that only computes does
-  // not), and it outlasts Neo4j's check of transaction timeouts, every couple of seconds.
-  const HEAVY = `MATCH (a:KgHeavyRow), (b:KgHeavyRow), (c:KgHeavyRow) WHERE a.i + b.i + c.i = -1 RETURN count(*) AS n`;
-  const heavyReads = (real: Database): Database => {
-    const heavy = Object.create(real) as Database;
-    heavy.read = (_cypher, _params, counter, signal) => Database.prototype.read.call(real, HEAVY, {}, counter, signal);
-    return heavy;
+  // Database runs a walk of every path of up to 4 steps through an 80-node mesh in which every node
+  // links to every other, summing each path's nodes (some 3 billion path steps, minutes of work on any machine;
+  // a condition on the whole path, so the planner cannot start from the end that matches nothing). A walk reads
+  // relationships from the store step by step, which is where Neo4j notices that its transaction was
+  // ended. It outlasts Neo4j's check of transaction timeouts, every couple of seconds, too. `marker` tells each test's query apart in SHOW
+  // TRANSACTIONS: one test's ended query may still be winding down while the next looks for its own.
+  const MESH = 80;
+  const heavy = (marker: string) =>
+    `MATCH p = (:KgHeavyRow)-[:KG_HEAVY*1..4]->(:KgHeavyRow) WHERE reduce(s = 0, n IN nodes(p) | s + n.i) = -1 RETURN count(*) AS ${marker}`;
+  const heavyReads = (real: Database, marker: string): Database => {
+    const heavyDb = Object.create(real) as Database;
+    // Only a request's reads (they carry its signal): the server's own, such as its question at
+    // start-up whether the database has the native chain search, stay what they are, or they would
+    // run the heavy walk with no deadline to end it.
+    heavyDb.read = (cypher, params, counter, signal) =>
+      signal
+        ? Database.prototype.read.call(real, heavy(marker), {}, counter, signal)
+        : Database.prototype.read.call(real, cypher, params, counter, signal);
+    return heavyDb;
   };
   beforeAll(async () => {
-    await db.write((tx) => tx.run("UNWIND range(1, 2000) AS i CREATE (:KgHeavyRow {i: i})"));
+    await db.write((tx) => tx.run("MATCH (n:KgHeavyRow) DETACH DELETE n"));
+    await db.write((tx) =>
+      tx.run(
+        `UNWIND range(1, $n) AS i CREATE (:KgHeavyRow {i: i})
+         WITH count(*) AS made
+         MATCH (a:KgHeavyRow), (b:KgHeavyRow) WHERE a <> b CREATE (a)-[:KG_HEAVY]->(b)`,
+        { n: int(MESH) },
+      ),
+    );
   }, 180_000);
 
   it("answers TIMEOUT through GraphQL, with nothing of the query or the driver", async () => {
@@ -125,7 +143,7 @@ describe("a query past KG_QUERY_TIMEOUT_MS", () => {
     const config = loadConfig({ ...process.env, KG_QUERY_TIMEOUT_MS: "100" });
     const tight = testDatabase({ queryTimeoutMs: config.KG_QUERY_TIMEOUT_MS });
     try {
-      const server = createServer({ db: heavyReads(tight), config, log: testLog });
+      const server = createServer({ db: heavyReads(tight, "answers_timeout"), config, log: testLog });
       const r = await gql(server, `{ claims(filter: { about: "leaf" }, first: 5) { nodes { id } } }`);
       expect(r.status).toBe(504);
       expect(r.data).toBeNull();
@@ -148,13 +166,13 @@ describe("a query past KG_QUERY_TIMEOUT_MS", () => {
     const running = async () =>
       toPlain(
         (
-          await db.read("SHOW TRANSACTIONS YIELD currentQuery WHERE currentQuery CONTAINS $heavy RETURN count(*) AS n", {
-            heavy: "KgHeavyRow", // a parameter, so that this query's own text does not match
+          await db.read("SHOW TRANSACTIONS YIELD currentQuery WHERE currentQuery CONTAINS $marker RETURN count(*) AS n", {
+            marker: "ends_the_query", // a parameter, so that this query's own text does not match
           })
         ).records[0]?.get("n"),
       );
     try {
-      const server = createServer({ db: heavyReads(patient), config, log: testLog });
+      const server = createServer({ db: heavyReads(patient, "ends_the_query"), config, log: testLog });
       const r = await gql(server, `{ claims(filter: { about: "leaf" }, first: 5) { nodes { id } } }`);
       expect(r.status).toBe(504);
       expect(r.errors?.map((e) => e.extensions?.code)).toEqual(["TIMEOUT"]);

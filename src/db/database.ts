@@ -136,6 +136,9 @@ export class Database {
    * behind it: closing sends RESET, which ends the query on the server too.
    */
   private async readOnce<T extends RecordShape>(cypher: string, params: Params, stops: readonly AbortSignal[]) {
+    // Already stopped: send nothing (a query sent now would run with no one left to end it).
+    const alreadyStopped = stops.find((s) => s.aborted);
+    if (alreadyStopped) throw alreadyStopped.reason;
     const session = this.driver.session({ database: this.name, defaultAccessMode: neo4j.session.READ });
     const stopped = stoppedBy(stops, () => void session.close());
     try {
