@@ -386,7 +386,9 @@ async function writeChecked(
   };
   let progress = new Progress(log, "write", checked.nodeRows + checked.edgeRows);
   try {
-    let result = await writePass(db, checked, sourceId, ctx, opts, batchSize, report, progress);
+    let result = await withOneAhead((oneAhead) =>
+      writeBatches(db, checked, sourceId, ctx, opts, batchSize, report, progress, oneAhead),
+    );
     if (alreadyPublished && !opts.dryRun && result.changed) {
       // The graph moved since these files were imported: write what differs, as a new run.
       log?.info({ importId: checked.importId }, "kgx import: already published, but the graph differs; writing");
@@ -396,7 +398,9 @@ async function writeChecked(
       report.workRecords = zeroBulk();
       ctx.write = true;
       progress = new Progress(log, "write", checked.nodeRows + checked.edgeRows);
-      result = await writePass(db, checked, sourceId, ctx, opts, batchSize, report, progress);
+      result = await withOneAhead((oneAhead) =>
+        writeBatches(db, checked, sourceId, ctx, opts, batchSize, report, progress, oneAhead),
+      );
     }
     if (!ctx.write) return finish(opts.dryRun ? "dry-run" : "unchanged", progress.peakRss);
     log?.info({ entities: result.ends.size }, "kgx import: rebuilding strongest-link shortcuts");
@@ -443,27 +447,21 @@ class OneAhead {
   }
 }
 
-/** The batched write (or, with ctx.write false, classification) of nodes, then edges. */
-async function writePass(
-  db: Database,
-  checked: Checked,
-  sourceId: string,
-  ctx: BulkContext,
-  opts: KgxImportOptions,
-  batchSize: number,
-  report: KgxImportReport,
-  progress: Progress,
-): Promise<{ ends: Set<string>; changed: boolean }> {
+/**
+ * Runs `work` with batches written one ahead; on failure, lets a batch still being written settle
+ * before the caller takes the import back.
+ */
+async function withOneAhead<T>(work: (oneAhead: OneAhead) => Promise<T>): Promise<T> {
   const oneAhead = new OneAhead();
   try {
-    return await writeBatches(db, checked, sourceId, ctx, opts, batchSize, report, progress, oneAhead);
+    return await work(oneAhead);
   } catch (error) {
-    // Let a batch still being written settle before the caller takes the import back.
     await oneAhead.drain().catch(() => {});
     throw error;
   }
 }
 
+/** The batched write (or, with ctx.write false, classification) of nodes, then edges. */
 async function writeBatches(
   db: Database,
   checked: Checked,

@@ -136,6 +136,15 @@ export interface ExportLimits {
  * and every negated link (by id) with every export field. Its `value` is {nodeCount, edgeCount,
  * negatedCount, within, nodes, edges, negatedEdges}.
  */
+/** Every relationship of `type` by id, as maps of `fields`, collected as `name`, when within bounds. */
+const everyRelationship = (type: string, fields: Record<string, string>, name: string) => `CALL {
+  WITH within
+  WITH within WHERE within
+  MATCH ()-[l:${type}]->()
+  WITH l ORDER BY l.id
+  RETURN collect(${mapOf(fields)}) AS ${name}
+}`;
+
 export function graphExportCypher(limits: ExportLimits, q: CypherBuilder): string {
   const maxNodes = q.param(int(limits.nodes));
   const maxEdges = q.param(int(limits.edges));
@@ -150,20 +159,8 @@ CALL {
   WITH x ORDER BY x.id
   RETURN collect(${mapOf(entityFields("x"))}) AS nodes
 }
-CALL {
-  WITH within
-  WITH within WHERE within
-  MATCH ()-[l:LINK]->()
-  WITH l ORDER BY l.id
-  RETURN collect(${mapOf(LINK_FIELDS)}) AS edges
-}
-CALL {
-  WITH within
-  WITH within WHERE within
-  MATCH ()-[l:NEGATED_LINK]->()
-  WITH l ORDER BY l.id
-  RETURN collect(${mapOf(NEGATED_LINK_FIELDS)}) AS negatedEdges
-}
+${everyRelationship("LINK", LINK_FIELDS, "edges")}
+${everyRelationship("NEGATED_LINK", NEGATED_LINK_FIELDS, "negatedEdges")}
 RETURN {nodeCount: nodeCount, edgeCount: edgeCount, negatedCount: negatedCount, within: within, nodes: nodes, edges: edges,
   negatedEdges: negatedEdges} AS value`;
 }

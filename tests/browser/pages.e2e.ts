@@ -264,6 +264,7 @@ describe("the pages in Chromium", () => {
       expect(logged.filter((e) => !/status of 503/.test(e))).toEqual([]);
       // open() found the render done without error (data-ready "true", not "error").
       expect(Number(await page.locator("#count-nodes").textContent())).toBeGreaterThan(1);
+      await shot("09-explorer-after-busy");
     } finally {
       await page.unroute("**/graphql");
     }
