@@ -15,7 +15,7 @@
 import neo4j, { type ManagedTransaction } from "neo4j-driver";
 import type { Database } from "../../db/database.js";
 import { toPlain } from "../../db/database.js";
-import { refreshStrongestLinks } from "../strongest-links.js";
+import { FANOUT, refreshStrongestLinks } from "../strongest-links.js";
 import { bumpGraphVersion } from "../traversal-cache.js";
 import { BATCH, type Props, uniq } from "./common.js";
 import { kgLinkEvidence } from "./derived.js";
@@ -269,8 +269,10 @@ function mergedLink(row: LinkRow, old: Props | undefined, sourceId: string): Pro
   // A link a claim asserts keeps the evidence the rule gives its claims' studies.
   if (!list(old?.claimIds).length) {
     Object.assign(props, kgLinkEvidence(row.predicate, props.studyIds as string[], props.knowledgeLevels as string[]));
-    props.claimIds = [];
   }
+  // An empty list is left unset (every reader takes a missing list as empty): most edges have no
+  // publications or aggregator, and each list property is a record the store writes.
+  for (const [key, value] of Object.entries(props)) if (Array.isArray(value) && value.length === 0) delete props[key];
   return props;
 }
 
@@ -347,7 +349,12 @@ export async function bulkLinks(
 
 /* ------------------------------------------------------------------ derived data, undo */
 
-/** Rebuilds the strongest-link shortcuts of the given entities, in transactions of BATCH/5 ids. */
+/**
+ * Rebuilds the strongest-link shortcuts of the given entities, in transactions of BATCH/5 ids.
+ * Only hubs have shortcuts (strongest-links.ts): an entity with at most FANOUT links each way and
+ * no shortcuts has nothing to rebuild, and is found so by one read of its degrees (most entities
+ * of an imported graph).
+ */
 export async function refreshShortcutsInBatches(
   db: Database,
   ids: readonly string[],
@@ -355,6 +362,25 @@ export async function refreshShortcutsInBatches(
   timeoutMs = 600_000,
 ): Promise<void> {
   const size = Math.max(1, Math.floor(BATCH / 5));
+  for (let i = 0; i < ids.length; i += BATCH) {
+    const found = await db.read(
+      `UNWIND $ids AS id MATCH (e:Entity {id: id}) USING INDEX SEEK e:Entity(id)
+       WITH e WHERE COUNT { (e)-[:LINK]->() } > $fanout OR COUNT { (e)<-[:LINK]-() } > $fanout
+         OR EXISTS { (e)-[:STRONGEST_OUT]->() } OR EXISTS { (e)<-[:STRONGEST_IN]-() }
+       RETURN e.id AS id`,
+      { ids: ids.slice(i, i + BATCH), fanout: neo4j.int(FANOUT) },
+    );
+    await refreshShortcutsOf(
+      db,
+      found.records.map((r) => r.get("id") as string),
+      size,
+      timeoutMs,
+    );
+    onBatch?.(Math.min(i + BATCH, ids.length));
+  }
+}
+
+async function refreshShortcutsOf(db: Database, ids: readonly string[], size: number, timeoutMs: number): Promise<void> {
   for (let i = 0; i < ids.length; i += size) {
     const batch = ids.slice(i, i + size);
     await db.write(
@@ -365,7 +391,6 @@ export async function refreshShortcutsInBatches(
       undefined,
       timeoutMs,
     );
-    onBatch?.(Math.min(i + size, ids.length));
   }
 }
 
