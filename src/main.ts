@@ -53,7 +53,8 @@ async function main() {
   try {
     await prepareDatabase(db, config, log);
   } catch (error) {
-    log.fatal({ err: error }, "could not prepare the database");
+    // The message says what to fix (start-up.ts): the line an operator reads first.
+    log.fatal({ err: error }, `could not prepare the database: ${error instanceof Error ? error.message : String(error)}`);
     await db.close();
     await target.stop();
     process.exit(1);
