@@ -91,7 +91,7 @@ const ClaimFilter = builder.inputType("ClaimFilter", {
   fields: (t) => ({
     about: t.id({
       required: false,
-      description: `Only claims about this entity, or (unless narrower is false) about a narrower term of it (SUBCLASS_OF, up to 3 steps; at most ${NARROWER_LIMIT} narrower terms, the closer levels first).`,
+      description: `Only claims about this entity, or (unless narrower is false) about a narrower term of it (SUBCLASS_OF, up to 3 steps; at most ${NARROWER_LIMIT} narrower terms, the closer levels first; the answer's \`narrowerTerms\` says whether that bound cut the walk).`,
     }),
     narrower: t.boolean({
       required: false,
