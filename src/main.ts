@@ -11,6 +11,7 @@ import { provisionDatabase } from "./db/provision.js";
 import { reportEventLoop } from "./event-loop.js";
 import { frontDoor } from "./http/front-door.js";
 import { createLogger } from "./logger.js";
+import { corsHeadersFor } from "./plugins/cors.js";
 import { createServer } from "./server.js";
 import { prepareDatabase } from "./start-up.js";
 import { warmUp } from "./warm-up.js";
@@ -48,12 +49,14 @@ async function main() {
   const handler = frontDoor(yoga as unknown as RequestListener, {
     graphqlPath: yoga.graphqlEndpoint,
     databaseAvailable: () => db.available,
+    corsHeaders: corsHeadersFor(config.KG_CORS_ORIGINS),
   });
   if (config.KG_EVENT_LOOP_REPORT_MS) reportEventLoop(log, config.KG_EVENT_LOOP_REPORT_MS);
   try {
     await prepareDatabase(db, config, log);
   } catch (error) {
-    log.fatal({ err: error }, "could not prepare the database");
+    // The message says what to fix (start-up.ts): the line an operator reads first.
+    log.fatal({ err: error }, `could not prepare the database: ${error instanceof Error ? error.message : String(error)}`);
     await db.close();
     await target.stop();
     process.exit(1);

@@ -1,7 +1,8 @@
 /**
  * The narrower-term walk of a claims filter (`about`, narrower unless false) has a hard bound:
  * at most NARROWER_LIMIT terms, the closer levels first, however wide the subclass tree; within it,
- * it finds what SUBCLASS_OF up to 3 steps says, and no further.
+ * it finds what SUBCLASS_OF up to 3 steps says, and no further. The answer says when the bound cut
+ * the walk (`narrowerTerms`), computed by the page's one query.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { int } from "../src/db/database.js";
@@ -29,6 +30,24 @@ beforeAll(async () => {
        CREATE (:Claim {id: 'claim:wide-' + i, statement: 'Wide claim ' + i})-[:ABOUT]->(e)`,
       { width: int(WIDTH) },
     );
+    // Exactly NARROWER_LIMIT terms under "exact-top": all taken in, nothing cut.
+    await tx.run(
+      `CREATE (:Entity {id: 'exact-top', name: 'Exact top', kind: 'PHENOTYPE'})
+       WITH 1 AS one UNWIND range(1, $limit) AS i MATCH (parent:Entity {id: 'exact-top'})
+       CREATE (child:Entity {id: 'exact-' + i, name: 'Exact ' + i, kind: 'PHENOTYPE'}) ${SUBCLASS}`,
+      { limit: int(NARROWER_LIMIT) },
+    );
+    // A diamond: diamond-c under diamond-a and diamond-b, both under diamond-top, and under diamond-top itself (two depths).
+    await tx.run(
+      `UNWIND ['diamond-top', 'diamond-a', 'diamond-b', 'diamond-c'] AS id CREATE (:Entity {id: id, name: id, kind: 'PHENOTYPE'})`,
+    );
+    await tx.run(
+      `UNWIND [['diamond-a', 'diamond-top'], ['diamond-b', 'diamond-top'], ['diamond-c', 'diamond-a'], ['diamond-c', 'diamond-b'], ['diamond-c', 'diamond-top']] AS pair
+       MATCH (child:Entity {id: pair[0]}), (parent:Entity {id: pair[1]}) ${SUBCLASS}`,
+    );
+    await tx.run(
+      "MATCH (e:Entity {id: 'diamond-c'}) CREATE (:Claim {id: 'claim:diamond-c', statement: 'About diamond-c'})-[:ABOUT]->(e)",
+    );
     // A deep chain: deep-4 under deep-3 under deep-2 under deep-1 under deep-top, a claim about each.
     await tx.run(
       `UNWIND ['deep-top', 'deep-1', 'deep-2', 'deep-3', 'deep-4'] AS id
@@ -46,14 +65,23 @@ afterAll(async () => {
   await db.close();
 });
 
+const server = testServer(db);
+
 const claimsAbout = async (about: string, narrower = true) => {
   const r = await gql(
-    testServer(db),
+    server,
     `query($about: ID!, $narrower: Boolean) { claims(filter: { about: $about, narrower: $narrower }, first: 100) { totalCount nodes { id } } }`,
     { about, narrower },
   );
   expect(r.errors).toBeUndefined();
   return r.data.claims as { totalCount: number; nodes: Array<{ id: string }> };
+};
+
+/** What the answer says of the walk, and how many Cypher round trips the request took. */
+const walkOf = async (filter: string) => {
+  const r = await gql(server, `{ claims(filter: ${filter}, first: 5) { totalCount narrowerTerms { walked truncated limit } } }`);
+  expect(r.errors).toBeUndefined();
+  return { ...r.data.claims, cypherQueries: r.extensions?.cypherQueries };
 };
 
 describe("claims about an entity and its narrower terms", () => {
@@ -72,5 +100,39 @@ describe("claims about an entity and its narrower terms", () => {
 
   it("finds nothing for an unknown entity", async () => {
     expect(await claimsAbout("no-such-entity")).toEqual({ totalCount: 0, nodes: [] });
+  });
+});
+
+describe("what the answer says of the walk (narrowerTerms)", () => {
+  it("says truncated when the tree is wider than NARROWER_LIMIT, in the page's one query", async () => {
+    expect(await walkOf('{ about: "wide-top" }')).toEqual({
+      totalCount: 1 + NARROWER_LIMIT,
+      narrowerTerms: { walked: NARROWER_LIMIT, truncated: true, limit: NARROWER_LIMIT },
+      cypherQueries: 1,
+    });
+  });
+
+  it("says not truncated when every narrower term was taken in, up to exactly the limit", async () => {
+    expect((await walkOf('{ about: "exact-top" }')).narrowerTerms).toEqual({
+      walked: NARROWER_LIMIT,
+      truncated: false,
+      limit: NARROWER_LIMIT,
+    });
+    expect((await walkOf('{ about: "deep-top" }')).narrowerTerms).toEqual({ walked: 3, truncated: false, limit: NARROWER_LIMIT });
+    // A term met at two depths, and under two parents, is taken in once.
+    expect(await walkOf('{ about: "diamond-top" }')).toMatchObject({
+      totalCount: 1,
+      narrowerTerms: { walked: 3, truncated: false },
+    });
+    expect((await walkOf('{ about: "no-such-entity" }')).narrowerTerms).toEqual({
+      walked: 0,
+      truncated: false,
+      limit: NARROWER_LIMIT,
+    });
+  });
+
+  it("is null when no narrower walk was asked for", async () => {
+    expect((await walkOf('{ about: "wide-top", narrower: false }')).narrowerTerms).toBeNull();
+    expect((await walkOf("{ unsupported: true }")).narrowerTerms).toBeNull();
   });
 });

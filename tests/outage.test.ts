@@ -14,6 +14,7 @@ import { Database } from "../src/db/database.js";
 import { type EmbeddedHandle, startEmbedded } from "../src/db/embedded.js";
 import { NativeSearch } from "../src/graph/native-search.js";
 import { frontDoor } from "../src/http/front-door.js";
+import { corsHeadersFor } from "../src/plugins/cors.js";
 import { gql, testDatabase, testLog, testServer } from "./helpers.js";
 
 const OUTAGE_PORT = Number(process.env.NEO4J_OUTAGE_PORT ?? 7690);
@@ -53,6 +54,7 @@ describe("a database outage", () => {
       frontDoor(server as unknown as RequestListener, {
         graphqlPath: server.graphqlEndpoint,
         databaseAvailable: () => db.available,
+        corsHeaders: corsHeadersFor([]),
       }),
     );
     const base = `http://127.0.0.1:${(listener.address() as AddressInfo).port}`;

@@ -3,7 +3,9 @@
  * into an empty database and never over existing entities or with KG_SEED_ON_START=false
  * (prepareDatabase, what main.ts calls); and SIGTERM lets the request in flight finish before
  * the process exits 0 (the real server, as a child process, on a free port). A first start with
- * every core kept busy and the smallest request timeout still seeds the article.
+ * every core kept busy and the smallest request timeout still seeds the article. A first start
+ * before the database answers waits for it (a Neo4j of the test's own, started on
+ * NEO4J_OUTAGE_PORT once the waiting has begun); a setting or data to fix fails at once.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
@@ -11,9 +13,12 @@ import http from "node:http";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
+import { pino } from "pino";
 import { afterAll, describe, expect, it } from "vitest";
 import { loadConfig, PROJECT_ROOT } from "../src/config.js";
-import { toPlain } from "../src/db/database.js";
+import { Database, toPlain } from "../src/db/database.js";
+import { type EmbeddedHandle, runningLauncher, startEmbedded, stopLauncher } from "../src/db/embedded.js";
+import { applyConstraints } from "../src/db/schema-setup.js";
 import { loadBundleFiles } from "../src/graph/import.js";
 import { SEED_DIR } from "../src/graph/seed-on-start.js";
 import { prepareDatabase } from "../src/start-up.js";
@@ -55,6 +60,119 @@ describe("KG_SEED_ON_START", () => {
     await clearGraph(db);
     expect(await prepareDatabase(db, configWith("false"), testLog)).toBe(false);
     expect(await count("MATCH (n) WHERE NOT n:GraphVersion RETURN count(n) AS n")).toBe(0);
+  });
+});
+
+/** A logger whose lines the test reads. */
+function capturedLog() {
+  const lines: Array<Record<string, unknown>> = [];
+  const log = pino({ level: "info" }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+  return { log, lines, waited: () => lines.filter((l) => l.msg === "start-up: waiting for the database") };
+}
+
+const setupConfig = (timeoutMs = 600_000) => ({ KG_SEED_ON_START: false, KG_SETUP_TIMEOUT_MS: timeoutMs });
+const databaseAt = (uri: string, database = "neo4j") =>
+  new Database({ uri, user: "neo4j", password: "neo4j", database }, { queryTimeoutMs: 120_000, acquireTimeoutMs: 10_000 });
+
+/** Whether anything accepts connections on a loopback port. */
+const listening = (port: number) =>
+  new Promise<boolean>((resolve) =>
+    net
+      .connect(port, "127.0.0.1")
+      .once("connect", function (this: net.Socket) {
+        this.destroy();
+        resolve(true);
+      })
+      .once("error", () => resolve(false)),
+  );
+
+describe("a first start before the database answers", () => {
+  const port = Number(process.env.NEO4J_OUTAGE_PORT ?? 7690);
+  // A store of its own: Community Edition runs one process per store directory.
+  const options = {
+    home: path.join(PROJECT_ROOT, ".neo4j", "first-start"),
+    port,
+    heap: "512m",
+    pagecache: "64m",
+    txTimeoutSeconds: 60,
+    detached: false,
+  };
+  let neo4j: EmbeddedHandle | undefined;
+  afterAll(async () => {
+    await neo4j?.stop();
+  });
+
+  it("waits for a Neo4j that comes up after start-up began, then prepares it", { timeout: 600_000 }, async () => {
+    // Left over from an interrupted run of this test: stopped, so that the start really comes later.
+    const leftover = runningLauncher(options.home);
+    if (leftover) await stopLauncher(leftover.pid, testLog);
+    expect(await listening(port)).toBe(false);
+
+    const db = databaseAt(`bolt://127.0.0.1:${port}`);
+    const { log, lines, waited } = capturedLog();
+    try {
+      const preparing = prepareDatabase(db, setupConfig(), log);
+      const outcome = preparing.then(
+        (seeded) => ({ seeded }),
+        (error: Error) => ({ error }),
+      );
+      // Start-up has begun and is waiting: only now does the database start.
+      await expect.poll(() => waited().length, { timeout: 120_000, interval: 100 }).toBeGreaterThanOrEqual(1);
+      neo4j = await startEmbedded(options, testLog);
+      expect(await outcome).toEqual({ seeded: false });
+
+      // Each attempt said how long it had waited and for what, with growing pauses.
+      const attempts = waited();
+      expect(attempts[0]).toMatchObject({ attempt: 1, retryInMs: 500, waitedMs: expect.any(Number) });
+      expect(String(attempts[0]?.waitingFor)).toContain(`bolt://127.0.0.1:${port}`);
+      expect(attempts.map((a) => a.retryInMs)).toEqual(attempts.map((_, i) => Math.min(5_000, 500 * 2 ** i)));
+      expect(lines.at(-1)?.msg).toBe("start-up: database ready");
+      // It was prepared: the constraints are there.
+      const constraints = await db.read("SHOW CONSTRAINTS YIELD name WHERE name = 'entity_id' RETURN count(*) AS n");
+      expect(toPlain(constraints.records[0]?.get("n"))).toBe(1);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it("gives up after KG_SETUP_TIMEOUT_MS, naming the setting", async () => {
+    const db = databaseAt(`bolt://127.0.0.1:${await freePort()}`);
+    const { log, waited } = capturedLog();
+    try {
+      await expect(prepareDatabase(db, setupConfig(1_000), log)).rejects.toThrow(/KG_SETUP_TIMEOUT_MS.*NEO4J_URI/);
+      expect(waited().length).toBeGreaterThanOrEqual(1);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it("fails at once on an unknown database, naming NEO4J_DATABASE", async () => {
+    const db = databaseAt(process.env.NEO4J_URI as string, "no-such-database");
+    const { log, waited } = capturedLog();
+    try {
+      await expect(prepareDatabase(db, setupConfig(), log)).rejects.toThrow(
+        /no database "no-such-database": check NEO4J_DATABASE/,
+      );
+      expect(waited()).toEqual([]);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it("fails at once when the data breaks a constraint, saying so", async () => {
+    await clearGraph(db);
+    await db.write((tx) => tx.run("DROP CONSTRAINT entity_id IF EXISTS"));
+    const { log, waited } = capturedLog();
+    try {
+      await db.write((tx) => tx.run("CREATE (:Entity {id: 'twin', name: 'One'}), (:Entity {id: 'twin', name: 'Two'})"));
+      await expect(prepareDatabase(db, setupConfig(), log)).rejects.toThrow(
+        /"applying constraints" failed \(Neo\.\w+\.Schema\.\w+: .*twin.*\); the database holds data that breaks a constraint/s,
+      );
+      expect(waited()).toEqual([]);
+    } finally {
+      await clearGraph(db);
+      await applyConstraints(db);
+    }
   });
 });
 

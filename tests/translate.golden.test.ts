@@ -114,34 +114,41 @@ describe("translate: GraphQL operation -> Cypher", () => {
         "cypher": "CALL {
         OPTIONAL MATCH (top:Entity {id: $p0})
         WITH [x IN [top] WHERE x IS NOT NULL] AS level0
-        CALL { WITH level0 UNWIND level0 AS parent MATCH (child:Entity)-[:LINK {predicate: 'SUBCLASS_OF'}]->(parent) WITH DISTINCT child LIMIT $p1 RETURN collect(child) AS level1 }
-        CALL { WITH level1 UNWIND level1 AS parent MATCH (child:Entity)-[:LINK {predicate: 'SUBCLASS_OF'}]->(parent) WITH DISTINCT child LIMIT $p1 RETURN collect(child) AS level2 }
-        CALL { WITH level2 UNWIND level2 AS parent MATCH (child:Entity)-[:LINK {predicate: 'SUBCLASS_OF'}]->(parent) WITH DISTINCT child LIMIT $p1 RETURN collect(child) AS level3 }
-        RETURN level0 + (level1 + level2 + level3)[..$p1] AS narrower
+        WITH level0, level0 AS seen0, false AS cut0
+        CALL { WITH seen0, level0 UNWIND level0 AS parent MATCH (child:Entity)-[:LINK {predicate: 'SUBCLASS_OF'}]->(parent) WHERE NOT child IN seen0 WITH DISTINCT child LIMIT $p2 RETURN collect(child) AS found1 }
+        WITH level0, found1[..$p1] AS level1, seen0 + found1[..$p1] AS seen1, cut0 OR size(found1) > $p1 AS cut1
+        CALL { WITH seen1, level1 UNWIND level1 AS parent MATCH (child:Entity)-[:LINK {predicate: 'SUBCLASS_OF'}]->(parent) WHERE NOT child IN seen1 WITH DISTINCT child LIMIT $p2 RETURN collect(child) AS found2 }
+        WITH level0, found2[..$p1] AS level2, seen1 + found2[..$p1] AS seen2, cut1 OR size(found2) > $p1 AS cut2
+        CALL { WITH seen2, level2 UNWIND level2 AS parent MATCH (child:Entity)-[:LINK {predicate: 'SUBCLASS_OF'}]->(parent) WHERE NOT child IN seen2 WITH DISTINCT child LIMIT $p2 RETURN collect(child) AS found3 }
+        WITH level0, found3[..$p1] AS level3, seen2 + found3[..$p1] AS seen3, cut2 OR size(found3) > $p1 AS cut3
+        WITH level0, seen3[size(level0)..] AS below, cut3
+        RETURN level0 + below[..$p1] AS narrower,
+          {walked: size(below[..$p1]), truncated: cut3 OR size(below) > $p1, limit: $p1} AS narrowerWalk
       }
       CALL { WITH narrower
       CALL {
-        CALL db.index.fulltext.queryNodes('kg_search', $p3, {limit: 1000}) YIELD node WITH node WHERE node:Claim RETURN node
+        CALL db.index.fulltext.queryNodes('kg_search', $p4, {limit: 1000}) YIELD node WITH node WHERE node:Claim RETURN node
         UNION
-        CALL db.index.fulltext.queryNodes('kg_search', $p3, {limit: 1000}) YIELD node WITH node WHERE node:Entity
+        CALL db.index.fulltext.queryNodes('kg_search', $p4, {limit: 1000}) YIELD node WITH node WHERE node:Entity
         MATCH (c:Claim)-[:ABOUT]->(node) RETURN c AS node
-      } WITH node AS n, narrower WHERE n:Claim AND EXISTS { (n)-[:ABOUT]->(e:Entity) WHERE e IN narrower } AND n.score >= $p2 AND n.supporting > 0 AND n.id > $p4
-      WITH n ORDER BY n.id LIMIT $p5
+      } WITH node AS n, narrower WHERE n:Claim AND EXISTS { (n)-[:ABOUT]->(e:Entity) WHERE e IN narrower } AND n.score >= $p3 AND n.supporting > 0 AND n.id > $p5
+      WITH n ORDER BY n.id LIMIT $p6
       RETURN collect(n {__type: 'Claim', __id: n.id, \`id\`: n.id, \`statement\`: n.statement, \`evidenceSummary\`: [e0 IN [n] | e0 {__type: 'EvidenceSummary', \`score\`: coalesce(e0.score, 0.0)}][0]}) AS items }
       RETURN {items: items, total: COUNT { CALL {
-        CALL db.index.fulltext.queryNodes('kg_search', $p3, {limit: 1000}) YIELD node WITH node WHERE node:Claim RETURN node
+        CALL db.index.fulltext.queryNodes('kg_search', $p4, {limit: 1000}) YIELD node WITH node WHERE node:Claim RETURN node
         UNION
-        CALL db.index.fulltext.queryNodes('kg_search', $p3, {limit: 1000}) YIELD node WITH node WHERE node:Entity
+        CALL db.index.fulltext.queryNodes('kg_search', $p4, {limit: 1000}) YIELD node WITH node WHERE node:Entity
         MATCH (c:Claim)-[:ABOUT]->(node) RETURN c AS node
-      } WITH node AS n, narrower WHERE n:Claim AND EXISTS { (n)-[:ABOUT]->(e:Entity) WHERE e IN narrower } AND n.score >= $p2 AND n.supporting > 0 RETURN n }} AS value",
+      } WITH node AS n, narrower WHERE n:Claim AND EXISTS { (n)-[:ABOUT]->(e:Entity) WHERE e IN narrower } AND n.score >= $p3 AND n.supporting > 0 RETURN n }, narrowerTerms: narrowerWalk} AS value",
         "first": 2,
         "params": {
           "p0": "anxiety",
           "p1": "int(500)",
-          "p2": 0.2,
-          "p3": ""magnesium" OR magnesium*",
-          "p4": "",
-          "p5": "int(3)",
+          "p2": "int(501)",
+          "p3": 0.2,
+          "p4": ""magnesium" OR magnesium*",
+          "p5": "",
+          "p6": "int(3)",
         },
       }
     `);

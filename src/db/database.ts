@@ -80,6 +80,8 @@ export interface QueryCounter {
 export class Database {
   readonly driver: Driver;
   readonly name: string;
+  /** Where the database is (for logs and start-up messages, never for clients). */
+  readonly uri: string;
   private timeoutMs: number;
   private readonly availability: Availability;
   /** When the database last answered a query (Date.now()), 0 before it ever did. */
@@ -87,6 +89,7 @@ export class Database {
 
   constructor(target: Pick<DatabaseTarget, "uri" | "user" | "password" | "database">, options: DatabaseOptions) {
     this.name = target.database;
+    this.uri = target.uri;
     this.timeoutMs = options.queryTimeoutMs;
     this.availability = new Availability((signal) => this.answers(signal), options.log);
     enableTcpNoDelay();

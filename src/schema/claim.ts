@@ -4,7 +4,7 @@ import { claimsPageCypher, evidenceGapsCypher, NARROWER_LIMIT } from "../transla
 import { CypherBuilder } from "../translate/cypher.js";
 import { selectionOf } from "../translate/selection.js";
 import { builder } from "./builder.js";
-import { byKey, CertaintyEnum, EvidenceSummaryRef, NodeRef } from "./common.js";
+import { byKey, CertaintyEnum, EvidenceSummaryRef, NodeRef, type Projected } from "./common.js";
 import { connectionSelection, connectionType, readPage } from "./connection.js";
 import { lookup } from "./entity.js";
 import { checkId } from "./ids.js";
@@ -91,7 +91,7 @@ const ClaimFilter = builder.inputType("ClaimFilter", {
   fields: (t) => ({
     about: t.id({
       required: false,
-      description: `Only claims about this entity, or (unless narrower is false) about a narrower term of it (SUBCLASS_OF, up to 3 steps; at most ${NARROWER_LIMIT} narrower terms, the closer levels first).`,
+      description: `Only claims about this entity, or (unless narrower is false) about a narrower term of it (SUBCLASS_OF, up to 3 steps; at most ${NARROWER_LIMIT} narrower terms, the closer levels first; the answer's \`narrowerTerms\` says whether that bound cut the walk).`,
     }),
     narrower: t.boolean({
       required: false,
@@ -112,6 +112,32 @@ const ClaimFilter = builder.inputType("ClaimFilter", {
 });
 
 export const ClaimConnectionRef = connectionType("Claim", "Claim", "A page of claims, ordered by id.");
+
+const NarrowerTermsRef = builder.objectRef<Projected>("NarrowerTerms").implement({
+  description: `The narrower terms a claims filter on \`about\` took in (SUBCLASS_OF, up to 3 steps, at most ${NARROWER_LIMIT}).`,
+  fields: (t) => ({
+    walked: t.int({
+      resolve: byKey,
+      description: "How many narrower terms the filter took in (the entity itself not counted).",
+    }),
+    truncated: t.boolean({
+      resolve: byKey,
+      description: `True when the entity has more narrower terms within 3 steps than \`limit\`: those past it were left out (the closer levels are taken first), and with them the claims about them only. Ask about a narrower entity to see those.`,
+    }),
+    limit: t.int({ resolve: byKey, description: "The most narrower terms a filter takes in, the closer levels first." }),
+  }),
+});
+
+// Computed by the page's own query (translate/claims.ts), no second round trip.
+builder.objectField(ClaimConnectionRef, "narrowerTerms", (t) =>
+  t.field({
+    type: NarrowerTermsRef,
+    nullable: true,
+    resolve: (p) => p.narrowerTerms ?? null,
+    description:
+      "The narrower-term walk of `filter.about`: how many terms it took in and whether the bound cut it. Null without `about`, or with `narrower: false`.",
+  }),
+);
 
 builder.queryFields((t) => ({
   claim: t.field({

@@ -67,11 +67,14 @@ export const connectionSelection = (info: GraphQLResolveInfo) => selectionOf(inf
 export async function readPage(ctx: Context, type: string, plan: PagePlan, q: CypherBuilder) {
   const { first, after } = plan;
   const row = await readOne(ctx, plan.cypher, q);
-  const items: Projected[] = row?.items ?? [];
+  // What else the query answered besides the page (e.g. claims' narrowerTerms) goes on the connection.
+  const { items: rawItems, total, ...answers } = row ?? {};
+  const items: Projected[] = rawItems ?? [];
   const edges = items.slice(0, first).map((item) => ({ cursor: encodeCursor(type, item.__id ?? item.id), node: item }));
   return {
+    ...answers,
     edges,
-    totalCount: row?.total ?? null,
+    totalCount: total ?? null,
     pageInfo: {
       hasNextPage: items.length > first,
       hasPreviousPage: after !== null,

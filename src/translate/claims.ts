@@ -7,7 +7,7 @@ import { clientError } from "../errors.js";
 import { STANCES } from "../model/vocabulary.js";
 import { type CypherBuilder, firstArg } from "./cypher.js";
 import { checkId } from "./ids.js";
-import { type PagePlan, pageCypher } from "./page.js";
+import { type PagePlan, type PageRequest, pageCypher } from "./page.js";
 import { projection } from "./projection.js";
 import { searchQuery } from "./search.js";
 import type { FieldSelection } from "./selection.js";
@@ -32,19 +32,31 @@ export const NARROWER_LIMIT = 500;
 /**
  * The entity and its narrower terms as `narrower`, in one row: down the subclass tree a level at
  * a time, each level stopping at NARROWER_LIMIT terms, the three cut to NARROWER_LIMIT. Walked once
- * per request, not once per claim; an unknown entity gives an empty list.
+ * per request, not once per claim; an unknown entity gives an empty list. A term met again (a
+ * subclass tree that is a DAG, or a cycle) is not taken in twice.
+ *
+ * Also `narrowerWalk`, what the answer says of the walk (ClaimConnection.narrowerTerms): the terms
+ * taken in, and whether the bound cut any. Each level asks for one term more than the bound, so a
+ * cut is seen in the same query, not guessed from a count that merely reached it.
  */
 function narrowerTerms(about: string, q: CypherBuilder): string {
   const limit = q.param(int(NARROWER_LIMIT));
-  const level = (from: string, into: string) =>
-    `CALL { WITH ${from} UNWIND ${from} AS parent MATCH (child:Entity)-[:LINK {predicate: 'SUBCLASS_OF'}]->(parent) WITH DISTINCT child LIMIT ${limit} RETURN collect(child) AS ${into} }`;
+  const oneMore = q.param(int(NARROWER_LIMIT + 1));
+  // `seen<n>`: every term taken in so far, one list bound once, so the database checks each
+  // candidate against it rather than building a new list per row.
+  const level = (n: number) =>
+    `CALL { WITH seen${n - 1}, level${n - 1} UNWIND level${n - 1} AS parent MATCH (child:Entity)-[:LINK {predicate: 'SUBCLASS_OF'}]->(parent) WHERE NOT child IN seen${n - 1} WITH DISTINCT child LIMIT ${oneMore} RETURN collect(child) AS found${n} }
+  WITH level0, found${n}[..${limit}] AS level${n}, seen${n - 1} + found${n}[..${limit}] AS seen${n}, cut${n - 1} OR size(found${n}) > ${limit} AS cut${n}`;
   return `CALL {
   OPTIONAL MATCH (top:Entity {id: ${about}})
   WITH [x IN [top] WHERE x IS NOT NULL] AS level0
-  ${level("level0", "level1")}
-  ${level("level1", "level2")}
-  ${level("level2", "level3")}
-  RETURN level0 + (level1 + level2 + level3)[..${limit}] AS narrower
+  WITH level0, level0 AS seen0, false AS cut0
+  ${level(1)}
+  ${level(2)}
+  ${level(3)}
+  WITH level0, seen3[size(level0)..] AS below, cut3
+  RETURN level0 + below[..${limit}] AS narrower,
+    {walked: size(below[..${limit}]), truncated: cut3 OR size(below) > ${limit}, limit: ${limit}} AS narrowerWalk
 }`;
 }
 
@@ -60,12 +72,12 @@ export interface ClaimFilter {
 /** The conditions on `n` and the full-text prefix for a claim filter. */
 function claimConditions(filter: ClaimFilter | null | undefined, q: CypherBuilder) {
   const where: string[] = [];
-  let lead: { cypher: string; names: string[] } | undefined;
+  let lead: PageRequest["lead"];
   if (filter?.about) {
     const about = q.param(checkId("entity", filter.about, "filter.about"));
     if (filter.narrower === false) where.push(`EXISTS { (n)-[:ABOUT]->(:Entity {id: ${about}}) }`);
     else {
-      lead = { cypher: narrowerTerms(about, q), names: ["narrower"] };
+      lead = { cypher: narrowerTerms(about, q), names: ["narrower"], answers: { narrowerTerms: "narrowerWalk" } };
       where.push("EXISTS { (n)-[:ABOUT]->(e:Entity) WHERE e IN narrower }");
     }
   }

@@ -34,7 +34,12 @@ export interface PageRequest {
    * Cypher run once before everything else, binding `names` (one row) for the conditions to use:
    * e.g. the bounded set of narrower terms a claims filter asks about. Optional.
    */
-  lead?: { cypher: string; names: readonly string[] };
+  lead?: {
+    cypher: string;
+    names: readonly string[];
+    /** Further keys of the page's value, each a name the lead bound: e.g. what a walk says of itself. */
+    answers?: Readonly<Record<string, string>>;
+  };
   first: unknown;
   after: string | null | undefined;
 }
@@ -48,7 +53,8 @@ export interface PagePlan {
 
 /**
  * The query for one page over the `<Type>Connection` selection `selection`; its single `value` is
- * {items, total}: first + 1 projected nodes (each with `__id`) and the total when asked, else null.
+ * {items, total}: first + 1 projected nodes (each with `__id`) and the total when asked, else null;
+ * plus the lead's `answers`, if any.
  */
 export function pageCypher(selection: readonly FieldSelection[], page: PageRequest, q: CypherBuilder): PagePlan {
   const first = firstArg(page.first);
@@ -74,11 +80,14 @@ export function pageCypher(selection: readonly FieldSelection[], page: PageReque
 WITH n ORDER BY n.id LIMIT ${q.param(int(first + 1))}`;
   // With a lead, the page is a subquery, so that what the lead bound is still there for the total
   // (a grouping key through collect() would drop the one row when the page is empty).
+  const answers = Object.entries(page.lead?.answers ?? {})
+    .map(([key, name]) => `, ${key}: ${name}`)
+    .join("");
   const cypher = page.lead
     ? `${lead}CALL { WITH ${page.lead.names.join(", ")}
 ${pageRows}
 RETURN collect(${node}) AS items }
-RETURN {items: items, total: ${total}} AS value`
+RETURN {items: items, total: ${total}${answers}} AS value`
     : `${pageRows}
 WITH collect(${node}) AS items
 RETURN {items: items, total: ${total}} AS value`;
