@@ -33,6 +33,7 @@ import {
   type EntityRow,
   type KgStatement,
   type LinkRow,
+  prepareLinks,
   refreshShortcutsInBatches,
   timedStep,
   undoImport,
@@ -573,6 +574,8 @@ async function writeBatches(
           statements: [statement],
         });
       }
+      const preparedLinks = prepareLinks(links, sourceId);
+      const preparedNegated = prepareLinks(negated, sourceId);
       await oneAhead.push(async () => {
         // Batches in all minus inside the transaction: opening and committing it (Neo4j writes
         // the store and the indexes at commit).
@@ -581,8 +584,8 @@ async function writeBatches(
           run((tx) =>
             timedStep(ctx, "edges: inside the transaction", async () => {
               const w = await bulkWorkRecords(tx, [...works.values()], ctx);
-              const l = await bulkLinks(tx, "LINK", links, sourceId, ctx);
-              const n = await bulkLinks(tx, "NEGATED_LINK", negated, sourceId, ctx);
+              const l = await bulkLinks(tx, "LINK", preparedLinks, sourceId, ctx);
+              const n = await bulkLinks(tx, "NEGATED_LINK", preparedNegated, sourceId, ctx);
               if (ctx.write && l.created + l.updated + n.created + n.updated > 0)
                 await timedStep(ctx, "edges: version bump", () => bumpGraphVersion(tx));
               return { w, l, n };
