@@ -82,8 +82,7 @@ describe("translate: GraphQL operation -> Cypher", () => {
     const q = new CypherBuilder();
     expect(golden(lookupCypher("Entity", args.id, selection("Entity"), q), q)).toMatchInlineSnapshot(`
       {
-        "cypher": "MATCH (n:Entity {id: $p0}) RETURN n {__type: 'Entity', __id: n.id, \`id\`: n.id, \`name\`: n.name, \`strongest\`: COLLECT { CALL { WITH n MATCH (n)-[m0_s:STRONGEST_OUT]->() WITH m0_s ORDER BY m0_s.rank LIMIT $p1 MATCH ()-[m0:LINK {id: m0_s.linkId}]->() USING INDEX SEEK m0:LINK(id) RETURN m0
-              UNION ALL WITH n WITH n WHERE NOT EXISTS { (n)-[:STRONGEST_OUT]->() } MATCH (n)-[m0:LINK]->() RETURN m0 } RETURN m0 {__type: 'MechanismLink', __id: m0.id, \`id\`: m0.id, \`predicate\`: m0.predicate, \`to\`: [e1 IN [endNode(m0)] | e1 {__type: 'Entity', __id: e1.id, \`id\`: e1.id, \`name\`: e1.name}][0], \`evidence\`: [e2 IN [m0] | e2 {__type: 'EvidenceSummary', \`s\`: coalesce(e2.score, 0.0), \`level\`: coalesce(e2.level, 'NONE_CITED')}][0]} AS value ORDER BY m0.score DESC, m0.id LIMIT $p1 }, \`filtered\`: COLLECT { MATCH (n)-[m3:LINK]->() WHERE m3.predicate IN $p3 RETURN m3 {__type: 'MechanismLink', __id: m3.id, \`id\`: m3.id} AS value ORDER BY m3.score DESC, m3.id LIMIT $p2 }, \`claims\`: COLLECT { MATCH (c4:Claim)-[:ABOUT]->(n) RETURN c4 {__type: 'Claim', __id: c4.id, \`id\`: c4.id, \`qualifiers\`: [q5 IN [c4] | q5 {__type: 'Qualifiers', \`d\`: q5.dose}][0]} AS value ORDER BY c4.score DESC, c4.id LIMIT $p4 }} AS value",
+        "cypher": "MATCH (n:Entity {id: $p0}) RETURN n {__type: 'Entity', __id: n.id, \`id\`: n.id, \`name\`: n.name, \`strongest\`: COLLECT { MATCH (n)-[m0_s:STRONGEST_OUT]->() WITH m0_s ORDER BY m0_s.rank LIMIT $p1 MATCH ()-[m0:LINK {id: m0_s.linkId}]->() USING INDEX SEEK m0:LINK(id) RETURN m0 {__type: 'MechanismLink', __id: m0.id, \`id\`: m0.id, \`predicate\`: m0.predicate, \`to\`: [e1 IN [endNode(m0)] | e1 {__type: 'Entity', __id: e1.id, \`id\`: e1.id, \`name\`: e1.name}][0], \`evidence\`: [e2 IN [m0] | e2 {__type: 'EvidenceSummary', \`s\`: coalesce(e2.score, 0.0), \`level\`: coalesce(e2.level, 'NONE_CITED')}][0]} AS value ORDER BY m0.score DESC, m0.id }, \`filtered\`: COLLECT { MATCH (n)-[m3:LINK]->() WHERE m3.predicate IN $p3 RETURN m3 {__type: 'MechanismLink', __id: m3.id, \`id\`: m3.id} AS value ORDER BY m3.score DESC, m3.id LIMIT $p2 }, \`claims\`: COLLECT { MATCH (c4:Claim)-[:ABOUT]->(n) RETURN c4 {__type: 'Claim', __id: c4.id, \`id\`: c4.id, \`qualifiers\`: [q5 IN [c4] | q5 {__type: 'Qualifiers', \`d\`: q5.dose}][0]} AS value ORDER BY c4.score DESC, c4.id LIMIT $p4 }} AS value",
         "params": {
           "p0": "magnesium",
           "p1": "int(3)",
@@ -179,10 +178,7 @@ describe("translate: GraphQL operation -> Cypher", () => {
         WITH frontier, b
         UNWIND frontier AS f
         WITH f.nodes[-1] AS n, collect(f) AS paths, b
-        CALL { WITH n CALL { WITH n MATCH (n)-[r:STRONGEST_OUT]->(m) RETURN r.linkId AS rid, r.score AS rscore, m
-          UNION ALL WITH n WITH n WHERE NOT EXISTS { (n)-[:STRONGEST_OUT]->() } MATCH (n)-[r:LINK]->(m:Entity)
-             WITH r.id AS rid, coalesce(r.score, 0.0) AS rscore, m ORDER BY rscore DESC, rid LIMIT $p6 RETURN rid, rscore, m }
-          RETURN rid, rscore, m UNION WITH n, b MATCH (n)-[r:LINK]->(b) RETURN r.id AS rid, coalesce(r.score, 0.0) AS rscore, b AS m }
+        CALL { WITH n MATCH (n)-[r:STRONGEST_OUT]->(m) RETURN r.linkId AS rid, r.score AS rscore, m UNION WITH n, b MATCH (n)-[r:LINK]->(b) RETURN r.id AS rid, coalesce(r.score, 0.0) AS rscore, b AS m }
         UNWIND paths AS f
         WITH f, rid, rscore, m, b WHERE NOT m IN f.nodes
         WITH m, b, {nodes: f.nodes + m, ids: f.ids + rid, score: f.score * rscore} AS p
@@ -221,7 +217,6 @@ describe("translate: GraphQL operation -> Cypher", () => {
           "p3": "int(1)",
           "p4": "int(100)",
           "p5": "int(3)",
-          "p6": "int(40)",
         },
       }
     `);
@@ -284,10 +279,7 @@ describe("translate: GraphQL operation -> Cypher", () => {
         WITH frontier
         UNWIND frontier AS f
         WITH f.nodes[-1] AS n, collect(f) AS paths
-        CALL { WITH n CALL { WITH n MATCH (n)-[r:STRONGEST_OUT]->(m) RETURN r.linkId AS rid, r.score AS rscore, m
-          UNION ALL WITH n WITH n WHERE NOT EXISTS { (n)-[:STRONGEST_OUT]->() } MATCH (n)-[r:LINK]->(m:Entity)
-             WITH r.id AS rid, coalesce(r.score, 0.0) AS rscore, m ORDER BY rscore DESC, rid LIMIT $p4 RETURN rid, rscore, m }
-          RETURN rid, rscore, m }
+        CALL { WITH n MATCH (n)-[r:STRONGEST_OUT]->(m) RETURN r.linkId AS rid, r.score AS rscore, m }
         UNWIND paths AS f
         WITH f, rid, rscore, m WHERE NOT m IN f.nodes
         WITH m, {nodes: f.nodes + m, ids: f.ids + rid, score: f.score * rscore} AS p
@@ -302,10 +294,7 @@ describe("translate: GraphQL operation -> Cypher", () => {
         WITH frontier
         UNWIND frontier AS f
         WITH f.nodes[-1] AS n, collect(f) AS paths
-        CALL { WITH n CALL { WITH n MATCH (n)-[r:STRONGEST_OUT]->(m) RETURN r.linkId AS rid, r.score AS rscore, m
-          UNION ALL WITH n WITH n WHERE NOT EXISTS { (n)-[:STRONGEST_OUT]->() } MATCH (n)-[r:LINK]->(m:Entity)
-             WITH r.id AS rid, coalesce(r.score, 0.0) AS rscore, m ORDER BY rscore DESC, rid LIMIT $p4 RETURN rid, rscore, m }
-          RETURN rid, rscore, m }
+        CALL { WITH n MATCH (n)-[r:STRONGEST_OUT]->(m) RETURN r.linkId AS rid, r.score AS rscore, m }
         UNWIND paths AS f
         WITH f, rid, rscore, m WHERE NOT m IN f.nodes
         WITH m, {nodes: f.nodes + m, ids: f.ids + rid, score: f.score * rscore} AS p
@@ -329,7 +318,6 @@ describe("translate: GraphQL operation -> Cypher", () => {
           "p1": "int(5)",
           "p2": "int(100)",
           "p3": "int(1)",
-          "p4": "int(40)",
         },
       }
     `);
@@ -355,13 +343,7 @@ describe("translate: GraphQL operation -> Cypher", () => {
         WITH seen, frontier, around
         WITH seen, frontier, $p1 - size(around) AS left WHERE left > 0
         UNWIND frontier AS x
-        CALL { WITH x CALL { WITH x MATCH (x)-[r:STRONGEST_OUT]->(m) RETURN r.linkId AS rid, r.score AS rscore, m
-          UNION ALL WITH x WITH x WHERE NOT EXISTS { (x)-[:STRONGEST_OUT]->() } MATCH (x)-[r:LINK]->(m:Entity)
-             WITH r.id AS rid, coalesce(r.score, 0.0) AS rscore, m ORDER BY rscore DESC, rid LIMIT $p2 RETURN rid, rscore, m }
-          RETURN rid, rscore, m UNION ALL WITH x CALL { WITH x MATCH (x)<-[r:STRONGEST_IN]-(m) RETURN r.linkId AS rid, r.score AS rscore, m
-          UNION ALL WITH x WITH x WHERE NOT EXISTS { (x)<-[:STRONGEST_IN]-() } MATCH (x)<-[r:LINK]-(m:Entity)
-             WITH r.id AS rid, coalesce(r.score, 0.0) AS rscore, m ORDER BY rscore DESC, rid LIMIT $p3 RETURN rid, rscore, m }
-          RETURN rid, rscore, m }
+        CALL { WITH x MATCH (x)-[r:STRONGEST_OUT]->(m) RETURN r.linkId AS rid, r.score AS rscore, m UNION ALL WITH x MATCH (x)<-[r:STRONGEST_IN]-(m) RETURN r.linkId AS rid, r.score AS rscore, m }
         WITH m AS b, rscore AS score, rid AS lid, left WHERE NOT b IN seen
         WITH b, score, lid, left ORDER BY score DESC, lid
         WITH b, collect({score: score, lid: lid})[0] AS best, left
@@ -373,13 +355,7 @@ describe("translate: GraphQL operation -> Cypher", () => {
         WITH seen, frontier, around
         WITH seen, frontier, $p1 - size(around) AS left WHERE left > 0
         UNWIND frontier AS x
-        CALL { WITH x CALL { WITH x MATCH (x)-[r:STRONGEST_OUT]->(m) RETURN r.linkId AS rid, r.score AS rscore, m
-          UNION ALL WITH x WITH x WHERE NOT EXISTS { (x)-[:STRONGEST_OUT]->() } MATCH (x)-[r:LINK]->(m:Entity)
-             WITH r.id AS rid, coalesce(r.score, 0.0) AS rscore, m ORDER BY rscore DESC, rid LIMIT $p2 RETURN rid, rscore, m }
-          RETURN rid, rscore, m UNION ALL WITH x CALL { WITH x MATCH (x)<-[r:STRONGEST_IN]-(m) RETURN r.linkId AS rid, r.score AS rscore, m
-          UNION ALL WITH x WITH x WHERE NOT EXISTS { (x)<-[:STRONGEST_IN]-() } MATCH (x)<-[r:LINK]-(m:Entity)
-             WITH r.id AS rid, coalesce(r.score, 0.0) AS rscore, m ORDER BY rscore DESC, rid LIMIT $p3 RETURN rid, rscore, m }
-          RETURN rid, rscore, m }
+        CALL { WITH x MATCH (x)-[r:STRONGEST_OUT]->(m) RETURN r.linkId AS rid, r.score AS rscore, m UNION ALL WITH x MATCH (x)<-[r:STRONGEST_IN]-(m) RETURN r.linkId AS rid, r.score AS rscore, m }
         WITH m AS b, rscore AS score, rid AS lid, left WHERE NOT b IN seen
         WITH b, score, lid, left ORDER BY score DESC, lid
         WITH b, collect({score: score, lid: lid})[0] AS best, left
@@ -431,8 +407,6 @@ describe("translate: GraphQL operation -> Cypher", () => {
         "params": {
           "p0": "vagus-nerve",
           "p1": "int(9)",
-          "p2": "int(40)",
-          "p3": "int(40)",
         },
       }
     `);

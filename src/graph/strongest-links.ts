@@ -1,13 +1,9 @@
 /**
- * A hub's strongest mechanism links, kept as shortcut relationships so that a chain search
+ * Each entity's strongest mechanism links, kept as shortcut relationships so that a chain search
  * reads at most FANOUT links per entity instead of every link of a hub:
  *
  *   (e)-[:STRONGEST_OUT {linkId, score, rank}]->(m)  for e's FANOUT best outgoing LINKs
  *   (m)-[:STRONGEST_IN  {linkId, score, rank}]->(e)  for e's FANOUT best incoming LINKs
- *
- * Only one way an entity has more than FANOUT links: with fewer, its shortcuts would copy every
- * link it has (two relationships a link in most graphs, as many writes as the links themselves),
- * and its links are read directly instead (translate/strongest.ts).
  *
  * "Best" is the beam search's order: evidence score descending, then link id; they are read only
  * through translate/strongest.ts, which also fixes FANOUT. Both are derived
@@ -25,8 +21,7 @@ export { FANOUT } from "../translate/strongest.js";
 
 /**
  * Brings the shortcuts on one side of each entity in $ids in line with its FANOUT best links
- * that way (none when it has at most FANOUT links that way: any left from when it had more are
- * deleted), touching only what differs: shortcuts of links no longer among the best (and any
+ * that way, touching only what differs: shortcuts of links no longer among the best (and any
  * second copy) are deleted, kept ones get their new rank and score, missing ones are created.
  * A new link at the bottom of a hub's list so costs one shortcut and some rank updates, not
  * FANOUT deletions and creations: fewer writes under the graph version's lock, and fewer locks
@@ -43,9 +38,8 @@ function refreshCypher(direction: "OUT" | "IN"): string {
   CALL {
     WITH e
     MATCH ${link}
-    WITH l, m ORDER BY l.score DESC, l.id LIMIT $fanout + 1
-    WITH collect({id: l.id, score: coalesce(l.score, 0.0), m: m}) AS best
-    RETURN CASE WHEN size(best) > $fanout THEN best[0..$fanout] ELSE [] END AS top
+    WITH l, m ORDER BY l.score DESC, l.id LIMIT $fanout
+    RETURN collect({id: l.id, score: coalesce(l.score, 0.0), m: m}) AS top
   }
   CALL {
     WITH e, top
@@ -93,18 +87,16 @@ export async function refreshStrongestLinks(
 const BATCH = 2_000;
 
 /**
- * Builds the shortcuts of every hub that has none yet (in batches, with progress), so that a
- * store written before them, or bulk-loaded, answers chain queries at the speed it should (it
- * answers the same without them, sorting the hub's links). Cheap when nothing is missing: one
- * scan of the entities, their degrees read from the store's counts.
+ * Builds the shortcuts of every entity that has links but none yet (in batches, with progress),
+ * so that a store written before them, or bulk-loaded, answers chain queries. Cheap when
+ * nothing is missing: one scan of the entities.
  */
 export async function ensureStrongestLinks(db: Database, log?: Logger): Promise<number> {
   const missing = await db.read(
     `MATCH (e:Entity)
-     WHERE (COUNT { (e)-[:LINK]->() } > $fanout AND NOT EXISTS { (e)-[:STRONGEST_OUT]->() })
-        OR (COUNT { (e)<-[:LINK]-() } > $fanout AND NOT EXISTS { (e)<-[:STRONGEST_IN]-() })
+     WHERE (EXISTS { (e)-[:LINK]->() } AND NOT EXISTS { (e)-[:STRONGEST_OUT]->() })
+        OR (EXISTS { (e)<-[:LINK]-() } AND NOT EXISTS { (e)<-[:STRONGEST_IN]-() })
      RETURN e.id AS id`,
-    { fanout: int(FANOUT) },
   );
   const ids = missing.records.map((r) => r.get("id") as string);
   if (!ids.length) return 0;

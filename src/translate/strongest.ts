@@ -1,16 +1,12 @@
 /**
- * The one home of the strongest-link read. A hub's FANOUT strongest links each way (evidence
+ * The one home of the strongest-link read. Each entity's FANOUT strongest links each way (evidence
  * score descending, then link id) are kept as shortcut relationships (graph/strongest-links.ts
  * writes them):
  *
  *   (e)-[:STRONGEST_OUT {linkId, score, rank}]->(m)  for e's FANOUT best outgoing LINKs
  *   (m)-[:STRONGEST_IN  {linkId, score, rank}]->(e)  for e's FANOUT best incoming LINKs
  *
- * so a hub costs FANOUT reads, not a sort of its thousands of links. An entity with at most FANOUT
- * links one way has no shortcuts that way (they would copy every link it has: in most graphs,
- * two shortcuts a link, written by every import): its links are read and ranked instead, at most
- * FANOUT of them. An entity without shortcuts is read that way whatever its degree, bounded by
- * FANOUT, so a graph whose shortcuts are missing still answers the same. An entity's `outgoing` and
+ * so a hub costs FANOUT reads, not a sort of its thousands of links. An entity's `outgoing` and
  * `incoming` lists (projection.ts), each hop of a chain search (chain.ts) and each level of a
  * neighbourhood (neighborhood.ts) read them through the functions here.
  */
@@ -31,29 +27,21 @@ export function shortcutPattern(node: string, direction: LinkDirection, shortcut
 
 /**
  * A subquery body (it needs `node` imported) returning one row per link followed from `node` one
- * way: `rid` (the link id), `rscore` (its score) and `m` (the entity at its other end), the FANOUT
- * strongest. Without a predicate filter: the shortcuts of a hub, or the links themselves of an
- * entity without shortcuts that way. A filter (a parameter holding predicates) changes which
- * links are strongest, so then the entity's links are read and ranked.
+ * way, strongest first: `rid` (the link id), `rscore` (its score) and `m` (the entity at its other
+ * end). Without a predicate filter these are the FANOUT shortcuts; a filter (a parameter holding
+ * predicates) changes which links are strongest, so then the entity's links are read and ranked.
  */
 export function strongestRows(node: string, direction: LinkDirection, q: CypherBuilder, filter?: string | null): string {
-  if (filter) return rankedLinkRows(node, direction, q, filter);
-  return `CALL { WITH ${node} MATCH ${shortcutPattern(node, direction, "r", "m")} RETURN r.linkId AS rid, r.score AS rscore, m
-    UNION ALL WITH ${node} WITH ${node} WHERE NOT EXISTS { ${shortcutPattern(node, direction, "")} } ${rankedLinkRows(node, direction, q, null)} }
-    RETURN rid, rscore, m`;
-}
-
-/** The FANOUT strongest of `node`'s links one way (those whose predicate is in `filter`, if given), ranked. */
-function rankedLinkRows(node: string, direction: LinkDirection, q: CypherBuilder, filter: string | null): string {
+  if (!filter) return `MATCH ${shortcutPattern(node, direction, "r", "m")} RETURN r.linkId AS rid, r.score AS rscore, m`;
   const link = direction === "OUT" ? "-[r:LINK]->" : "<-[r:LINK]-";
-  return `MATCH (${node})${link}(m:Entity)${filter ? ` WHERE r.predicate IN ${filter}` : ""}
+  return `MATCH (${node})${link}(m:Entity) WHERE r.predicate IN ${filter}
        WITH r.id AS rid, coalesce(r.score, 0.0) AS rscore, m ORDER BY rscore DESC, rid LIMIT ${q.param(int(FANOUT))} RETURN rid, rscore, m`;
 }
 
 /**
  * A list's body binding the LINK `link` for the first `first` strongest links of `node` one way,
- * strongest first (`tail` orders and cuts what the body bound): read from a hub's shortcuts when
- * they hold them (no predicate filter, `first` <= FANOUT), else from the links themselves.
+ * strongest first (`tail` orders what the body bound): read from the shortcuts when they hold them
+ * (no predicate filter, `first` <= FANOUT), else from the links themselves.
  */
 export function strongestLinkList(
   node: string,
@@ -66,11 +54,9 @@ export function strongestLinkList(
   const limit = q.param(int(first));
   if (first <= FANOUT && !predicates?.length) {
     const shortcut = `${link}_s`;
-    const own = direction === "OUT" ? `-[${link}:LINK]->` : `<-[${link}:LINK]-`;
     return {
-      body: `CALL { WITH ${node} MATCH ${shortcutPattern(node, direction, shortcut)} WITH ${shortcut} ORDER BY ${shortcut}.rank LIMIT ${limit} MATCH ()-[${link}:LINK {id: ${shortcut}.linkId}]->() USING INDEX SEEK ${link}:LINK(id) RETURN ${link}
-        UNION ALL WITH ${node} WITH ${node} WHERE NOT EXISTS { ${shortcutPattern(node, direction, "")} } MATCH (${node})${own}() RETURN ${link} }`,
-      tail: `ORDER BY ${link}.score DESC, ${link}.id LIMIT ${limit}`,
+      body: `MATCH ${shortcutPattern(node, direction, shortcut)} WITH ${shortcut} ORDER BY ${shortcut}.rank LIMIT ${limit} MATCH ()-[${link}:LINK {id: ${shortcut}.linkId}]->() USING INDEX SEEK ${link}:LINK(id)`,
+      tail: `ORDER BY ${link}.score DESC, ${link}.id`,
     };
   }
   const filter = predicates?.length ? ` WHERE ${link}.predicate IN ${q.param(predicates)}` : "";

@@ -15,7 +15,7 @@
 import neo4j, { type ManagedTransaction } from "neo4j-driver";
 import type { Database } from "../../db/database.js";
 import { toPlain } from "../../db/database.js";
-import { FANOUT, refreshStrongestLinks } from "../strongest-links.js";
+import { refreshStrongestLinks } from "../strongest-links.js";
 import { bumpGraphVersion } from "../traversal-cache.js";
 import { BATCH, type Props, uniq } from "./common.js";
 import { kgLinkEvidence } from "./derived.js";
@@ -305,7 +305,8 @@ export function prepareLinks(rows: readonly LinkRow[], sourceId: string): Prepar
  * Creates or extends LINK (or NEGATED_LINK) relationships; returns counts and the ends written.
  * A link the import creates carries no audit fields of its own: its `importId` names the import
  * (:KgxImport {actor, startedAt, finishedAt}) that wrote it, and all its links at once (four
- * strings a link were a sixth of an import's time). A link it extends gets updatedAt/updatedBy.
+ * strings a link cost about a sixth of writing the links: README, "KGX import rate"). A link it
+ * extends, which someone else wrote, gets updatedAt/updatedBy.
  */
 export async function bulkLinks(
   tx: ManagedTransaction,
@@ -373,12 +374,7 @@ export async function bulkLinks(
 
 /* ------------------------------------------------------------------ derived data, undo */
 
-/**
- * Rebuilds the strongest-link shortcuts of the given entities, in transactions of BATCH/5 ids.
- * Only hubs have shortcuts (strongest-links.ts): an entity with at most FANOUT links each way and
- * no shortcuts has nothing to rebuild, and is found so by one read of its degrees (most entities
- * of an imported graph).
- */
+/** Rebuilds the strongest-link shortcuts of the given entities, in transactions of BATCH/5 ids. */
 export async function refreshShortcutsInBatches(
   db: Database,
   ids: readonly string[],
@@ -386,25 +382,6 @@ export async function refreshShortcutsInBatches(
   timeoutMs = 600_000,
 ): Promise<void> {
   const size = Math.max(1, Math.floor(BATCH / 5));
-  for (let i = 0; i < ids.length; i += BATCH) {
-    const found = await db.read(
-      `UNWIND $ids AS id MATCH (e:Entity {id: id}) USING INDEX SEEK e:Entity(id)
-       WITH e WHERE COUNT { (e)-[:LINK]->() } > $fanout OR COUNT { (e)<-[:LINK]-() } > $fanout
-         OR EXISTS { (e)-[:STRONGEST_OUT]->() } OR EXISTS { (e)<-[:STRONGEST_IN]-() }
-       RETURN e.id AS id`,
-      { ids: ids.slice(i, i + BATCH), fanout: neo4j.int(FANOUT) },
-    );
-    await refreshShortcutsOf(
-      db,
-      found.records.map((r) => r.get("id") as string),
-      size,
-      timeoutMs,
-    );
-    onBatch?.(Math.min(i + BATCH, ids.length));
-  }
-}
-
-async function refreshShortcutsOf(db: Database, ids: readonly string[], size: number, timeoutMs: number): Promise<void> {
   for (let i = 0; i < ids.length; i += size) {
     const batch = ids.slice(i, i + size);
     await db.write(
@@ -415,6 +392,7 @@ async function refreshShortcutsOf(db: Database, ids: readonly string[], size: nu
       undefined,
       timeoutMs,
     );
+    onBatch?.(Math.min(i + size, ids.length));
   }
 }
 

@@ -187,10 +187,7 @@ public class BeamSearch {
     return Stream.of(new Found(found));
   }
 
-  /**
-   * The entity's `fanout` strongest links that way: a hub's shortcuts, or its links ranked here
-   * (filtered, or an entity without shortcuts that way: at most FANOUT links, translate/strongest.ts).
-   */
+  /** The entity's `fanout` strongest links that way: its shortcuts, or ranked here when filtered. */
   private static List<Step> strongest(Node n, boolean out, Set<String> filter, long fanout) {
     List<Step> steps = new ArrayList<>();
     if (filter == null) {
@@ -198,13 +195,13 @@ public class BeamSearch {
       try (var rels = n.getRelationships(d, out ? STRONGEST_OUT : STRONGEST_IN)) {
         for (Relationship r : rels) steps.add(new Step(r, "linkId", asScore(r.getProperty("score", null)), r.getOtherNode(n)));
       }
-      if (!steps.isEmpty()) return steps;
+      return steps;
     }
     try (var rels = n.getRelationships(out ? Direction.OUTGOING : Direction.INCOMING, LINK)) {
       for (Relationship r : rels) {
         Map<String, Object> props = r.getProperties("id", "score", "predicate");
         Node m = r.getOtherNode(n);
-        if ((filter != null && !filter.contains(props.get("predicate"))) || !m.hasLabel(ENTITY)) continue;
+        if (!filter.contains(props.get("predicate")) || !m.hasLabel(ENTITY)) continue;
         Step step = new Step(r, "id", asScore(props.get("score")), m);
         step.rid = (String) props.get("id");
         steps.add(step);
