@@ -44,26 +44,34 @@ async function main() {
   process.on("SIGINT", () => void shutdown("SIGINT"));
 
   let warm = false;
+  let prepared = false;
   const yoga = createServer({ db, config, log, warmedUp: () => warm });
-  // /health, and refusals while the database is gone, answered before yoga builds a Fetch Request.
+  // /health, and refusals while the database is gone (or not prepared yet), answered before yoga
+  // builds a Fetch Request.
   const handler = frontDoor(yoga as unknown as RequestListener, {
     graphqlPath: yoga.graphqlEndpoint,
-    databaseAvailable: () => db.available,
+    databaseAvailable: () => prepared && db.available,
     corsHeaders: corsHeadersFor(config.KG_CORS_ORIGINS),
   });
   if (config.KG_EVENT_LOOP_REPORT_MS) reportEventLoop(log, config.KG_EVENT_LOOP_REPORT_MS);
+  // Listening before the database is prepared: while start-up waits for it (up to
+  // KG_SETUP_TIMEOUT_MS) or seeds it, /health answers, so that a liveness probe does not kill a
+  // process that is only waiting; /ready and GraphQL answer 503 (DB_UNAVAILABLE, Retry-After).
+  // "localhost" means both loopback addresses, so clients that resolve it to ::1 find us too.
+  const hosts = config.HOST === "localhost" ? ["127.0.0.1", "::1"] : [config.HOST];
+  servers = await Promise.all(hosts.map((host, i) => listen(handler, host, config.PORT, i > 0)));
+  log.info({ hosts, port: config.PORT }, "listening; /ready says 503 until the database is prepared");
   try {
     await prepareDatabase(db, config, log);
   } catch (error) {
     // The message says what to fix (start-up.ts): the line an operator reads first.
     log.fatal({ err: error }, `could not prepare the database: ${error instanceof Error ? error.message : String(error)}`);
+    for (const server of servers) server?.close();
     await db.close();
     await target.stop();
     process.exit(1);
   }
-  // "localhost" means both loopback addresses, so clients that resolve it to ::1 find us too.
-  const hosts = config.HOST === "localhost" ? ["127.0.0.1", "::1"] : [config.HOST];
-  servers = await Promise.all(hosts.map((host, i) => listen(handler, host, config.PORT, i > 0)));
+  prepared = true;
   const url = `http://${config.HOST === "0.0.0.0" || config.HOST === "::" ? "localhost" : config.HOST}:${config.PORT}/graphql`;
   log.info({ url, database: target.origin }, `GraphiQL: ${url}`);
   // Ready once warm: the first heavy requests of a cold process made others wait (README, "Load").

@@ -231,6 +231,49 @@ function busyMachine(): () => void {
   };
 }
 
+describe("npm start while its database does not answer", () => {
+  // It listens before it prepares the database: a liveness probe finds it alive, and clients
+  // are told to come back (not a refused connection), however long start-up waits.
+  it("answers /health, and 503 DB_UNAVAILABLE to /ready and GraphQL", { timeout: 240_000 }, async () => {
+    const port = await freePort();
+    const nothingThere = await freePort();
+    const child = spawn(path.join(PROJECT_ROOT, "node_modules", ".bin", "tsx"), ["src/main.ts"], {
+      cwd: PROJECT_ROOT,
+      env: {
+        ...process.env,
+        PORT: String(port),
+        HOST: "127.0.0.1",
+        LOG_LEVEL: "info",
+        NEO4J_URI: `bolt://127.0.0.1:${nothingThere}`,
+      },
+      stdio: ["ignore", "pipe", "pipe"],
+      detached: true,
+    });
+    const log = logOf(child);
+    try {
+      await log.waitFor((l) => l.msg === "start-up: waiting for the database", "that it waits for the database");
+      const base = `http://127.0.0.1:${port}`;
+      expect((await fetch(`${base}/health`)).status).toBe(200);
+      expect((await fetch(`${base}/ready`)).status).toBe(503);
+      const answer = await fetch(`${base}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "application/graphql-response+json" },
+        body: JSON.stringify({ query: "{ stats { entities } }" }),
+      });
+      expect(answer.status).toBe(503);
+      expect(answer.headers.get("retry-after")).toBe("1");
+      expect((await answer.json()).errors[0].extensions.code).toBe("DB_UNAVAILABLE");
+      expect(log.lines.some((l) => typeof l.msg === "string" && l.msg.startsWith("GraphiQL: "))).toBe(false);
+    } finally {
+      try {
+        if (child.pid) process.kill(-child.pid, "SIGKILL");
+      } catch {
+        // ESRCH: the group is gone
+      }
+    }
+  });
+});
+
 describe("a first start on a busy machine", () => {
   // The proof for "npm start needs no configuration": the article is seeded under
   // KG_SETUP_TIMEOUT_MS, not the per-request timeout, which is set here to its smallest value
