@@ -124,6 +124,18 @@ describe("KGX import from files written after the specification's examples", { t
     const works = await rows("MATCH (s:Study) RETURN s.id AS id, s.identifiers AS identifiers, s.design AS design ORDER BY id");
     expect(works).toContainEqual({ id: "study:pmid-26634245", identifiers: ["PMID:26634245"], design: "UNKNOWN" });
     await expectStrongestLinksConsistent(db);
+
+    // Who wrote an imported link, and when: its import's record (the link keeps no audit strings
+    // of its own), and no empty list is stored (readers take a missing list as empty).
+    const written = await rows(
+      `MATCH ()-[l:LINK]->() MATCH (i:KgxImport {id: l.importId})
+       RETURN l.id AS id, l.createdAt AS createdAt, [k IN keys(l) WHERE l[k] = []] AS emptyLists,
+         i.actor AS actor, i.status AS status, i.startedAt IS NOT NULL AS started ORDER BY id`,
+    );
+    expect(written).toHaveLength(5);
+    for (const link of written) {
+      expect(link).toMatchObject({ createdAt: null, emptyLists: [], actor: opts.actor, status: "published", started: true });
+    }
   });
 
   it("reads JSON Lines (a directory) to the same graph as TSV, and a re-import changes nothing", async () => {

@@ -327,7 +327,7 @@ export async function bulkLinks(
   const create: Props[] = [];
   const update: Props[] = [];
   const undo: Array<{ id: string; props: Props }> = [];
-  const merging = performance.now();
+  const comparing = performance.now();
   for (const row of byId.values()) {
     const old = found.get(row.id);
     if (old && row.statements.every((s) => list(old.kgxHashes).includes(s.hash))) {
@@ -345,7 +345,7 @@ export async function bulkLinks(
       update.push({ id: row.id, props });
     }
   }
-  addTime(ctx, "links: merge provenance of existing ones (Node)", performance.now() - merging);
+  addTime(ctx, "links: compare with what exists (Node)", performance.now() - comparing);
   if (!ctx.write) return counts;
   await writeUndo(tx, ctx, type, undo);
   if (create.length) {
