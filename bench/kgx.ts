@@ -1,5 +1,5 @@
 /**
- * `npm run bench:kgx [-- --sizes 100000 --full --bundle 100000]` (also run by `npm run bench`)
+ * `npm run bench:kgx [-- --sizes 100000 --full --bundle 100000 --repeat 3]` (also run by `npm run bench`)
  *
  * KGX import rate, side by side in one run on one Neo4j, for generated KGX files of each size
  * (edges; nodes = edges / 10; 30% of edges with publications, 2% negated, 5% unmodelled
@@ -12,6 +12,8 @@
  *    a bundle (one claim per 20 links, the bundle format's most), for sizes up to --bundle (default 100,000; it holds the
  *    whole bundle in memory and one transaction).
  *
+ * With --repeat N the importer and the floor alternate N times per size and the medians are
+ * reported, with each pair's own ratio.
  * Reports seconds, rows/s, the ratio to the floor, and the importing process's peak RSS. The
  * files are generated streamed (bench/.kgx/, deleted after). Results: bench/results/kgx-latest.json.
  */
@@ -37,6 +39,9 @@ const { values } = parseArgs({
     sizes: { type: "string", default: "100000" },
     full: { type: "boolean", default: false },
     bundle: { type: "string", default: "100000" },
+    // Importer and floor alternate this many times per size; the medians are reported (this
+    // shared machine's speed moves from minute to minute, so one pair can mislead).
+    repeat: { type: "string", default: "1" },
     out: { type: "string", default: path.join(PROJECT_ROOT, "bench", "results") },
   },
 });
@@ -45,6 +50,7 @@ const sizes = values.sizes
   .map(Number)
   .concat(values.full ? [1_000_000] : []);
 const bundleMax = Number(values.bundle);
+const repeat = Math.max(1, Number(values.repeat) || 1);
 const log = createLogger("kg-bench-kgx");
 const DIR = path.join(PROJECT_ROOT, "bench", ".kgx");
 const WARM_UP_EDGES = 5_000;
@@ -218,6 +224,12 @@ async function timed(label: string, work: () => Promise<unknown>) {
   };
 }
 
+/** The run with the median seconds (the lower middle one of an even count). */
+function median<T extends { seconds: number }>(runs: T[]): T {
+  const sorted = [...runs].sort((a, b) => a.seconds - b.seconds);
+  return sorted[Math.floor((sorted.length - 1) / 2)] as T;
+}
+
 async function main() {
   const config = loadConfig({
     ...process.env,
@@ -248,14 +260,23 @@ async function main() {
       const dir = await generateKgx(edges);
       const bytes = fs.readdirSync(dir).reduce((n, f) => n + fs.statSync(path.join(dir, f)).size, 0);
       const rows = edges + Math.max(10, Math.round(edges / 10));
-      await clearInBatches(db, log);
       let phaseMs: Record<string, number> = {};
-      const imported = await timed(`import ${edges}`, async () => {
-        phaseMs = (await importKgx(db, [dir], { actor: "bench", name: "bench", log, timeoutMs: 3_600_000 })).phaseMs;
-      });
-      const counts = (await db.read("MATCH ()-[l:LINK]->() RETURN count(l) AS n")).records[0]?.get("n");
-      await clearInBatches(db, log);
-      const floorRun = await timed(`floor ${edges}`, () => floor(db, dir));
+      let counts: unknown;
+      const importerRuns: Array<Awaited<ReturnType<typeof timed>>> = [];
+      const floorRuns: Array<Awaited<ReturnType<typeof timed>>> = [];
+      for (let run = 1; run <= repeat; run++) {
+        await clearInBatches(db, log);
+        importerRuns.push(
+          await timed(`import ${edges} (run ${run} of ${repeat})`, async () => {
+            phaseMs = (await importKgx(db, [dir], { actor: "bench", name: "bench", log, timeoutMs: 3_600_000 })).phaseMs;
+          }),
+        );
+        counts = (await db.read("MATCH ()-[l:LINK]->() RETURN count(l) AS n")).records[0]?.get("n");
+        await clearInBatches(db, log);
+        floorRuns.push(await timed(`floor ${edges} (run ${run} of ${repeat})`, () => floor(db, dir)));
+      }
+      const imported = median(importerRuns);
+      const floorRun = median(floorRuns);
       let bundle: { seconds: number; peakRssMb: number } | null = null;
       if (edges <= bundleMax) {
         await clearInBatches(db, log);
@@ -267,10 +288,15 @@ async function main() {
         rows,
         fileMb: Math.round(bytes / 2 ** 20),
         linksWritten: Number(counts ?? int(0)),
+        runs: repeat,
         importer: { ...imported, rowsPerSecond: Math.round(rows / imported.seconds) },
         floor: { ...floorRun, rowsPerSecond: Math.round(rows / floorRun.seconds) },
         bundleLoader: bundle ? { ...bundle, rowsPerSecond: Math.round(rows / bundle.seconds) } : "not run (above --bundle)",
         importerOverFloor: Math.round((imported.seconds / floorRun.seconds) * 100) / 100,
+        // Each pair's own ratio (importer run k over floor run k), and every run's seconds.
+        pairRatios: importerRuns.map((r, k) => Math.round((r.seconds / (floorRuns[k]?.seconds ?? 1)) * 100) / 100),
+        importerSeconds: importerRuns.map((r) => r.seconds),
+        floorSeconds: floorRuns.map((r) => r.seconds),
         importerPhasesMs: phaseMs,
       };
       log.info(row, "kgx import bench");

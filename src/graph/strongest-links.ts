@@ -38,7 +38,7 @@ function refreshCypher(direction: "OUT" | "IN"): string {
   CALL {
     WITH e
     MATCH ${link}
-    WITH l, m ORDER BY l.score DESC, l.id LIMIT $fanout
+    WITH l, m ORDER BY coalesce(l.score, 0.0) DESC, l.id LIMIT $fanout
     RETURN collect({id: l.id, score: coalesce(l.score, 0.0), m: m}) AS top
   }
   CALL {
@@ -84,7 +84,55 @@ export async function refreshStrongestLinks(
   if (to.length) await tx.run(REFRESH_IN, { ids: to, fanout: int(FANOUT) });
 }
 
+/**
+ * The same rebuild as a procedure of the plugin (tools/kg-procedures, StrongestLinks.java): each
+ * entity's links and shortcuts read once instead of four times. Used where many entities are
+ * rebuilt at once (an import, a bulk load) and the database has the plugin; same shortcuts.
+ */
+export const REFRESH_PROCEDURE = "kg.refreshStrongestLinks";
+
+/** Whether the database offers REFRESH_PROCEDURE (asked once per bulk rebuild). */
+export async function hasRefreshProcedure(db: Database): Promise<boolean> {
+  const result = await db.read("SHOW PROCEDURES YIELD name WHERE name = $name RETURN count(*) > 0 AS present", {
+    name: REFRESH_PROCEDURE,
+  });
+  return result.records[0]?.get("present") === true;
+}
+
+/** Both ways of each entity in `ids`, inside the caller's transaction: by the procedure when `native`. */
+export async function rebuildStrongestLinks(tx: ManagedTransaction, ids: readonly string[], native: boolean): Promise<void> {
+  if (!ids.length) return;
+  if (native) await tx.run(`CALL ${REFRESH_PROCEDURE}($ids, $fanout)`, { ids: [...new Set(ids)], fanout: int(FANOUT) });
+  else await refreshStrongestLinks(tx, { from: ids, to: ids });
+}
+
 const BATCH = 2_000;
+
+/**
+ * Rebuilds the shortcuts of the given entities, BATCH ids a transaction (each bumps the graph
+ * version first, as every writer does: rebuilds take turns under its lock). By the plugin's
+ * procedure where the database has it, else by the Cypher above.
+ */
+export async function refreshShortcutsInBatches(
+  db: Database,
+  ids: readonly string[],
+  opts: { onBatch?: (done: number) => void; timeoutMs?: number; native?: boolean } = {},
+): Promise<void> {
+  if (!ids.length) return;
+  const native = opts.native ?? (await hasRefreshProcedure(db));
+  for (let i = 0; i < ids.length; i += BATCH) {
+    const batch = ids.slice(i, i + BATCH);
+    await db.write(
+      async (tx) => {
+        await bumpGraphVersion(tx);
+        await rebuildStrongestLinks(tx, batch, native);
+      },
+      undefined,
+      opts.timeoutMs ?? Math.max(db.queryTimeoutMs, 600_000),
+    );
+    opts.onBatch?.(Math.min(i + BATCH, ids.length));
+  }
+}
 
 /**
  * Builds the shortcuts of every entity that has links but none yet (in batches, with progress),
@@ -99,24 +147,18 @@ export async function ensureStrongestLinks(db: Database, log?: Logger): Promise<
      RETURN e.id AS id`,
   );
   const ids = missing.records.map((r) => r.get("id") as string);
-  if (!ids.length) return 0;
   const started = performance.now();
-  for (let i = 0; i < ids.length; i += BATCH) {
-    const batch = ids.slice(i, i + BATCH);
-    await db.write(
-      async (tx) => {
-        // The version first, as every writer does (write/derived.ts): rebuilds take turns under its lock.
-        await bumpGraphVersion(tx);
-        await refreshStrongestLinks(tx, { from: batch, to: batch });
-      },
-      undefined,
-      Math.max(db.queryTimeoutMs, 600_000),
-    );
-    const done = Math.min(i + BATCH, ids.length);
-    log?.info(
-      { kind: "strongest links", done, total: ids.length, perSecond: Math.round(done / ((performance.now() - started) / 1000)) },
-      "building",
-    );
-  }
+  await refreshShortcutsInBatches(db, ids, {
+    onBatch: (done) =>
+      log?.info(
+        {
+          kind: "strongest links",
+          done,
+          total: ids.length,
+          perSecond: Math.round(done / ((performance.now() - started) / 1000)),
+        },
+        "building",
+      ),
+  });
   return ids.length;
 }

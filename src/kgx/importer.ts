@@ -21,6 +21,7 @@ import fs from "node:fs";
 import path from "node:path";
 import type { ManagedTransaction } from "neo4j-driver";
 import type { Database } from "../db/database.js";
+import { refreshShortcutsInBatches } from "../graph/strongest-links.js";
 import { bumpGraphVersion } from "../graph/traversal-cache.js";
 import {
   addBulk,
@@ -34,7 +35,6 @@ import {
   type KgStatement,
   type LinkRow,
   prepareLinks,
-  refreshShortcutsInBatches,
   timedStep,
   undoImport,
   zeroBulk,
@@ -407,7 +407,9 @@ async function writeChecked(
     log?.info({ entities: result.ends.size }, "kgx import: rebuilding strongest-link shortcuts");
     const ends = [...result.ends];
     const shortcutProgress = new Progress(log, "shortcuts", ends.length);
-    await phase("shortcuts", () => refreshShortcutsInBatches(db, ends, (done) => shortcutProgress.tick(done), opts.timeoutMs));
+    await phase("shortcuts", () =>
+      refreshShortcutsInBatches(db, ends, { onBatch: (done) => shortcutProgress.tick(done), timeoutMs: opts.timeoutMs }),
+    );
     await phase("publish", () =>
       db.write(async (tx) => {
         await tx.run("MATCH (i:KgxImport {id: $id}) SET i.status = 'published', i.finishedAt = $now", {

@@ -15,8 +15,7 @@
 import neo4j, { type ManagedTransaction } from "neo4j-driver";
 import type { Database } from "../../db/database.js";
 import { toPlain } from "../../db/database.js";
-import { refreshStrongestLinks } from "../strongest-links.js";
-import { bumpGraphVersion } from "../traversal-cache.js";
+import { refreshShortcutsInBatches } from "../strongest-links.js";
 import { BATCH, type Props, uniq } from "./common.js";
 import { kgLinkEvidence } from "./derived.js";
 
@@ -374,28 +373,6 @@ export async function bulkLinks(
 
 /* ------------------------------------------------------------------ derived data, undo */
 
-/** Rebuilds the strongest-link shortcuts of the given entities, in transactions of BATCH/5 ids. */
-export async function refreshShortcutsInBatches(
-  db: Database,
-  ids: readonly string[],
-  onBatch?: (done: number) => void,
-  timeoutMs = 600_000,
-): Promise<void> {
-  const size = Math.max(1, Math.floor(BATCH / 5));
-  for (let i = 0; i < ids.length; i += size) {
-    const batch = ids.slice(i, i + size);
-    await db.write(
-      async (tx) => {
-        await refreshStrongestLinks(tx, { from: batch, to: batch });
-        await bumpGraphVersion(tx);
-      },
-      undefined,
-      timeoutMs,
-    );
-    onBatch?.(Math.min(i + size, ids.length));
-  }
-}
-
 /**
  * Takes an import back: deletes what it created (links, entities, work records, by import id),
  * restores the before-images of what it changed, rebuilds the shortcuts of every entity whose
@@ -497,8 +474,7 @@ export async function undoImport(
   await refreshShortcutsInBatches(
     db,
     remaining.records.map((r) => r.get("id") as string),
-    undefined,
-    timeoutMs,
+    { timeoutMs },
   );
   return { deleted, restored };
 }
