@@ -9,7 +9,7 @@ import path from "node:path";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { toPlain } from "../src/db/database.js";
 import { ImportInProgress } from "../src/kgx/import-lock.js";
-import { importKgx, type KgxImportReport, KgxRefused } from "../src/kgx/importer.js";
+import { bothSettled, importKgx, type KgxImportReport, KgxRefused } from "../src/kgx/importer.js";
 import {
   clearGraph,
   expectStrongestLinksConsistent,
@@ -206,6 +206,30 @@ describe("KGX import safety", { timeout: 600_000 }, () => {
     );
     expect((error as Error).message).toBe("injected failure");
     expect(await graphSnapshot(db)).toBe(before);
+  });
+
+  it("a batch's two transactions (work records, links) fail together only once both are over", async () => {
+    // Taking an import back while the other transaction still writes would leave its records.
+    let finished = false;
+    let release!: () => void;
+    const slow = new Promise<string>((resolve) => {
+      release = () => {
+        finished = true;
+        resolve("links");
+      };
+    });
+    const both = bothSettled(Promise.reject(new Error("work records failed")), slow);
+    let settled = false;
+    both
+      .catch(() => {})
+      .finally(() => {
+        settled = true;
+      });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(settled).toBe(false); // the failure waits for the links' transaction
+    release();
+    await expect(both).rejects.toThrow("work records failed");
+    expect(finished).toBe(true);
   });
 
   it("an import whose process died is taken back by the next run, which then finishes", async () => {

@@ -464,6 +464,17 @@ async function withOneAhead<T>(work: (oneAhead: OneAhead) => Promise<T>): Promis
   }
 }
 
+/**
+ * Both results once both have settled: a failure is thrown only when the other transaction is
+ * over too, so that taking the import back never races a write still in flight.
+ */
+export async function bothSettled<A, B>(a: Promise<A>, b: Promise<B>): Promise<[A, B]> {
+  const [x, y] = await Promise.allSettled([a, b]);
+  if (x.status === "rejected") throw x.reason;
+  if (y.status === "rejected") throw y.reason;
+  return [x.value, y.value];
+}
+
 /** The batched write (or, with ctx.write false, classification) of nodes, then edges. */
 async function writeBatches(
   db: Database,
@@ -579,19 +590,24 @@ async function writeBatches(
       const preparedLinks = prepareLinks(links, sourceId);
       const preparedNegated = prepareLinks(negated, sourceId);
       await oneAhead.push(async () => {
-        // Batches in all minus inside the transaction: opening and committing it (Neo4j writes
-        // the store and the indexes at commit).
+        // The batch's work records are written in a transaction of their own, beside the links':
+        // they share no node with them (a Study has no relationship here), so neither waits for
+        // the other's locks, and Neo4j writes both at once on this machine's two cores.
+        // Batches in all minus inside the links' transaction: opening and committing it (Neo4j
+        // writes the store and the indexes at commit).
         // Counted once committed: a transaction retried after a conflict runs its work again.
-        const { w, l, n } = await timedStep(ctx, "edges (batches in all)", () =>
-          run((tx) =>
-            timedStep(ctx, "edges: inside the transaction", async () => {
-              const w = await bulkWorkRecords(tx, [...works.values()], ctx);
-              const l = await bulkLinks(tx, "LINK", preparedLinks, sourceId, ctx);
-              const n = await bulkLinks(tx, "NEGATED_LINK", preparedNegated, sourceId, ctx);
-              if (ctx.write && l.created + l.updated + n.created + n.updated > 0)
-                await timedStep(ctx, "edges: version bump", () => bumpGraphVersion(tx));
-              return { w, l, n };
-            }),
+        const [w, { l, n }] = await timedStep(ctx, "edges (batches in all)", () =>
+          bothSettled(
+            run((tx) => bulkWorkRecords(tx, [...works.values()], ctx)),
+            run((tx) =>
+              timedStep(ctx, "edges: inside the transaction", async () => {
+                const l = await bulkLinks(tx, "LINK", preparedLinks, sourceId, ctx);
+                const n = await bulkLinks(tx, "NEGATED_LINK", preparedNegated, sourceId, ctx);
+                if (ctx.write && l.created + l.updated + n.created + n.updated > 0)
+                  await timedStep(ctx, "edges: version bump", () => bumpGraphVersion(tx));
+                return { l, n };
+              }),
+            ),
           ),
         );
         addBulk(report.workRecords, w);
