@@ -37,7 +37,7 @@ export interface ExportNode {
   providedBy?: string[] | null;
 }
 
-/** What the knowledge graphs a link was imported from said of it (translate/export.ts, bulk.ts). */
+/** What the knowledge graphs a link was imported from said of it (translate/export.ts, graph/write/links.ts). */
 export interface KgStatementStored {
   biolinkPredicate?: string | null;
   qualifiedPredicate?: string | null;

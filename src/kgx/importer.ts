@@ -5,9 +5,11 @@
  *    node ids are kept (with a content hash) to find edges to unknown nodes and duplicate ids with
  *    conflicting content; ids not in the files are looked up in the graph. Any error refuses the
  *    import with located problems. The bytes read give the import id (same files: same id).
- * 2. Stage and publish: rows are written in batches of `batchSize`, one transaction each, by the
- *    bulk writers (graph/write/bulk.ts) — what a batch creates carries the import id, what it
- *    changes gets a before-image — and the graph version is bumped in each. Then the derived data:
+ * 2. Stage and publish: rows are written in batches of `batchSize` by the bulk writers
+ *    (graph/write/entities.ts, studies.ts, links.ts; undo.ts), one transaction a node batch and
+ *    two an edge batch (its work records beside its links) — what a batch creates carries the
+ *    import id, what it changes gets a before-image — and the graph version is bumped with every
+ *    change to entities or links. Then the derived data:
  *    strongest-link shortcuts of every entity whose links moved. Then the import is `published`.
  * 3. On failure the import is taken back (undoImport); if the process dies, the next run of an
  *    import finds the import still `running` and takes it back before it starts. So a failed or
@@ -23,22 +25,11 @@ import type { ManagedTransaction } from "neo4j-driver";
 import type { Database } from "../db/database.js";
 import { refreshShortcutsInBatches } from "../graph/strongest-links.js";
 import { bumpGraphVersion } from "../graph/traversal-cache.js";
-import {
-  addBulk,
-  type BulkContext,
-  type BulkCounts,
-  bulkAddXrefs,
-  bulkEntities,
-  bulkLinks,
-  bulkWorkRecords,
-  type EntityRow,
-  type KgStatement,
-  type LinkRow,
-  prepareLinks,
-  timedStep,
-  undoImport,
-  zeroBulk,
-} from "../graph/write/bulk.js";
+import { addBulk, type BulkContext, type BulkCounts, timedStep, zeroBulk } from "../graph/write/common.js";
+import { bulkAddXrefs, bulkEntities, type EntityRow } from "../graph/write/entities.js";
+import { bulkLinks, type KgStatement, type LinkRow, prepareLinks } from "../graph/write/links.js";
+import { bulkWorkRecords } from "../graph/write/studies.js";
+import { undoImport } from "../graph/write/undo.js";
 import type { Logger } from "../logger.js";
 import { acquireImportLock } from "./import-lock.js";
 import { kgxLinkId, PUBLICATION_PREFIXES, QUALIFIER_PROPS, slugOf } from "./mapping.js";

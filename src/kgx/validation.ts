@@ -6,7 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { PROJECT_ROOT } from "../config.js";
-import type { KgProvenance } from "../graph/write/bulk.js";
+import type { KgProvenance } from "../graph/write/links.js";
 import { MAX_ID_LENGTH } from "../model/vocabulary.js";
 import { CURIE, fromCurie, KIND_COLUMN } from "./format.js";
 import { kindNamed, kindOfCategories, ownPredicateOf, predicateOf, QUALIFIER_PROPS } from "./mapping.js";

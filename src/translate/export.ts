@@ -41,7 +41,7 @@ const PUBLICATIONS = `COLLECT {
     }`;
 
 /**
- * What the knowledge graphs a link `l` was imported from said of it (bulk.ts keeps it on the
+ * What the knowledge graphs a link `l` was imported from said of it (graph/write/links.ts keeps it on the
  * link), or null for a link no import touched: the exporter writes it for links no claim asserts.
  */
 export const kgStatement = (l: string) =>

@@ -227,3 +227,57 @@ export function tally(report: WriteReport, kind: keyof Counts, c: Classified) {
   report.updated[kind] += c.updated.length;
   report.unchanged[kind] += c.unchanged.length;
 }
+
+/* ------------------------------------------------------------------ bulk writes (KGX import) */
+
+/*
+ * The bulk writers (entities.ts, studies.ts and links.ts, each beside its kind's curated writer,
+ * and undo.ts) serve large imports (KGX, src/kgx/importer.ts): where the curated writers compare
+ * every property of every record, these compare one content hash per record, write in one UNWIND
+ * per batch, and keep an undo log so that an import committed in many transactions can be taken
+ * back.
+ *
+ * - Idempotent: a record whose content hash is already there is left as it is (not even
+ *   updatedAt moves), so re-importing the same files writes nothing.
+ * - Undoable: what a batch creates carries the import's id (`importId`, indexed); what it changes
+ *   that existed before the import gets a before-image (:KgxUndo {importId, kind, id, props}) in
+ *   the same transaction. `undoImport` (undo.ts) deletes the one and restores the other.
+ * - Curated records are never overwritten: an entity without a content hash (written by a bundle
+ *   or a mutation) keeps its fields; a link a claim asserts keeps its cached evidence, and only
+ *   gains the knowledge graph's provenance.
+ */
+
+export interface BulkContext {
+  importId: string;
+  audit: { now: string; actor: string };
+  /** False: classify only (a dry run), nothing is written. */
+  write: boolean;
+  /** Milliseconds spent per step (where an import's time goes: its report and logs). */
+  phaseMs?: Record<string, number>;
+}
+
+export const addTime = (ctx: { phaseMs?: Record<string, number> }, step: string, ms: number) => {
+  if (ctx.phaseMs) ctx.phaseMs[step] = (ctx.phaseMs[step] ?? 0) + ms;
+};
+
+/** Runs `work`, adding its time to ctx.phaseMs[step]. */
+export async function timedStep<T>(ctx: { phaseMs?: Record<string, number> }, step: string, work: () => Promise<T>): Promise<T> {
+  const started = performance.now();
+  try {
+    return await work();
+  } finally {
+    addTime(ctx, step, performance.now() - started);
+  }
+}
+
+export interface BulkCounts {
+  created: number;
+  updated: number;
+  unchanged: number;
+}
+export const zeroBulk = (): BulkCounts => ({ created: 0, updated: 0, unchanged: 0 });
+export function addBulk(to: BulkCounts, n: BulkCounts) {
+  to.created += n.created;
+  to.updated += n.updated;
+  to.unchanged += n.unchanged;
+}

@@ -7,10 +7,30 @@
  * and no writer's claim id is lost from `claimIds`. The link is then CREATEd, not MERGEd: MERGE
  * would lock both ends exclusively, and the object of a link is often a hub (anxiety, GABA)
  * that every writer touches.
+ *
+ * At the end, the links a KGX import writes in bulk (see the bulk writers' notes in common.ts):
+ * created or extended with the knowledge graph's provenance, never taking a claim's away.
  */
 import type { ManagedTransaction } from "neo4j-driver";
+import { toPlain } from "../../db/database.js";
 import { linkOfId } from "../../model/vocabulary.js";
-import { type Classified, lockRecords, type Props, readMap, sameValue, uniq, unwind, unwindAll } from "./common.js";
+import {
+  addTime,
+  type BulkContext,
+  type BulkCounts,
+  type Classified,
+  lockRecords,
+  type Props,
+  readMap,
+  sameValue,
+  timedStep,
+  uniq,
+  unwind,
+  unwindAll,
+  zeroBulk,
+} from "./common.js";
+import { kgLinkEvidence } from "./derived.js";
+import { writeUndo } from "./undo.js";
 
 /** The subject entities of the given links: what a writer of them locks. */
 export const linkSubjects = (linkIds: readonly string[]) => uniq(linkIds.map((id) => linkOfId(id).from));
@@ -117,4 +137,164 @@ export async function writeLinks(
     .map((id) => existingLinks.get(id) as Props)
     .map((e) => ({ from: String(e.from), to: String(e.to) }));
   return { classes: linkClasses, affected: affectedLinks, deleted: deleteLinks, removedEnds };
+}
+
+/* ------------------------------------------------------------------ KGX links (bulk) */
+
+/** What a KGX edge says of itself beyond its ends: kept on the link it becomes. */
+export interface KgProvenance {
+  /** Link property name → value (qualifiers: qualifiedPredicate, objectDirectionQualifier ...). */
+  qualifiers: Record<string, string>;
+  primaryKnowledgeSource: string | null;
+  aggregatorKnowledgeSources: string[];
+  knowledgeLevel: string | null;
+  agentType: string | null;
+  publications: string[];
+}
+
+/** One knowledge-graph statement, as the link it becomes keeps it. */
+export interface KgStatement extends KgProvenance {
+  edgeId: string | null;
+  hash: string;
+  biolinkPredicate: string;
+  studyIds: string[];
+}
+
+export interface LinkRow {
+  id: string;
+  from: string;
+  to: string;
+  predicate: string;
+  statements: KgStatement[];
+}
+
+const list = (v: unknown): string[] => (Array.isArray(v) ? (v as string[]) : []);
+
+/** The link's properties once the statements are added to what it holds (lists are unions). */
+function mergedLink(row: LinkRow, old: Props | undefined, sourceId: string): Props {
+  const s = row.statements;
+  const first = s[0] as KgStatement;
+  const props: Props = {
+    predicate: row.predicate,
+    biolinkPredicate: old?.biolinkPredicate ?? first.biolinkPredicate,
+    kgxEdgeIds: uniq([...list(old?.kgxEdgeIds), ...s.flatMap((x) => (x.edgeId ? [x.edgeId] : []))]),
+    kgxHashes: uniq([...list(old?.kgxHashes), ...s.map((x) => x.hash)]),
+    kgSources: uniq([...list(old?.kgSources), sourceId]),
+    primaryKnowledgeSources: uniq([
+      ...list(old?.primaryKnowledgeSources),
+      ...s.flatMap((x) => (x.primaryKnowledgeSource ? [x.primaryKnowledgeSource] : [])),
+    ]),
+    aggregatorKnowledgeSources: uniq([
+      ...list(old?.aggregatorKnowledgeSources),
+      ...s.flatMap((x) => x.aggregatorKnowledgeSources),
+    ]),
+    knowledgeLevels: uniq([...list(old?.knowledgeLevels), ...s.flatMap((x) => (x.knowledgeLevel ? [x.knowledgeLevel] : []))]),
+    agentTypes: uniq([...list(old?.agentTypes), ...s.flatMap((x) => (x.agentType ? [x.agentType] : []))]),
+    publications: uniq([...list(old?.publications), ...s.flatMap((x) => x.publications)]),
+    studyIds: uniq([...list(old?.studyIds), ...s.flatMap((x) => x.studyIds)]),
+    evidenceVoice: "KNOWLEDGE_GRAPH",
+  };
+  for (const x of [...s].reverse()) for (const [k, v] of Object.entries(x.qualifiers)) props[k] = old?.[k] ?? v;
+  // A link a claim asserts keeps the evidence the rule gives its claims' studies.
+  if (!list(old?.claimIds).length) {
+    Object.assign(props, kgLinkEvidence(row.predicate, props.studyIds as string[], props.knowledgeLevels as string[]));
+  }
+  // An empty list is left unset (every reader takes a missing list as empty): most edges have no
+  // publications or aggregator, and each list property is a record the store writes.
+  for (const [key, value] of Object.entries(props)) if (Array.isArray(value) && value.length === 0) delete props[key];
+  return props;
+}
+
+/** A batch of link rows, one per link id, with the properties each gets if it is new. */
+export interface PreparedLinks {
+  byId: Map<string, LinkRow>;
+  /** Link id → its properties if no such link exists yet (most, in a first import). */
+  fresh: Map<string, Props>;
+}
+
+/**
+ * Groups a batch's rows by link id and works out each new link's properties: done outside the
+ * write transaction, while the batch before is being written (the importer runs one batch
+ * ahead), so that the transaction only merges what it finds already there.
+ */
+export function prepareLinks(rows: readonly LinkRow[], sourceId: string): PreparedLinks {
+  const byId = new Map<string, LinkRow>();
+  for (const r of rows) {
+    const had = byId.get(r.id);
+    byId.set(r.id, had ? { ...had, statements: [...had.statements, ...r.statements] } : r);
+  }
+  const fresh = new Map<string, Props>();
+  for (const [id, row] of byId) fresh.set(id, mergedLink(row, undefined, sourceId));
+  return { byId, fresh };
+}
+
+/**
+ * Creates or extends LINK (or NEGATED_LINK) relationships; returns counts and the ends written.
+ * A link the import creates carries no audit fields of its own: its `importId` names the import
+ * (:KgxImport {actor, startedAt, finishedAt}) that wrote it, and all its links at once (four
+ * strings a link cost about a sixth of writing the links: README, "KGX import rate"). A link it
+ * extends, which someone else wrote, gets updatedAt/updatedBy.
+ */
+export async function bulkLinks(
+  tx: ManagedTransaction,
+  type: "LINK" | "NEGATED_LINK",
+  { byId, fresh }: PreparedLinks,
+  sourceId: string,
+  ctx: BulkContext,
+): Promise<BulkCounts & { ends: Array<{ from: string; to: string }> }> {
+  const counts = { ...zeroBulk(), ends: [] as Array<{ from: string; to: string }> };
+  const existing = await timedStep(ctx, "links: read existing", () =>
+    tx.run(
+      `UNWIND $ids AS id MATCH ()-[l:${type} {id: id}]->() USING INDEX SEEK l:${type}(id)
+     RETURN l.id AS id, properties(l) AS props`,
+      { ids: [...byId.keys()] },
+    ),
+  );
+  const found = new Map(existing.records.map((r) => [r.get("id") as string, r.get("props") as Props]));
+  const create: Props[] = [];
+  const update: Props[] = [];
+  const undo: Array<{ id: string; props: Props }> = [];
+  const comparing = performance.now();
+  for (const row of byId.values()) {
+    const old = found.get(row.id);
+    if (old && row.statements.every((s) => list(old.kgxHashes).includes(s.hash))) {
+      counts.unchanged += 1;
+      continue;
+    }
+    const props = old ? mergedLink(row, toPlain(old) as Props, sourceId) : (fresh.get(row.id) as Props);
+    counts.ends.push({ from: row.from, to: row.to });
+    if (!old) {
+      counts.created += 1;
+      create.push({ from: row.from, to: row.to, props: { ...props, id: row.id } });
+    } else {
+      counts.updated += 1;
+      if (old.importId !== ctx.importId) undo.push({ id: row.id, props: old });
+      update.push({ id: row.id, props });
+    }
+  }
+  addTime(ctx, "links: compare with what exists (Node)", performance.now() - comparing);
+  if (!ctx.write) return counts;
+  await writeUndo(tx, ctx, type, undo);
+  if (create.length) {
+    const result = await timedStep(ctx, "links: create", () =>
+      tx.run(
+        `UNWIND $rows AS row
+       MATCH (a:Entity {id: row.from}), (b:Entity {id: row.to}) USING INDEX SEEK a:Entity(id) USING INDEX SEEK b:Entity(id)
+       CREATE (a)-[l:${type}]->(b) SET l = row.props, l.importId = $importId
+       RETURN count(*) AS n`,
+        { rows: create, importId: ctx.importId },
+      ),
+    );
+    const n = Number(toPlain(result.records[0]?.get("n") ?? 0));
+    if (n !== create.length)
+      throw new Error(`writing ${type}: ${create.length - n} of ${create.length} rows named an entity that does not exist`);
+  }
+  if (update.length) {
+    await tx.run(
+      `UNWIND $rows AS row MATCH ()-[l:${type} {id: row.id}]->() USING INDEX SEEK l:${type}(id)
+       SET l += row.props, l.updatedAt = $now, l.updatedBy = $actor`,
+      { rows: update, ...ctx.audit },
+    );
+  }
+  return counts;
 }

@@ -1,10 +1,13 @@
 /**
  * Studies, their citations (CITES, per source they name) and SAME_AS (a non-empty list replaces the
- * study's own), written only where new or changed.
+ * study's own), written only where new or changed; and, at the end, the work records a KGX
+ * import writes in bulk for its edges' publications.
  */
 import type { ManagedTransaction } from "neo4j-driver";
 import type { StudyInput } from "../../model/bundle.js";
 import {
+  type BulkContext,
+  type BulkCounts,
   type Classified,
   classify,
   type Props,
@@ -13,10 +16,12 @@ import {
   sameProps,
   sameSet,
   sameValue,
+  timedStep,
   uniq,
   unwind,
   unwindAll,
   writeNodes,
+  zeroBulk,
 } from "./common.js";
 import { studyProps } from "./records.js";
 
@@ -180,4 +185,38 @@ async function writeSameAs(tx: ManagedTransaction, changed: readonly StudyRow[])
       ),
     );
   }
+}
+
+/* ------------------------------------------------------------------ KGX work records (bulk) */
+
+/**
+ * Work records for publications (PMID:, PMC:, DOI:): created once, never overwritten. Their
+ * record and fact lists are left unset (empty: every reader takes a missing list as empty).
+ */
+export async function bulkWorkRecords(
+  tx: ManagedTransaction,
+  rows: ReadonlyArray<{ id: string; identifier: string }>,
+  ctx: BulkContext,
+): Promise<BulkCounts> {
+  const counts = zeroBulk();
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  const existing = await timedStep(ctx, "work records: read existing", () =>
+    tx.run("UNWIND $ids AS id MATCH (s:Study {id: id}) USING INDEX SEEK s:Study(id) RETURN s.id AS id", {
+      ids: [...byId.keys()],
+    }),
+  );
+  const found = new Set(existing.records.map((r) => r.get("id") as string));
+  const create = [...byId.values()].filter((r) => !found.has(r.id));
+  counts.created = create.length;
+  counts.unchanged = byId.size - create.length;
+  if (!ctx.write || !create.length) return counts;
+  await timedStep(ctx, "work records: create", () =>
+    tx.run(
+      `UNWIND $rows AS row CREATE (s:Study) SET s.id = row.id, s.identifiers = [row.identifier], s.design = 'UNKNOWN',
+       s.designVoice = 'KNOWLEDGE_GRAPH', s.recordStatus = 'NOT_CHECKED', s.searchText = row.identifier,
+       s.importId = $importId, s.createdAt = $now, s.createdBy = $actor, s.updatedAt = $now, s.updatedBy = $actor`,
+      { rows: create, importId: ctx.importId, ...ctx.audit },
+    ),
+  );
+  return counts;
 }
