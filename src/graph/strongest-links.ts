@@ -91,12 +91,15 @@ export async function refreshStrongestLinks(
  */
 export const REFRESH_PROCEDURE = "kg.refreshStrongestLinks";
 
-/** Whether the database offers REFRESH_PROCEDURE (asked once per bulk rebuild). */
+/**
+ * Whether the database offers REFRESH_PROCEDURE (asked once per bulk rebuild). A server that will
+ * not say (a user without the privilege to list procedures) gets the Cypher, not a failed import.
+ */
 export async function hasRefreshProcedure(db: Database): Promise<boolean> {
-  const result = await db.read("SHOW PROCEDURES YIELD name WHERE name = $name RETURN count(*) > 0 AS present", {
-    name: REFRESH_PROCEDURE,
-  });
-  return result.records[0]?.get("present") === true;
+  return db
+    .read("SHOW PROCEDURES YIELD name WHERE name = $name RETURN count(*) > 0 AS present", { name: REFRESH_PROCEDURE })
+    .then((result) => result.records[0]?.get("present") === true)
+    .catch(() => false);
 }
 
 /** Both ways of each entity in `ids`, inside the caller's transaction: by the procedure when `native`. */
