@@ -158,12 +158,14 @@ describe("the strongest-link shortcuts built by the plugin", () => {
     expect(await shortcutsOf("native")).toEqual(await shortcutsOf("cypher"));
   });
 
-  it("refuse an unbounded fanout", async () => {
+  it("refuse an unbounded fanout and a missing list of ids", async () => {
     // The driver's own session: Database.write hides a database's error text, as it must from clients.
     const session = db.driver.session({ database: db.name });
     try {
       const call = session.run(`CALL ${REFRESH_PROCEDURE}($ids, $fanout)`, { ids: ["native-e0"], fanout: int(5000) });
       await expect(call).rejects.toThrow(/fanout must be 1\.\.1000/);
+      const noIds = session.run(`CALL ${REFRESH_PROCEDURE}(null, $fanout)`, { fanout: int(FANOUT) });
+      await expect(noIds).rejects.toThrow(/ids must be a list of entity ids/);
     } finally {
       await session.close();
     }

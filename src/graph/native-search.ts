@@ -11,21 +11,22 @@ import type { Database } from "../db/database.js";
 
 export const NATIVE_SEARCH_PROCEDURE = "kg.beamSearch";
 
+/** Whether the database offers the procedure `name` (the plugin's kg.beamSearch, kg.refreshStrongestLinks). */
+export async function hasProcedure(db: Database, name: string): Promise<boolean> {
+  const result = await db.read("SHOW PROCEDURES YIELD name WHERE name = $name RETURN count(*) > 0 AS present", { name });
+  return result.records[0]?.get("present") === true;
+}
+
 export class NativeSearch implements NativeSearchProbe {
   private answer?: Promise<boolean>;
 
   constructor(private readonly db: Database) {}
 
   available(): Promise<boolean> {
-    this.answer ??= this.db
-      .read("SHOW PROCEDURES YIELD name WHERE name = $name RETURN count(*) > 0 AS present", {
-        name: NATIVE_SEARCH_PROCEDURE,
-      })
-      .then((result) => result.records[0]?.get("present") === true)
-      .catch(() => {
-        this.answer = undefined;
-        return false;
-      });
+    this.answer ??= hasProcedure(this.db, NATIVE_SEARCH_PROCEDURE).catch(() => {
+      this.answer = undefined;
+      return false;
+    });
     return this.answer;
   }
 }

@@ -15,6 +15,7 @@ import type { ManagedTransaction } from "neo4j-driver";
 import { type Database, int } from "../db/database.js";
 import type { Logger } from "../logger.js";
 import { FANOUT, shortcutPattern } from "../translate/strongest.js";
+import { hasProcedure } from "./native-search.js";
 import { bumpGraphVersion } from "./traversal-cache.js";
 
 export { FANOUT } from "../translate/strongest.js";
@@ -95,11 +96,8 @@ export const REFRESH_PROCEDURE = "kg.refreshStrongestLinks";
  * Whether the database offers REFRESH_PROCEDURE (asked once per bulk rebuild). A server that will
  * not say (a user without the privilege to list procedures) gets the Cypher, not a failed import.
  */
-export async function hasRefreshProcedure(db: Database): Promise<boolean> {
-  return db
-    .read("SHOW PROCEDURES YIELD name WHERE name = $name RETURN count(*) > 0 AS present", { name: REFRESH_PROCEDURE })
-    .then((result) => result.records[0]?.get("present") === true)
-    .catch(() => false);
+export function hasRefreshProcedure(db: Database): Promise<boolean> {
+  return hasProcedure(db, REFRESH_PROCEDURE).catch(() => false);
 }
 
 /** Both ways of each entity in `ids`, inside the caller's transaction: by the procedure when `native`. */

@@ -55,6 +55,7 @@ public class StrongestLinks {
   @Description(
       "Rebuilds the STRONGEST_OUT and STRONGEST_IN shortcuts of the entities with the given ids (src/graph/strongest-links.ts).")
   public Stream<Refreshed> refreshStrongestLinks(@Name("ids") List<String> ids, @Name("fanout") long fanout) {
+    if (ids == null) throw new IllegalArgumentException("ids must be a list of entity ids");
     if (fanout < 1 || fanout > 1000) throw new IllegalArgumentException("fanout must be 1..1000");
     Refreshed counts = new Refreshed();
     for (String id : new LinkedHashSet<>(ids)) {
