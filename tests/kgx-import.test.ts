@@ -5,6 +5,7 @@
  * or dies half way, and chains over an imported KG merged with the article.
  */
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { toPlain } from "../src/db/database.js";
@@ -29,6 +30,13 @@ const broken = (...names: string[]) => names.map((n) => path.join(FIXTURES, "bro
 const opts = { actor: "test", name: "example-kg", log: testLog };
 
 afterAll(() => db.close());
+
+/** KGX files written for one test, from their lines: the directory holding them. */
+function writeKgx(name: string, files: Record<string, string[]>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `kgx-${name}-`));
+  for (const [file, lines] of Object.entries(files)) fs.writeFileSync(path.join(dir, file), `${lines.join("\n")}\n`);
+  return dir;
+}
 
 async function refused(paths: string[]): Promise<KgxImportReport> {
   const error = await importKgx(db, paths, opts).then(
@@ -206,6 +214,54 @@ describe("KGX import safety", { timeout: 600_000 }, () => {
     );
     expect((error as Error).message).toBe("injected failure");
     expect(await graphSnapshot(db)).toBe(before);
+  });
+
+  it("a failure after two batches changed the same records restores them as they were first", async () => {
+    const EDGE_HEADER = "id\tsubject\tpredicate\tobject\tobject_direction_qualifier\tprimary_knowledge_source\tpublications";
+    const first = writeKgx("first", {
+      "nodes.tsv": ["id\tcategory\tname", "KGA:a\tbiolink:SmallMolecule\ta", "KGA:b\tbiolink:Disease\tb"],
+      "edges.tsv": [EDGE_HEADER, "x0\tKGA:a\tbiolink:affects\tKGA:b\tincreased\tinfores:zero\tPMID:100"],
+    });
+    expect((await importKgx(db, [first], opts)).links.created).toBe(1);
+    // Two nodes name the curated dysbiosis by its MeSH xref, two edges state the link the first
+    // import wrote: with one row a batch, each of the two is changed by two batches.
+    const second = writeKgx("second", {
+      "nodes.tsv": [
+        "id\tcategory\tname\txref",
+        "KGA:dys1\tbiolink:PhenotypicFeature\tdysbiosis one\tMESH:D064806",
+        "KGA:dys2\tbiolink:PhenotypicFeature\tdysbiosis two\tMESH:D064806",
+      ],
+      "edges.tsv": [
+        EDGE_HEADER,
+        "x1\tKGA:a\tbiolink:affects\tKGA:b\tincreased\tinfores:one\tPMID:111",
+        "x2\tKGA:a\tbiolink:affects\tKGA:b\tincreased\tinfores:two\tPMID:222",
+        "x3\tKGA:dys1\tbiolink:affects\tKGA:b\tincreased\tinfores:one\t",
+      ],
+    });
+    const before = await graphSnapshot(db);
+    let batches = 0;
+    const error = await importKgx(db, [second], {
+      ...opts,
+      batchSize: 1,
+      onBatch: ({ phase }) => {
+        if (phase === "edges" && ++batches === 2) throw new Error("injected failure");
+      },
+    }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect((error as Error).message).toBe("injected failure");
+    expect(await graphSnapshot(db)).toBe(before);
+    // Run to the end: both records were changed twice by the one import.
+    const report = await importKgx(db, [second], { ...opts, batchSize: 1 });
+    expect(report.links).toEqual({ created: 1, updated: 2, unchanged: 0 });
+    expect(report.mergedByXref).toBe(2);
+    expect(await rows("MATCH (e:Entity {id: 'dysbiosis'}) RETURN e.xrefs AS xrefs")).toEqual([
+      { xrefs: ["MESH:D064806", "KGA:dys1", "KGA:dys2"] },
+    ]);
+    expect(
+      await rows("MATCH ()-[l:LINK {id: 'link:KGA:a:INCREASES:KGA:b'}]->() RETURN l.primaryKnowledgeSources AS pks"),
+    ).toEqual([{ pks: ["infores:zero", "infores:one", "infores:two"] }]);
   });
 
   it("a batch's two transactions (work records, links) fail together only once both are over", async () => {

@@ -241,7 +241,9 @@ export function tally(report: WriteReport, kind: keyof Counts, c: Classified) {
  *   updatedAt moves), so re-importing the same files writes nothing.
  * - Undoable: what a batch creates carries the import's id (`importId`, indexed); what it changes
  *   that existed before the import gets a before-image (:KgxUndo {importId, kind, id, props}) in
- *   the same transaction. `undoImport` (undo.ts) deletes the one and restores the other.
+ *   the same transaction, and `lastImportId`, so that a later batch of the same import changing
+ *   it again (one link stated by two edges, one curated entity named by two nodes' xrefs) keeps
+ *   the first image only. `undoImport` (undo.ts) deletes the one and restores the other.
  * - Curated records are never overwritten: an entity without a content hash (written by a bundle
  *   or a mutation) keeps its fields; a link a claim asserts keeps its cached evidence, and only
  *   gains the knowledge graph's provenance.
@@ -255,6 +257,10 @@ export interface BulkContext {
   /** Milliseconds spent per step (where an import's time goes: its report and logs). */
   phaseMs?: Record<string, number>;
 }
+
+/** Whether this import created or already changed the record (its before-image is kept then). */
+export const touchedBy = (props: Props, ctx: BulkContext) =>
+  props.importId === ctx.importId || props.lastImportId === ctx.importId;
 
 export const addTime = (ctx: { phaseMs?: Record<string, number> }, step: string, ms: number) => {
   if (ctx.phaseMs) ctx.phaseMs[step] = (ctx.phaseMs[step] ?? 0) + ms;

@@ -5,7 +5,7 @@
  * imported node's id to the xrefs of the curated entity it is merged into.
  */
 import type { ManagedTransaction } from "neo4j-driver";
-import { type BulkContext, type BulkCounts, type Props, timedStep, zeroBulk } from "./common.js";
+import { type BulkContext, type BulkCounts, type Props, timedStep, touchedBy, zeroBulk } from "./common.js";
 import { writeUndo } from "./undo.js";
 
 export interface EntityRow {
@@ -21,7 +21,7 @@ export async function bulkEntities(tx: ManagedTransaction, rows: readonly Entity
   const existing = await timedStep(ctx, "entities: read existing", () =>
     tx.run(
       `UNWIND $ids AS id MATCH (n:Entity {id: id}) USING INDEX SEEK n:Entity(id)
-     RETURN n.id AS id, n.kgxHash AS hash, n.importId AS importId, properties(n) AS props`,
+     RETURN n.id AS id, n.kgxHash AS hash, properties(n) AS props`,
       { ids: [...byId.keys()] },
     ),
   );
@@ -38,7 +38,7 @@ export async function bulkEntities(tx: ManagedTransaction, rows: readonly Entity
       counts.unchanged += 1;
     } else {
       counts.updated += 1;
-      if (old.get("importId") !== ctx.importId) undo.push({ id: row.id, props: old.get("props") as Props });
+      if (!touchedBy(old.get("props") as Props, ctx)) undo.push({ id: row.id, props: old.get("props") as Props });
       update.push({ id: row.id, props: { ...row.props, kgxHash: row.hash } });
     }
   }
@@ -56,8 +56,8 @@ export async function bulkEntities(tx: ManagedTransaction, rows: readonly Entity
   if (update.length) {
     await tx.run(
       `UNWIND $rows AS row MATCH (n:Entity {id: row.id}) USING INDEX SEEK n:Entity(id)
-       SET n += row.props, n.updatedAt = $now, n.updatedBy = $actor`,
-      { rows: update, ...ctx.audit },
+       SET n += row.props, n.updatedAt = $now, n.updatedBy = $actor, n.lastImportId = $importId`,
+      { rows: update, ...ctx.audit, importId: ctx.importId },
     );
   }
   return counts;
@@ -78,7 +78,7 @@ export async function bulkAddXrefs(
   }
   const existing = await tx.run(
     `UNWIND $ids AS id MATCH (n:Entity {id: id}) USING INDEX SEEK n:Entity(id)
-     RETURN n.id AS id, coalesce(n.xrefs, []) AS xrefs, n.importId AS importId, properties(n) AS props`,
+     RETURN n.id AS id, coalesce(n.xrefs, []) AS xrefs, properties(n) AS props`,
     { ids: [...wanted.keys()] },
   );
   const update: Props[] = [];
@@ -91,7 +91,7 @@ export async function bulkAddXrefs(
       continue;
     }
     counts.updated += 1;
-    if (r.get("importId") !== ctx.importId) undo.push({ id: r.get("id"), props: r.get("props") as Props });
+    if (!touchedBy(r.get("props") as Props, ctx)) undo.push({ id: r.get("id"), props: r.get("props") as Props });
     update.push({ id: r.get("id"), xrefs: [...have, ...add] });
   }
   if (!ctx.write) return counts;
@@ -99,8 +99,8 @@ export async function bulkAddXrefs(
   if (update.length) {
     await tx.run(
       `UNWIND $rows AS row MATCH (n:Entity {id: row.id}) USING INDEX SEEK n:Entity(id)
-       SET n.xrefs = row.xrefs, n.updatedAt = $now, n.updatedBy = $actor`,
-      { rows: update, ...ctx.audit },
+       SET n.xrefs = row.xrefs, n.updatedAt = $now, n.updatedBy = $actor, n.lastImportId = $importId`,
+      { rows: update, ...ctx.audit, importId: ctx.importId },
     );
   }
   return counts;

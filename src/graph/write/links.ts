@@ -24,6 +24,7 @@ import {
   readMap,
   sameValue,
   timedStep,
+  touchedBy,
   uniq,
   unwind,
   unwindAll,
@@ -268,7 +269,7 @@ export async function bulkLinks(
       create.push({ from: row.from, to: row.to, props: { ...props, id: row.id } });
     } else {
       counts.updated += 1;
-      if (old.importId !== ctx.importId) undo.push({ id: row.id, props: old });
+      if (!touchedBy(old, ctx)) undo.push({ id: row.id, props: old });
       update.push({ id: row.id, props });
     }
   }
@@ -292,8 +293,8 @@ export async function bulkLinks(
   if (update.length) {
     await tx.run(
       `UNWIND $rows AS row MATCH ()-[l:${type} {id: row.id}]->() USING INDEX SEEK l:${type}(id)
-       SET l += row.props, l.updatedAt = $now, l.updatedBy = $actor`,
-      { rows: update, ...ctx.audit },
+       SET l += row.props, l.updatedAt = $now, l.updatedBy = $actor, l.lastImportId = $importId`,
+      { rows: update, ...ctx.audit, importId: ctx.importId },
     );
   }
   return counts;
