@@ -9,6 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { toPlain } from "../src/db/database.js";
+import { importBundle } from "../src/graph/import.js";
 import { ImportInProgress } from "../src/kgx/import-lock.js";
 import { bothSettled, importKgx, type KgxImportReport, KgxRefused } from "../src/kgx/importer.js";
 import {
@@ -384,6 +385,66 @@ describe("KGX import safety", { timeout: 600_000 }, () => {
     const s = await gql(server, `{ entity(id: "CHEBI:15365") { id name kind } }`);
     expect(s.errors).toBeUndefined();
     expect(s.data.entity).toMatchObject({ id: "CHEBI:15365", name: "acetaminophen", kind: "SMALL_MOLECULE" });
+  });
+});
+
+describe("a link both a curated claim and an imported KG state", { timeout: 600_000 }, () => {
+  beforeEach(() => seedArticle(db));
+
+  it("outlives the claim: when no claim asserts it any more, it keeps the KG's statement and evidence", async () => {
+    await importKgx(db, TSV, opts);
+    // The KG states acetaminophen raises apoptosis, citing one publication.
+    const [{ id, predicate }] = (await rows(
+      "MATCH (:Entity {id: 'CHEBI:15365'})-[l:LINK]->(:Entity {id: 'GO:0006915'}) RETURN l.id AS id, l.predicate AS predicate",
+    )) as Array<{ id: string; predicate: string }>;
+    const linkRow = () =>
+      rows(
+        `MATCH ()-[l:LINK {id: $id}]->() RETURN l.claimIds AS claimIds, l.kgSources AS kgSources, l.publications AS publications,
+           [l.level, l.supporting, l.score, l.certainty] AS evidence`,
+        { id },
+      );
+    const [imported] = await linkRow();
+    expect(imported).toMatchObject({ claimIds: null, kgSources: ["source:kgx-example-kg"], publications: ["PMID:12345678"] });
+    expect(imported?.evidence).toEqual([expect.any(String), 1, expect.any(Number), "ASSERTED"]);
+    const claim = (links: Array<{ from: string; predicate: string; to: string }>, claimId = "claim:kg-overlap") => ({
+      entities: [],
+      sources: [],
+      studies: [],
+      claims: [
+        {
+          id: claimId,
+          statement: "Acetaminophen is said to bring on apoptosis.",
+          about: ["CHEBI:15365"],
+          links,
+          statedIn: [{ source: "source:mg-glycinate-gut-brain", locator: "test" }],
+          qualifiers: { certainty: "HEDGED" },
+          evidence: [],
+        },
+      ],
+    });
+    await importBundle(db, claim([{ from: "CHEBI:15365", predicate, to: "GO:0006915" }]), { actor: "test" });
+    // Asserted by a claim, the link carries the claim's evidence (none cited), not the KG's.
+    const [claimed] = await linkRow();
+    expect(claimed).toMatchObject({ claimIds: ["claim:kg-overlap"], kgSources: ["source:kgx-example-kg"] });
+    expect(claimed?.evidence).not.toEqual(imported?.evidence);
+    // The claim now asserts another link: the KG still states this one, and its evidence is back.
+    await importBundle(db, claim([{ from: "dysbiosis", predicate: "CONTRIBUTES_TO", to: "mood-disorders" }]), { actor: "test" });
+    expect(await linkRow()).toEqual([imported]);
+    await expectStrongestLinksConsistent(db);
+    // A link only claims assert still goes with its last claim.
+    const other = "link:dysbiosis:CONTRIBUTES_TO:mood-disorders";
+    await importBundle(db, claim([]), { actor: "test" });
+    expect(await rows("MATCH ()-[l:LINK {id: $other}]->() RETURN l.claimIds AS c", { other })).toEqual([
+      { c: ["claim:dysbiosis-contributes-mood-disorders"] },
+    ]);
+    const lonely = "link:CHEBI:15365:INCREASES:dysbiosis";
+    const lonelyLink = () => rows("MATCH ()-[l:LINK {id: $lonely}]->() RETURN l.id AS id", { lonely });
+    await importBundle(db, claim([{ from: "CHEBI:15365", predicate: "INCREASES", to: "dysbiosis" }], "claim:lonely"), {
+      actor: "test",
+    });
+    expect(await lonelyLink()).toEqual([{ id: lonely }]);
+    await importBundle(db, claim([], "claim:lonely"), { actor: "test" });
+    expect(await lonelyLink()).toEqual([]);
   });
 });
 

@@ -184,6 +184,8 @@ async function refreshLinks(tx: ManagedTransaction, linkIds: string[]) {
       `UNWIND $linkIds AS id MATCH (a)-[l:LINK {id: id}]->(b) USING INDEX SEEK l:LINK(id)
        RETURN l.id AS id, a.id AS from, b.id AS to, l.predicate AS predicate,
          [l.level, l.supporting, l.contradicting, l.score, l.certainty] AS current,
+         size(coalesce(l.claimIds, [])) = 0 AND size(coalesce(l.kgSources, [])) > 0 AS kgOnly,
+         coalesce(l.studyIds, []) AS kgStudyIds, coalesce(l.knowledgeLevels, []) AS kgKnowledgeLevels,
          COLLECT {
            UNWIND coalesce(l.claimIds, []) AS cid
            MATCH (c:Claim {id: cid}) USING INDEX SEEK c:Claim(id)
@@ -204,9 +206,21 @@ async function refreshLinks(tx: ManagedTransaction, linkIds: string[]) {
         to: string;
         predicate: string;
         current: unknown;
+        kgOnly: boolean;
+        kgStudyIds: string[];
+        kgKnowledgeLevels: string[];
         certainties: Array<string | null>;
         evidence: EvidenceRow[];
       };
+      if (row.kgOnly) {
+        // No claim asserts it (any more): an imported KG's statement, with the KG's evidence.
+        const kg = kgLinkEvidence(row.predicate, row.kgStudyIds, row.kgKnowledgeLevels);
+        if (!sameValue(row.current, [kg.level, toPlain(kg.supporting), toPlain(kg.contradicting), kg.score, kg.certainty])) {
+          linkUpdates.push({ id: row.id, ...kg });
+          ends.push({ from: row.from, to: row.to });
+        }
+        continue;
+      }
       // The same study cited for a link by several claims is one edge of its work.
       const summary = isDefinitional(row.predicate)
         ? DEFINITIONAL_SUMMARY

@@ -1,6 +1,7 @@
 /**
  * Mechanism LINKs: one relationship per (from, predicate, to), with `claimIds` = the claims
- * asserting it. A link no claim asserts any more is deleted.
+ * asserting it. A link no claim asserts any more is deleted, unless an imported knowledge graph
+ * states it too (`kgSources`): then it keeps the KG's statement, without claims.
  *
  * Every writer of a link holds the lock of its subject (`from`) entity, taken before the link
  * is read (common.ts, lockRecords): writers of one link take turns, so a link is created once
@@ -72,7 +73,8 @@ export async function writeLinks(
   const existingLinks = await readMap(
     tx,
     `UNWIND $ids AS id MATCH (a)-[l:LINK {id: id}]->(b) USING INDEX SEEK l:LINK(id)
-     RETURN l.id AS id, l.claimIds AS claimIds, l.predicate AS predicate, a.id AS from, b.id AS to`,
+     RETURN l.id AS id, l.claimIds AS claimIds, l.predicate AS predicate, a.id AS from, b.id AS to,
+       size(coalesce(l.kgSources, [])) > 0 AS statedByKg`,
     affectedLinks,
   );
   const linkRows: Array<{ id: string; from: string; predicate: string; to: string; claimIds: string[] }> = [];
@@ -83,7 +85,9 @@ export async function writeLinks(
     const oldClaimIds = (old?.claimIds ?? []) as string[];
     const asserted = assertedBy.get(id);
     const next = uniq([...oldClaimIds.filter((c) => !bundleClaimIds.has(c)), ...(asserted?.claims ?? [])]).sort();
-    if (!next.length) {
+    // A link no claim asserts any more goes, unless an imported knowledge graph states it too:
+    // then it stays as the KG's statement (its evidence falls back to the KG's, derived.ts).
+    if (!next.length && !old?.statedByKg) {
       if (old) deleteLinks.push(id);
       continue;
     }
@@ -120,7 +124,8 @@ export async function writeLinks(
       "links",
       `UNWIND $rows AS row
        MATCH ()-[l:LINK {id: row.id}]->() USING INDEX SEEK l:LINK(id)
-       SET l.predicate = row.predicate, l.claimIds = row.claimIds, l.updatedAt = $now, l.updatedBy = $actor
+       SET l.predicate = row.predicate, l.claimIds = CASE WHEN size(row.claimIds) > 0 THEN row.claimIds END,
+         l.updatedAt = $now, l.updatedBy = $actor
        RETURN count(*) AS n`,
       changedRows,
       audit,
