@@ -10,6 +10,7 @@ import path from "node:path";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { toPlain } from "../src/db/database.js";
 import { importBundle } from "../src/graph/import.js";
+import { refreshShortcutsInBatches } from "../src/graph/strongest-links.js";
 import { ImportInProgress } from "../src/kgx/import-lock.js";
 import { bothSettled, importKgx, type KgxImportReport, KgxRefused } from "../src/kgx/importer.js";
 import {
@@ -265,6 +266,48 @@ describe("KGX import safety", { timeout: 600_000 }, () => {
     ).toEqual([{ pks: ["infores:zero", "infores:one", "infores:two"] }]);
   });
 
+  it("the same files again after the graph moved: what differs is written as a run of its own, which alone a failure takes back", async () => {
+    const first = await importKgx(db, TSV, opts);
+    const gone = "link:HGNC:11603:CONTRIBUTES_TO:MONDO:0005002";
+    const linkProps = () => rows("MATCH ()-[l:LINK {id: $gone}]->() RETURN properties(l) AS p", { gone });
+    const original = (await linkProps())[0]?.p;
+    const linkIds = () => rows("MATCH ()-[l:LINK]->() WHERE l.importId IS NOT NULL RETURN l.id AS id ORDER BY id");
+    const ids = await linkIds();
+    expect(ids).toContainEqual({ id: gone });
+    // The graph moves: someone deletes one of the imported links (and its shortcuts follow).
+    await db.write((tx) => tx.run("MATCH ()-[l:LINK {id: $gone}]->() DELETE l", { gone }));
+    await refreshShortcutsInBatches(db, ["HGNC:11603", "MONDO:0005002"]);
+    const moved = await graphSnapshot(db);
+    let batches = 0;
+    const error = await importKgx(db, TSV, {
+      ...opts,
+      batchSize: 2,
+      // Three edge batches find what differs (nothing written), the fourth is the write's first.
+      onBatch: ({ phase }) => {
+        if (phase === "edges" && ++batches === 4) throw new Error("injected failure");
+      },
+    }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect((error as Error).message).toBe("injected failure");
+    // The first import's records, links and Source are all still there.
+    expect(await graphSnapshot(db)).toBe(moved);
+    const again = await importKgx(db, TSV, opts);
+    expect(again).toMatchObject({ status: "published", importId: first.importId });
+    expect(again.links).toEqual({ created: 1, updated: 0, unchanged: 4 });
+    expect(await linkIds()).toEqual(ids);
+    // Then the same files are unchanged, and the graph is the first import's but for the run's record.
+    expect((await importKgx(db, TSV, opts)).status).toBe("unchanged");
+    const runs = await rows("MATCH (i:KgxImport) RETURN i.id AS id, i.status AS status ORDER BY id");
+    expect(runs).toHaveLength(2);
+    expect(runs.every((r) => r.status === "published" && String(r.id).startsWith(first.importId))).toBe(true);
+    // The link the run wrote again is the first import's, but for the id of the run that wrote it.
+    const recreated = (await linkProps())[0]?.p as Record<string, unknown>;
+    expect(recreated.importId).toBe(runs.find((r) => r.id !== first.importId)?.id);
+    expect({ ...recreated, importId: first.importId }).toEqual(original);
+  });
+
   it("a batch's two transactions (work records, links) fail together only once both are over", async () => {
     // Taking an import back while the other transaction still writes would leave its records.
     let finished = false;
@@ -394,9 +437,11 @@ describe("a link both a curated claim and an imported KG state", { timeout: 600_
   it("outlives the claim: when no claim asserts it any more, it keeps the KG's statement and evidence", async () => {
     await importKgx(db, TSV, opts);
     // The KG states acetaminophen raises apoptosis, citing one publication.
-    const [{ id, predicate }] = (await rows(
-      "MATCH (:Entity {id: 'CHEBI:15365'})-[l:LINK]->(:Entity {id: 'GO:0006915'}) RETURN l.id AS id, l.predicate AS predicate",
-    )) as Array<{ id: string; predicate: string }>;
+    const { id, predicate } = (
+      await rows(
+        "MATCH (:Entity {id: 'CHEBI:15365'})-[l:LINK]->(:Entity {id: 'GO:0006915'}) RETURN l.id AS id, l.predicate AS predicate",
+      )
+    )[0] as { id: string; predicate: string };
     const linkRow = () =>
       rows(
         `MATCH ()-[l:LINK {id: $id}]->() RETURN l.claimIds AS claimIds, l.kgSources AS kgSources, l.publications AS publications,

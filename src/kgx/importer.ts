@@ -13,7 +13,9 @@
  *    strongest-link shortcuts of every entity whose links moved. Then the import is `published`.
  * 3. On failure the import is taken back (undoImport); if the process dies, the next run of an
  *    import finds the import still `running` and takes it back before it starts. So a failed or
- *    interrupted import leaves the graph as it was, and a re-run finishes the job.
+ *    interrupted import leaves the graph as it was, and a re-run finishes the job. Files already
+ *    published are checked against the graph; if it moved, what differs is written as a run of
+ *    its own (`<import id>-run-<time>`), so that taking that run back leaves the first one's records.
  *
  * Dry run: steps 1 and 2 in classify-only mode (read transactions; nothing written).
  * Memory: one batch of rows, plus a map of node id → content hash (bounded by the number of nodes,
@@ -382,8 +384,14 @@ async function writeChecked(
       writeBatches(db, checked, sourceId, ctx, opts, batchSize, report, progress, oneAhead),
     );
     if (alreadyPublished && !opts.dryRun && result.changed) {
-      // The graph moved since these files were imported: write what differs, as a new run.
-      log?.info({ importId: checked.importId }, "kgx import: already published, but the graph differs; writing");
+      // The graph moved since these files were imported: write what differs, as a run of its
+      // own (its own id on what it creates, its own undo log), so that taking it back after a
+      // failure leaves the first import's records where they are.
+      ctx.importId = `${checked.importId}-run-${Date.now().toString(36)}`;
+      log?.info(
+        { importId: checked.importId, runId: ctx.importId },
+        "kgx import: already published, but the graph differs; writing",
+      );
       report.entities = zeroBulk();
       report.links = zeroBulk();
       report.negatedLinks = zeroBulk();
@@ -404,20 +412,20 @@ async function writeChecked(
     await phase("publish", () =>
       db.write(async (tx) => {
         await tx.run("MATCH (i:KgxImport {id: $id}) SET i.status = 'published', i.finishedAt = $now", {
-          id: checked.importId,
+          id: ctx.importId,
           now: new Date().toISOString(),
         });
         await bumpGraphVersion(tx);
       }),
     );
-    await phase("drop undo log", () => dropUndoLog(db, checked.importId));
+    await phase("drop undo log", () => dropUndoLog(db, ctx.importId));
     finish("published", progress.peakRss);
     log?.info({ ...report, problems: undefined }, "kgx import published");
     return report;
   } catch (error) {
     if (ctx.write) {
-      log?.error({ err: error, importId: checked.importId }, "kgx import failed: taking it back");
-      await takeBack(db, checked.importId, log);
+      log?.error({ err: error, importId: ctx.importId }, "kgx import failed: taking it back");
+      await takeBack(db, ctx.importId, log);
     }
     throw error;
   }
