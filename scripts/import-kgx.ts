@@ -1,9 +1,10 @@
 /**
- * `npm run import -- <nodes.tsv> <edges.tsv> | <dir> | <kg.tar.gz> [--name NAME] [--dry-run] [--batch N]`
+ * `npm run import -- <nodes.tsv> <edges.tsv> | <dir> | <kg.tar.gz> [--name NAME] [--replace] [--dry-run] [--batch N]`
  *
  * Imports KGX files (TSV or JSON Lines, optionally gzipped; a directory; a tarball) into the graph
  * (src/kgx/importer.ts): checked first with located problems, then staged in batches and
  * published, or taken back on failure. Progress (rows/s, ETA) and the summary are JSON logs.
+ * --replace: the files are a new release of the KG NAME, whose statements replace its earlier ones.
  */
 import { parseArgs } from "node:util";
 import { loadConfig } from "../src/config.js";
@@ -15,7 +16,7 @@ import { formatKgxProblem } from "../src/kgx/reader.js";
 import { createLogger } from "../src/logger.js";
 
 const USAGE =
-  "usage: npm run import -- <nodes file> <edges file> | <directory> | <tarball> [--name NAME] [--dry-run] [--batch N]";
+  "usage: npm run import -- <nodes file> <edges file> | <directory> | <tarball> [--name NAME] [--replace] [--dry-run] [--batch N]";
 const config = loadConfig();
 const log = createLogger("kg-import", config.LOG_LEVEL);
 const say = (text: string) => process.stderr.write(`${text}\n`);
@@ -24,6 +25,7 @@ async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
     options: {
       "dry-run": { type: "boolean", default: false },
+      replace: { type: "boolean", default: false },
       name: { type: "string" },
       batch: { type: "string" },
       help: { type: "boolean", short: "h", default: false },
@@ -47,6 +49,7 @@ async function main(): Promise<number> {
       actor: process.env.KG_ACTOR ?? "kgx-import",
       name: values.name,
       dryRun: values["dry-run"],
+      replace: values.replace,
       batchSize: values.batch ? Number(values.batch) : undefined,
       log,
       timeoutMs: 600_000,
@@ -62,6 +65,9 @@ async function main(): Promise<number> {
         row("links", report.links),
         row("negated links", report.negatedLinks),
         row("work records", report.workRecords),
+        values.replace
+          ? `No longer stated by this release: ${report.retracted.updated} link(s) kept for what else states or asserts them, ${report.retracted.deleted} deleted.`
+          : "",
         report.cleanedUp.length ? `Took back interrupted import(s) first: ${report.cleanedUp.join(", ")}` : "",
       ].join("\n"),
     );

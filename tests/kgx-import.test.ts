@@ -493,6 +493,128 @@ describe("a link both a curated claim and an imported KG state", { timeout: 600_
   });
 });
 
+describe("a new release of a knowledge graph (replace)", { timeout: 600_000 }, () => {
+  beforeEach(() => clearGraph(db));
+  const HEADER =
+    "id\tsubject\tpredicate\tobject\tnegated\tobject_direction_qualifier\tprimary_knowledge_source\tknowledge_level\tpublications";
+  const NODES = [
+    "id\tcategory\tname",
+    "KGR:a\tbiolink:SmallMolecule\ta",
+    "KGR:b\tbiolink:Disease\tb",
+    "KGR:c\tbiolink:Gene\tc",
+    "KGR:d\tbiolink:PhenotypicFeature\td",
+  ];
+  const edge = (id: string, s: string, p: string, o: string, pubs = "", negated = "", direction = "") =>
+    `${id}\t${s}\t${p}\t${o}\t${negated}\t${direction}\tinfores:rel\tknowledge_assertion\t${pubs}`;
+  const release1 = () =>
+    writeKgx("release1", {
+      "nodes.tsv": NODES,
+      "edges.tsv": [
+        HEADER,
+        edge("r1", "KGR:a", "biolink:affects", "KGR:b", "PMID:1|PMID:2", "", "increased"),
+        edge("r2", "KGR:a", "biolink:affects", "KGR:c", "PMID:3", "", "increased"),
+        edge("r3", "KGR:c", "biolink:treats", "KGR:b", "", "true"),
+        edge("r4", "KGR:b", "biolink:related_to", "KGR:d"),
+      ],
+    });
+  // The next release: r1 cites one publication fewer, r2 and r3 are gone, r5 is new.
+  const release2 = () =>
+    writeKgx("release2", {
+      "nodes.tsv": NODES,
+      "edges.tsv": [
+        HEADER,
+        edge("r1", "KGR:a", "biolink:affects", "KGR:b", "PMID:1", "", "increased"),
+        edge("r4", "KGR:b", "biolink:related_to", "KGR:d"),
+        // a→b again, with another publication: read in a later batch, added to the first's.
+        edge("r1b", "KGR:a", "biolink:affects", "KGR:b", "PMID:4", "", "increased"),
+        edge("r5", "KGR:a", "biolink:affects", "KGR:d", "", "", "decreased"),
+      ],
+    });
+  // Another KG states a→c too.
+  const other = () =>
+    writeKgx("other", {
+      "nodes.tsv": NODES,
+      "edges.tsv": [HEADER, edge("o1", "KGR:a", "biolink:affects", "KGR:c", "PMID:9", "", "increased")],
+    });
+  const link = async (id: string) =>
+    (
+      await rows(
+        `OPTIONAL MATCH ()-[l {id: $id}]->() RETURN l.kgSources AS sources, l.publications AS publications,
+           l.studyIds AS studyIds, l.supporting AS supporting, l.kgContributions IS NOT NULL AS parts`,
+        { id },
+      )
+    )[0];
+  const AB = "link:KGR:a:INCREASES:KGR:b";
+  const AC = "link:KGR:a:INCREASES:KGR:c";
+  const NOT_CB = "not-link:KGR:c:TREATS:KGR:b";
+
+  async function twoKgs() {
+    await importKgx(db, [release1()], { ...opts, name: "rel-kg" });
+    await importKgx(db, [other()], { ...opts, name: "other-kg" });
+    expect(await link(AC)).toEqual({
+      sources: ["source:kgx-rel-kg", "source:kgx-other-kg"],
+      publications: ["PMID:3", "PMID:9"],
+      studyIds: ["study:pmid-3", "study:pmid-9"],
+      supporting: 2,
+      parts: true,
+    });
+    expect((await link(NOT_CB))?.sources).toEqual(["source:kgx-rel-kg"]);
+  }
+
+  it("replaces what the KG states: fewer publications, links it no longer states lose its part or go", async () => {
+    await twoKgs();
+    // One row a batch: a→b's first batch replaces the KG's part, its second adds to it.
+    const report = await importKgx(db, [release2()], { ...opts, name: "rel-kg", replace: true, batchSize: 1 });
+    expect(report.status).toBe("published");
+    expect(report.links).toEqual({ created: 1, updated: 2, unchanged: 1 });
+    expect(report.retracted).toEqual({ updated: 1, deleted: 1 });
+    expect(await link(AB)).toMatchObject({
+      publications: ["PMID:1", "PMID:4"],
+      studyIds: ["study:pmid-1", "study:pmid-4"],
+      supporting: 2,
+      parts: false,
+    });
+    // The other KG's statement of a→c stays, alone: its publication, its evidence.
+    expect(await link(AC)).toEqual({
+      sources: ["source:kgx-other-kg"],
+      publications: ["PMID:9"],
+      studyIds: ["study:pmid-9"],
+      supporting: 1,
+      parts: false,
+    });
+    expect(await link(NOT_CB)).toEqual({ sources: null, publications: null, studyIds: null, supporting: null, parts: false });
+    await expectStrongestLinksConsistent(db);
+  });
+
+  it("without replace, a second set of files under the same name adds to what the KG states", async () => {
+    await twoKgs();
+    const report = await importKgx(db, [release2()], { ...opts, name: "rel-kg" });
+    expect(report.retracted).toEqual({ updated: 0, deleted: 0 });
+    expect((await link(AB))?.publications).toEqual(["PMID:1", "PMID:2", "PMID:4"]);
+    expect((await link(NOT_CB))?.sources).toEqual(["source:kgx-rel-kg"]);
+  });
+
+  it("a release that fails while retracting is taken back: deleted links made again, parts restored", async () => {
+    await twoKgs();
+    const before = await graphSnapshot(db);
+    let retractBatches = 0;
+    const error = await importKgx(db, [release2()], {
+      ...opts,
+      name: "rel-kg",
+      replace: true,
+      // The links' batch, then the negated links' (deleting c→b): then the failure.
+      onBatch: ({ phase }) => {
+        if (phase === "retract" && ++retractBatches === 2) throw new Error("injected failure");
+      },
+    }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect((error as Error).message).toBe("injected failure");
+    expect(await graphSnapshot(db)).toBe(before);
+  });
+});
+
 describe("importKgx mutation (small files, curators only)", { timeout: 600_000 }, () => {
   beforeEach(() => clearGraph(db));
   const SECRET = "kgx-test-secret-0123456789abcdef";

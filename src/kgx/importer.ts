@@ -29,7 +29,7 @@ import { refreshShortcutsInBatches } from "../graph/strongest-links.js";
 import { bumpGraphVersion } from "../graph/traversal-cache.js";
 import { addBulk, type BulkContext, type BulkCounts, timedStep, zeroBulk } from "../graph/write/common.js";
 import { bulkAddXrefs, bulkEntities, type EntityRow } from "../graph/write/entities.js";
-import { bulkLinks, type KgStatement, type LinkRow, prepareLinks } from "../graph/write/links.js";
+import { bulkLinks, type KgStatement, type LinkRow, prepareLinks, retractSource } from "../graph/write/links.js";
 import { bulkWorkRecords } from "../graph/write/studies.js";
 import { undoImport } from "../graph/write/undo.js";
 import type { Logger } from "../logger.js";
@@ -43,12 +43,18 @@ export interface KgxImportOptions {
   /** The knowledge graph's name: its Source is `source:kgx-<slug of name>` (default: the first path's base name). */
   name?: string;
   dryRun?: boolean;
+  /**
+   * A new release of the knowledge graph `name`: its statements replace the KG's earlier ones
+   * (each link's part from this KG is what these files state; a link they no longer state loses
+   * it, and goes if nothing else states or asserts it). Without it, statements are added.
+   */
+  replace?: boolean;
   log?: Logger;
   /** Rows per transaction (default 10,000). */
   batchSize?: number;
   now?: string;
   /** Called after each committed batch (progress; fault injection in tests). */
-  onBatch?: (info: { phase: "nodes" | "edges"; rows: number }) => Promise<void> | void;
+  onBatch?: (info: { phase: "nodes" | "edges" | "retract"; rows: number }) => Promise<void> | void;
   /** Transaction timeout per batch. */
   timeoutMs?: number;
   /** Most problems kept in the report (default 1,000); all are counted. */
@@ -70,6 +76,8 @@ export interface KgxImportReport {
   mergedByXref: number;
   links: BulkCounts;
   negatedLinks: BulkCounts;
+  /** With `replace`: links (and negated ones) the KG stated before and these files no longer state. */
+  retracted: { updated: number; deleted: number };
   workRecords: BulkCounts;
   errors: number;
   warnings: number;
@@ -309,6 +317,7 @@ export async function importKgx(db: Database, paths: readonly string[], opts: Kg
     mergedByXref: 0,
     links: zeroBulk(),
     negatedLinks: zeroBulk(),
+    retracted: { updated: 0, deleted: 0 },
     workRecords: zeroBulk(),
     errors: 0,
     warnings: 0,
@@ -356,6 +365,9 @@ export async function importKgx(db: Database, paths: readonly string[], opts: Kg
   }
 }
 
+/** The id of a run that writes files already published again: its own, so it can be taken back alone. */
+const runId = (importId: string) => `${importId}-run-${Date.now().toString(36)}`;
+
 /** Steps 2 and 3 for files that passed the check (under the import lock unless a dry run). */
 async function writeChecked(
   db: Database,
@@ -376,8 +388,15 @@ async function writeChecked(
     importId: checked.importId,
     audit: { now: opts.now ?? new Date().toISOString(), actor: opts.actor },
     write: !opts.dryRun && !alreadyPublished,
+    replace: Boolean(opts.replace),
     phaseMs: report.phaseMs,
   };
+  // A release replacing the KG's statements must meet every link it states, so files already
+  // published are not merely checked for differences: they are written again as a run of their own.
+  if (alreadyPublished && opts.replace && !opts.dryRun) {
+    ctx.importId = runId(checked.importId);
+    ctx.write = true;
+  }
   let progress = new Progress(log, "write", checked.nodeRows + checked.edgeRows);
   try {
     let result = await withOneAhead((oneAhead) =>
@@ -387,7 +406,7 @@ async function writeChecked(
       // The graph moved since these files were imported: write what differs, as a run of its
       // own (its own id on what it creates, its own undo log), so that taking it back after a
       // failure leaves the first import's records where they are.
-      ctx.importId = `${checked.importId}-run-${Date.now().toString(36)}`;
+      ctx.importId = runId(checked.importId);
       log?.info(
         { importId: checked.importId, runId: ctx.importId },
         "kgx import: already published, but the graph differs; writing",
@@ -403,6 +422,17 @@ async function writeChecked(
       );
     }
     if (!ctx.write) return finish(opts.dryRun ? "dry-run" : "unchanged", progress.peakRss);
+    if (ctx.replace) {
+      const retracted = await phase("retract", () =>
+        retractSource(db, sourceId, ctx, {
+          timeoutMs: opts.timeoutMs,
+          onBatch: (rows) => opts.onBatch?.({ phase: "retract", rows }),
+        }),
+      );
+      report.retracted = { updated: retracted.updated, deleted: retracted.deleted };
+      for (const id of retracted.ends) result.ends.add(id);
+      log?.info({ source: sourceId, ...report.retracted }, "kgx import: retracted what this release no longer states");
+    }
     log?.info({ entities: result.ends.size }, "kgx import: rebuilding strongest-link shortcuts");
     const ends = [...result.ends];
     const shortcutProgress = new Progress(log, "shortcuts", ends.length);

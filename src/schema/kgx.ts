@@ -59,6 +59,15 @@ const KgxImportReportRef = builder.objectRef<KgxImportReport>("KgxImportReport")
     links: t.field({ type: KgxCountsRef, resolve: (p) => p.links, description: "Mechanism links." }),
     negatedLinks: t.field({ type: KgxCountsRef, resolve: (p) => p.negatedLinks, description: "Negated statements." }),
     workRecords: t.field({ type: KgxCountsRef, resolve: (p) => p.workRecords, description: "Work records of publications." }),
+    retractedLinks: t.int({
+      resolve: (p) => p.retracted.updated + p.retracted.deleted,
+      description:
+        "With replace: links the knowledge graph stated before and this release no longer states (each loses the KG's part; one nothing else states or asserts is deleted).",
+    }),
+    deletedLinks: t.int({
+      resolve: (p) => p.retracted.deleted,
+      description: "Of retractedLinks, those deleted (nothing else stated or asserted them).",
+    }),
     warnings: t.exposeInt("warnings", { description: "Warnings (unknown categories, unmodelled predicates): kept." }),
     problems: t.field({ type: [KgxProblemRef], resolve: (p) => p.problems, description: "The warnings, located." }),
   }),
@@ -73,6 +82,12 @@ builder.mutationField("importKgx", (t) =>
       format: t.arg({ type: KgxFormatEnum, required: false, defaultValue: "TSV", description: "TSV (default) or JSONL." }),
       name: t.arg.string({ required: true, description: "The knowledge graph's name: its Source is source:kgx-<name>." }),
       dryRun: t.arg.boolean({ required: false, defaultValue: false, description: "Check and report without writing." }),
+      replace: t.arg.boolean({
+        required: false,
+        defaultValue: false,
+        description:
+          "A new release of the knowledge graph `name`: its statements replace the KG's earlier ones (links it no longer states lose them). Default: statements are added.",
+      }),
     },
     description:
       "Imports a small KGX graph (nodes and edges as text, at most 5,000,000 characters each; larger files: `npm run import`). Every problem is reported, located, in extensions.problems and nothing is written; otherwise the import is published, or taken back if it fails. Idempotent: the same files again change nothing.",
@@ -91,7 +106,13 @@ builder.mutationField("importKgx", (t) =>
         const files = [path.join(dir, `nodes.${ext}`), path.join(dir, `edges.${ext}`)];
         await fs.writeFile(files[0] as string, args.nodes);
         await fs.writeFile(files[1] as string, args.edges);
-        const report = await importKgx(ctx.db, files, { actor, name: args.name, dryRun: args.dryRun ?? false, log: ctx.log });
+        const report = await importKgx(ctx.db, files, {
+          actor,
+          name: args.name,
+          dryRun: args.dryRun ?? false,
+          replace: args.replace ?? false,
+          log: ctx.log,
+        });
         return { ...report, problems: report.problems.map((p) => ({ ...p, file: path.basename(p.file) })) };
       } catch (error) {
         if (error instanceof KgxRefused) {

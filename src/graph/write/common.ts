@@ -254,6 +254,8 @@ export interface BulkContext {
   audit: { now: string; actor: string };
   /** False: classify only (a dry run), nothing is written. */
   write: boolean;
+  /** A new release of its knowledge graph: its statements replace the KG's earlier ones. */
+  replace?: boolean;
   /** Milliseconds spent per step (where an import's time goes: its report and logs). */
   phaseMs?: Record<string, number>;
 }

@@ -13,16 +13,20 @@
  * created or extended with the knowledge graph's provenance, never taking a claim's away.
  */
 import type { ManagedTransaction } from "neo4j-driver";
-import { toPlain } from "../../db/database.js";
+import { type Database, toPlain } from "../../db/database.js";
+import { QUALIFIER_PROPS } from "../../kgx/mapping.js";
 import { linkOfId } from "../../model/vocabulary.js";
+import { bumpGraphVersion } from "../traversal-cache.js";
 import {
   addTime,
+  BATCH,
   type BulkContext,
   type BulkCounts,
   type Classified,
   lockRecords,
   type Props,
   readMap,
+  sameProps,
   sameValue,
   timedStep,
   touchedBy,
@@ -176,38 +180,136 @@ export interface LinkRow {
 
 const list = (v: unknown): string[] => (Array.isArray(v) ? (v as string[]) : []);
 
-/** The link's properties once the statements are added to what it holds (lists are unions). */
-function mergedLink(row: LinkRow, old: Props | undefined, sourceId: string): Props {
-  const s = row.statements;
-  const first = s[0] as KgStatement;
+/** The lists a link keeps of the KG statements behind it, each the union over the KGs stating it. */
+const KG_LISTS = [
+  "kgxEdgeIds",
+  "kgxHashes",
+  "primaryKnowledgeSources",
+  "aggregatorKnowledgeSources",
+  "knowledgeLevels",
+  "agentTypes",
+  "publications",
+  "studyIds",
+] as const;
+const QUALIFIER_KEYS: readonly string[] = Object.values(QUALIFIER_PROPS);
+
+/**
+ * What one knowledge graph (normally; `sources`) states of a link. A link one KG states keeps it
+ * in its own lists; once a second KG states it, each KG's part is kept too (`kgContributions`,
+ * JSON), so that a new release of one KG (an import with `replace`) replaces its part only.
+ */
+interface Contribution {
+  sources: string[];
+  lists: Record<string, string[]>;
+  qualifiers: Record<string, string>;
+  biolinkPredicate: string;
+}
+
+function contributionOf(sourceId: string, statements: readonly KgStatement[]): Contribution {
+  const pick = (f: (x: KgStatement) => Array<string | null>) =>
+    uniq(statements.flatMap(f).filter((v): v is string => Boolean(v)));
+  const qualifiers: Record<string, string> = {};
+  for (const x of [...statements].reverse()) Object.assign(qualifiers, x.qualifiers);
+  return {
+    sources: [sourceId],
+    lists: {
+      kgxEdgeIds: pick((x) => [x.edgeId]),
+      kgxHashes: pick((x) => [x.hash]),
+      primaryKnowledgeSources: pick((x) => [x.primaryKnowledgeSource]),
+      aggregatorKnowledgeSources: pick((x) => x.aggregatorKnowledgeSources),
+      knowledgeLevels: pick((x) => [x.knowledgeLevel]),
+      agentTypes: pick((x) => [x.agentType]),
+      publications: pick((x) => x.publications),
+      studyIds: pick((x) => x.studyIds),
+    },
+    qualifiers,
+    biolinkPredicate: (statements[0] as KgStatement).biolinkPredicate,
+  };
+}
+
+/** Both parts as one (lists are unions; the first part's qualifiers and Biolink predicate win). */
+function joined(a: Contribution, b: Contribution): Contribution {
+  return {
+    sources: uniq([...a.sources, ...b.sources]),
+    lists: Object.fromEntries(KG_LISTS.map((k) => [k, uniq([...(a.lists[k] ?? []), ...(b.lists[k] ?? [])])])),
+    qualifiers: { ...b.qualifiers, ...a.qualifiers },
+    biolinkPredicate: a.biolinkPredicate,
+  };
+}
+
+/** The KG parts of a link as stored. */
+function contributionsOf(link: Props): Contribution[] {
+  const stored = list(link.kgContributions);
+  if (stored.length) return stored.map((json) => JSON.parse(json) as Contribution);
+  const sources = list(link.kgSources);
+  if (!sources.length) return [];
+  // One KG states it (or, written before parts were kept, several as one part): its own lists.
+  const qualifiers: Record<string, string> = {};
+  for (const k of QUALIFIER_KEYS) if (typeof link[k] === "string") qualifiers[k] = link[k] as string;
+  return [
+    {
+      sources,
+      lists: Object.fromEntries(KG_LISTS.map((k) => [k, list(link[k])])),
+      qualifiers,
+      biolinkPredicate: String(link.biolinkPredicate),
+    },
+  ];
+}
+
+/**
+ * A link's KG properties from its parts; `old` is what it holds (claims, audit). For a link that
+ * exists, a list or qualifier no part has any more is null (removed by `SET l += props`); for a
+ * new one, left out. An empty list is never stored (every reader takes a missing list as empty):
+ * most edges have no publications or aggregator, and each list property is a record to write.
+ */
+function linkProps(predicate: string, parts: readonly Contribution[], old: Props | undefined): Props {
+  const all = parts.reduce(joined);
   const props: Props = {
-    predicate: row.predicate,
-    biolinkPredicate: old?.biolinkPredicate ?? first.biolinkPredicate,
-    kgxEdgeIds: uniq([...list(old?.kgxEdgeIds), ...s.flatMap((x) => (x.edgeId ? [x.edgeId] : []))]),
-    kgxHashes: uniq([...list(old?.kgxHashes), ...s.map((x) => x.hash)]),
-    kgSources: uniq([...list(old?.kgSources), sourceId]),
-    primaryKnowledgeSources: uniq([
-      ...list(old?.primaryKnowledgeSources),
-      ...s.flatMap((x) => (x.primaryKnowledgeSource ? [x.primaryKnowledgeSource] : [])),
-    ]),
-    aggregatorKnowledgeSources: uniq([
-      ...list(old?.aggregatorKnowledgeSources),
-      ...s.flatMap((x) => x.aggregatorKnowledgeSources),
-    ]),
-    knowledgeLevels: uniq([...list(old?.knowledgeLevels), ...s.flatMap((x) => (x.knowledgeLevel ? [x.knowledgeLevel] : []))]),
-    agentTypes: uniq([...list(old?.agentTypes), ...s.flatMap((x) => (x.agentType ? [x.agentType] : []))]),
-    publications: uniq([...list(old?.publications), ...s.flatMap((x) => x.publications)]),
-    studyIds: uniq([...list(old?.studyIds), ...s.flatMap((x) => x.studyIds)]),
+    predicate,
+    biolinkPredicate: all.biolinkPredicate,
+    kgSources: all.sources,
+    ...all.lists,
+    ...Object.fromEntries(QUALIFIER_KEYS.map((k) => [k, all.qualifiers[k] ?? null])),
+    kgContributions: parts.length > 1 ? parts.map((c) => JSON.stringify(c)) : null,
     evidenceVoice: "KNOWLEDGE_GRAPH",
   };
-  for (const x of [...s].reverse()) for (const [k, v] of Object.entries(x.qualifiers)) props[k] = old?.[k] ?? v;
   // A link a claim asserts keeps the evidence the rule gives its claims' studies.
   if (!list(old?.claimIds).length) {
-    Object.assign(props, kgLinkEvidence(row.predicate, props.studyIds as string[], props.knowledgeLevels as string[]));
+    Object.assign(props, kgLinkEvidence(predicate, all.lists.studyIds ?? [], all.lists.knowledgeLevels ?? []));
   }
-  // An empty list is left unset (every reader takes a missing list as empty): most edges have no
-  // publications or aggregator, and each list property is a record the store writes.
-  for (const [key, value] of Object.entries(props)) if (Array.isArray(value) && value.length === 0) delete props[key];
+  for (const [key, value] of Object.entries(props)) {
+    if (value === null || (Array.isArray(value) && value.length === 0)) {
+      if (old) props[key] = null;
+      else delete props[key];
+    }
+  }
+  return props;
+}
+
+/**
+ * The link's properties once the statements are added to what it holds: to its KG's part (lists
+ * are unions), or, with `replace` (a new release of the KG, first touching this link), instead of it.
+ */
+function mergedLink(row: LinkRow, old: Props | undefined, sourceId: string, replace = false): Props {
+  const mine = contributionOf(sourceId, row.statements);
+  const parts = old ? contributionsOf(old) : [];
+  const at = parts.findIndex((c) => c.sources.length === 1 && c.sources[0] === sourceId);
+  if (at < 0) parts.push(mine);
+  else parts[at] = replace ? mine : joined(parts[at] as Contribution, mine);
+  return linkProps(row.predicate, parts, old);
+}
+
+/**
+ * The link without what `sourceId` alone states (its release no longer states it): its new
+ * properties, or null when nothing states or asserts it any more (the link goes).
+ */
+export function linkWithout(link: Props, sourceId: string): Props | null {
+  const parts = contributionsOf(link).filter((c) => !(c.sources.length === 1 && c.sources[0] === sourceId));
+  if (parts.length) return linkProps(String(link.predicate), parts, link);
+  if (!list(link.claimIds).length) return null;
+  // Only claims assert it now: no KG part left (its evidence is the claims', derived.ts).
+  const props: Props = { kgSources: null, kgContributions: null, evidenceVoice: null, biolinkPredicate: null };
+  for (const k of [...KG_LISTS, ...QUALIFIER_KEYS]) props[k] = null;
   return props;
 }
 
@@ -259,24 +361,34 @@ export async function bulkLinks(
   const found = new Map(existing.records.map((r) => [r.get("id") as string, r.get("props") as Props]));
   const create: Props[] = [];
   const update: Props[] = [];
+  const mark: string[] = [];
   const undo: Array<{ id: string; props: Props }> = [];
   const comparing = performance.now();
   for (const row of byId.values()) {
     const old = found.get(row.id);
-    if (old && row.statements.every((s) => list(old.kgxHashes).includes(s.hash))) {
+    // A new release replaces its KG's part of every link it states, the first time it meets the
+    // link; each link it meets is marked (lastImportId), even unchanged: what is left unmarked
+    // afterwards, it no longer states (`retractSource`).
+    const replacing = Boolean(ctx.replace && old && !touchedBy(old, ctx));
+    if (old && !replacing && row.statements.every((s) => list(old.kgxHashes).includes(s.hash))) {
       counts.unchanged += 1;
       continue;
     }
-    const props = old ? mergedLink(row, toPlain(old) as Props, sourceId) : (fresh.get(row.id) as Props);
-    counts.ends.push({ from: row.from, to: row.to });
     if (!old) {
       counts.created += 1;
-      create.push({ from: row.from, to: row.to, props: { ...props, id: row.id } });
-    } else {
-      counts.updated += 1;
-      if (!touchedBy(old, ctx)) undo.push({ id: row.id, props: old });
-      update.push({ id: row.id, props });
+      counts.ends.push({ from: row.from, to: row.to });
+      create.push({ from: row.from, to: row.to, props: { ...(fresh.get(row.id) as Props), id: row.id } });
+      continue;
     }
+    const props = mergedLink(row, toPlain(old) as Props, sourceId, replacing);
+    if (sameProps(props, old)) counts.unchanged += 1;
+    else {
+      counts.updated += 1;
+      counts.ends.push({ from: row.from, to: row.to });
+    }
+    if (!touchedBy(old, ctx)) undo.push({ id: row.id, props: old });
+    if (sameProps(props, old)) mark.push(row.id);
+    else update.push({ id: row.id, props });
   }
   addTime(ctx, "links: compare with what exists (Node)", performance.now() - comparing);
   if (!ctx.write) return counts;
@@ -302,5 +414,79 @@ export async function bulkLinks(
       { rows: update, ...ctx.audit, importId: ctx.importId },
     );
   }
+  if (mark.length) {
+    await tx.run(
+      `UNWIND $ids AS id MATCH ()-[l:${type} {id: id}]->() USING INDEX SEEK l:${type}(id) SET l.lastImportId = $importId`,
+      { ids: mark, importId: ctx.importId },
+    );
+  }
   return counts;
+}
+
+/**
+ * After a new release of a knowledge graph is written (`replace`): each link the KG stated and
+ * its release no longer states (one this import did not mark) loses the KG's part, and goes if
+ * nothing states or asserts it any more. Before-images as for any change (a deleted link's with
+ * its ends), so that taking the import back restores them; returns the counts and the ends whose
+ * strongest-link shortcuts move.
+ */
+export async function retractSource(
+  db: Database,
+  sourceId: string,
+  ctx: BulkContext,
+  opts: { timeoutMs?: number; onBatch?: (done: number) => Promise<void> | void } = {},
+): Promise<{ updated: number; deleted: number; ends: Set<string> }> {
+  const result = { updated: 0, deleted: 0, ends: new Set<string>() };
+  const stale = await db.read(
+    `MATCH ()-[l:LINK|NEGATED_LINK]->() WHERE $source IN l.kgSources
+       AND coalesce(l.importId, '') <> $importId AND coalesce(l.lastImportId, '') <> $importId
+     RETURN l.id AS id, type(l) AS type`,
+    { source: sourceId, importId: ctx.importId },
+  );
+  for (const type of ["LINK", "NEGATED_LINK"] as const) {
+    const ids = stale.records.filter((r) => r.get("type") === type).map((r) => r.get("id") as string);
+    for (let i = 0; i < ids.length; i += BATCH) {
+      const batch = ids.slice(i, i + BATCH);
+      // Counted once committed: a transaction retried after a conflict runs its work again.
+      const [updated, deleted] = await db.write(
+        async (tx) => {
+          const found = await tx.run(
+            `UNWIND $ids AS id MATCH (a)-[l:${type} {id: id}]->(b) USING INDEX SEEK l:${type}(id)
+             RETURN a.id AS from, b.id AS to, properties(l) AS props`,
+            { ids: batch },
+          );
+          const undo: Array<{ id: string; props: Props; from?: string; to?: string }> = [];
+          const update: Props[] = [];
+          const remove: string[] = [];
+          for (const r of found.records) {
+            const old = r.get("props") as Props;
+            const id = old.id as string;
+            const props = linkWithout(toPlain(old) as Props, sourceId);
+            if (props) update.push({ id, props });
+            else remove.push(id);
+            undo.push(props ? { id, props: old } : { id, props: old, from: r.get("from"), to: r.get("to") });
+            result.ends.add(r.get("from"));
+            result.ends.add(r.get("to"));
+          }
+          await writeUndo(tx, ctx, type, undo);
+          await tx.run(
+            `UNWIND $rows AS row MATCH ()-[l:${type} {id: row.id}]->() USING INDEX SEEK l:${type}(id)
+             SET l += row.props, l.updatedAt = $now, l.updatedBy = $actor, l.lastImportId = $importId`,
+            { rows: update, ...ctx.audit, importId: ctx.importId },
+          );
+          await tx.run(`UNWIND $ids AS id MATCH ()-[l:${type} {id: id}]->() USING INDEX SEEK l:${type}(id) DELETE l`, {
+            ids: remove,
+          });
+          if (update.length + remove.length) await bumpGraphVersion(tx);
+          return [update.length, remove.length];
+        },
+        undefined,
+        opts.timeoutMs,
+      );
+      result.updated += updated;
+      result.deleted += deleted;
+      await opts.onBatch?.(result.updated + result.deleted);
+    }
+  }
+  return result;
 }

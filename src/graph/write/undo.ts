@@ -1,7 +1,7 @@
 /**
  * The KGX import's undo log and its taking back (see the bulk writers' notes in common.ts): what
- * an import changed that existed before it keeps a before-image, and `undoImport` deletes what
- * the import created and restores those images.
+ * an import changed or deleted that existed before it keeps a before-image (a deleted link with
+ * its ends), and `undoImport` deletes what the import created and restores those images.
  */
 import neo4j, { type ManagedTransaction } from "neo4j-driver";
 import type { Database } from "../../db/database.js";
@@ -24,14 +24,18 @@ export async function writeUndo(
   tx: ManagedTransaction,
   ctx: BulkContext,
   kind: UndoKind,
-  rows: Array<{ id: string; props: Props }>,
+  rows: Array<{ id: string; props: Props; from?: string; to?: string }>,
 ) {
   if (!rows.length) return;
-  await tx.run(`UNWIND $rows AS row CREATE (:KgxUndo {importId: $importId, kind: $kind, id: row.id, props: row.props})`, {
-    rows: rows.map((r) => ({ id: r.id, props: encodeProps(r.props) })),
-    importId: ctx.importId,
-    kind,
-  });
+  // A link the import deletes keeps its ends too, to be made again.
+  await tx.run(
+    "UNWIND $rows AS row CREATE (:KgxUndo {importId: $importId, kind: $kind, id: row.id, props: row.props, from: row.from, to: row.to})",
+    {
+      rows: rows.map((r) => ({ id: r.id, props: encodeProps(r.props), from: r.from ?? null, to: r.to ?? null })),
+      importId: ctx.importId,
+      kind,
+    },
+  );
 }
 
 /**
@@ -74,7 +78,7 @@ export async function undoImport(
       async (tx) => {
         const r = await tx.run(
           `MATCH (u:KgxUndo) WHERE u.importId = $importId WITH u LIMIT $batch
-           RETURN elementId(u) AS eid, u.kind AS kind, u.id AS id, u.props AS props`,
+           RETURN elementId(u) AS eid, u.kind AS kind, u.id AS id, u.props AS props, u.from AS from, u.to AS to`,
           { importId, batch: neo4j.int(BATCH) },
         );
         const rows = r.records.map((rec) => ({
@@ -82,6 +86,8 @@ export async function undoImport(
           kind: rec.get("kind") as UndoKind,
           id: rec.get("id") as string,
           props: decodeProps(rec.get("props") as string),
+          from: rec.get("from") as string | null,
+          to: rec.get("to") as string | null,
         }));
         const entities = rows.filter((x) => x.kind === "Entity");
         if (entities.length) {
@@ -90,11 +96,17 @@ export async function undoImport(
         for (const type of ["LINK", "NEGATED_LINK"] as const) {
           const links = rows.filter((x) => x.kind === type);
           if (!links.length) continue;
-          const res = await tx.run(
+          const changed = await tx.run(
             `UNWIND $rows AS row MATCH (a)-[l:${type} {id: row.id}]->(b) SET l = row.props RETURN a.id AS from, b.id AS to`,
-            { rows: links },
+            { rows: links.filter((x) => x.from === null) },
           );
-          for (const rec of res.records) {
+          const deleted = await tx.run(
+            `UNWIND $rows AS row
+             MATCH (a:Entity {id: row.from}), (b:Entity {id: row.to}) USING INDEX SEEK a:Entity(id) USING INDEX SEEK b:Entity(id)
+             CREATE (a)-[l:${type}]->(b) SET l = row.props RETURN a.id AS from, b.id AS to`,
+            { rows: links.filter((x) => x.from !== null) },
+          );
+          for (const rec of [...changed.records, ...deleted.records]) {
             ends.add(rec.get("from"));
             ends.add(rec.get("to"));
           }
