@@ -17,6 +17,9 @@
  *    published are checked against the graph; if it moved, what differs is written as a run of
  *    its own (`<import id>-run-<time>`), so that taking that run back leaves the first one's records.
  *
+ * With `replace` (a new release of the KG), step 2 replaces the KG's part of every link it meets
+ * and marks it, then takes the KG's part off the links it did not meet (links.ts, retractSource).
+ *
  * Dry run: steps 1 and 2 in classify-only mode (read transactions; nothing written).
  * Memory: one batch of rows, plus a map of node id → content hash (bounded by the number of nodes,
  * not by the size of the files) and the set of entities whose shortcuts need rebuilding.
