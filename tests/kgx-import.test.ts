@@ -584,6 +584,14 @@ describe("a new release of a knowledge graph (replace)", { timeout: 600_000 }, (
     });
     expect(await link(NOT_CB)).toEqual({ sources: null, publications: null, studyIds: null, supporting: null, parts: false });
     await expectStrongestLinksConsistent(db);
+
+    // An empty release takes the KG's every statement back; the other KG's stays.
+    const empty = writeKgx("empty", { "nodes.tsv": ["id\tcategory"], "edges.tsv": [HEADER] });
+    const emptied = await importKgx(db, [empty], { ...opts, name: "rel-kg", replace: true });
+    expect(emptied.retracted).toEqual({ updated: 0, deleted: 3 });
+    expect(await rows("MATCH ()-[l]->() WHERE 'source:kgx-rel-kg' IN l.kgSources RETURN l.id AS id")).toEqual([]);
+    expect((await link(AC))?.sources).toEqual(["source:kgx-other-kg"]);
+    await expectStrongestLinksConsistent(db);
   });
 
   it("without replace, a second set of files under the same name adds to what the KG states", async () => {
