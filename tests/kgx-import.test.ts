@@ -686,5 +686,24 @@ describe("importKgx mutation (small files, curators only)", { timeout: 600_000 }
     const problems = bad.errors?.[0]?.extensions?.problems as Array<{ code: string; file: string; line: number }>;
     expect(problems[0]).toMatchObject({ code: "MALFORMED_CURIE", file: "nodes.tsv", line: 3 });
     expect(await graphSnapshot(db)).toBe(before);
+
+    // The same edges from another KG (other-kg, above) are its statements too.
+    expect(await rows("MATCH ()-[l:NEGATED_LINK]->() RETURN l.kgSources AS sources")).toEqual([
+      { sources: ["source:kgx-example-kg", "source:kgx-other-kg"] },
+    ]);
+    // A new release with one edge fewer (the negated one): example-kg's part of it is retracted,
+    // other-kg's stays.
+    const RELEASE = `mutation($n: String!, $e: String!) {
+      importKgx(nodes: $n, edges: $e, format: JSONL, name: "example-kg", replace: true) { status retractedLinks deletedLinks } }`;
+    const edges = vars.e
+      .split("\n")
+      .filter((line) => line && !line.includes('"negated": true') && !line.includes('"negated":true'));
+    expect(edges).toHaveLength(5);
+    const release = await gql(s, RELEASE, { n: vars.n, e: `${edges.join("\n")}\n` }, AUTH);
+    expect(release.errors).toBeUndefined();
+    expect(release.data.importKgx).toEqual({ status: "published", retractedLinks: 1, deletedLinks: 0 });
+    expect(await rows("MATCH ()-[l:NEGATED_LINK]->() RETURN l.kgSources AS sources")).toEqual([
+      { sources: ["source:kgx-other-kg"] },
+    ]);
   });
 });

@@ -299,6 +299,13 @@ function mergedLink(row: LinkRow, old: Props | undefined, sourceId: string, repl
   return linkProps(row.predicate, parts, old);
 }
 
+/** The statement hashes of the link's part from `sourceId` (none if that KG does not state it). */
+function ownHashes(link: Props, sourceId: string): string[] {
+  if (!list(link.kgSources).includes(sourceId)) return [];
+  if (!list(link.kgContributions).length) return list(link.kgxHashes);
+  return contributionsOf(link).find((c) => c.sources.includes(sourceId))?.lists.kgxHashes ?? [];
+}
+
 /**
  * The link without what `sourceId` alone states (its release no longer states it): its new
  * properties, or null when nothing states or asserts it any more (the link goes).
@@ -370,7 +377,7 @@ export async function bulkLinks(
     // link; each link it meets is marked (lastImportId), even unchanged: what is left unmarked
     // afterwards, it no longer states (`retractSource`).
     const replacing = Boolean(ctx.replace && old && !touchedBy(old, ctx));
-    if (old && !replacing && row.statements.every((s) => list(old.kgxHashes).includes(s.hash))) {
+    if (old && !replacing && row.statements.every((s) => ownHashes(old, sourceId).includes(s.hash))) {
       counts.unchanged += 1;
       continue;
     }
