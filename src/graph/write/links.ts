@@ -388,14 +388,15 @@ export async function bulkLinks(
       continue;
     }
     const props = mergedLink(row, toPlain(old) as Props, sourceId, replacing);
-    if (sameProps(props, old)) counts.unchanged += 1;
-    else {
+    if (!touchedBy(old, ctx)) undo.push({ id: row.id, props: old });
+    if (sameProps(props, old)) {
+      counts.unchanged += 1;
+      mark.push(row.id);
+    } else {
       counts.updated += 1;
       counts.ends.push({ from: row.from, to: row.to });
+      update.push({ id: row.id, props });
     }
-    if (!touchedBy(old, ctx)) undo.push({ id: row.id, props: old });
-    if (sameProps(props, old)) mark.push(row.id);
-    else update.push({ id: row.id, props });
   }
   addTime(ctx, "links: compare with what exists (Node)", performance.now() - comparing);
   if (!ctx.write) return counts;
