@@ -585,6 +585,21 @@ describe("a new release of a knowledge graph (replace)", { timeout: 600_000 }, (
     expect(await link(NOT_CB)).toEqual({ sources: null, publications: null, studyIds: null, supporting: null, parts: false });
     await expectStrongestLinksConsistent(db);
 
+    // The same release again: met link for link as a run of its own, and nothing changes.
+    // (The graph but for import records and the marks and ids they leave.)
+    const facts = async () =>
+      (await graphSnapshot(db))
+        .replace(/\{"labels":\["KgxImport"\],"props":\{[^}]*\}\},?/g, "")
+        .replace(/"(lastImportId|importId)":"[^"]*",?/g, "");
+    const before = await facts();
+    const again = await importKgx(db, [release2()], { ...opts, name: "rel-kg", replace: true });
+    expect(again).toMatchObject({ status: "published", importId: report.importId, retracted: { updated: 0, deleted: 0 } });
+    expect(again.links).toEqual({ created: 0, updated: 0, unchanged: 3 });
+    expect(await facts()).toBe(before);
+    expect(await rows("MATCH (i:KgxImport) WHERE i.id STARTS WITH $id RETURN count(i) AS n", { id: report.importId })).toEqual([
+      { n: 2 },
+    ]);
+
     // An empty release takes the KG's every statement back; the other KG's stays.
     const empty = writeKgx("empty", { "nodes.tsv": ["id\tcategory"], "edges.tsv": [HEADER] });
     const emptied = await importKgx(db, [empty], { ...opts, name: "rel-kg", replace: true });

@@ -401,11 +401,12 @@ async function writeChecked(
     ctx.write = true;
   }
   let progress = new Progress(log, "write", checked.nodeRows + checked.edgeRows);
+  const checkedOnly = !ctx.write;
   try {
     let result = await withOneAhead((oneAhead) =>
       writeBatches(db, checked, sourceId, ctx, opts, batchSize, report, progress, oneAhead),
     );
-    if (alreadyPublished && !opts.dryRun && result.changed) {
+    if (alreadyPublished && checkedOnly && !opts.dryRun && result.changed) {
       // The graph moved since these files were imported: write what differs, as a run of its
       // own (its own id on what it creates, its own undo log), so that taking it back after a
       // failure leaves the first import's records where they are.
