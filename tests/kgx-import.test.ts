@@ -12,7 +12,7 @@ import { toPlain } from "../src/db/database.js";
 import { importBundle } from "../src/graph/import.js";
 import { refreshShortcutsInBatches } from "../src/graph/strongest-links.js";
 import { ImportInProgress } from "../src/kgx/import-lock.js";
-import { bothSettled, importKgx, type KgxImportReport, KgxRefused } from "../src/kgx/importer.js";
+import { bothSettled, importKgx, type KgxImportOptions, type KgxImportReport, KgxRefused } from "../src/kgx/importer.js";
 import {
   clearGraph,
   expectStrongestLinksConsistent,
@@ -38,6 +38,27 @@ function writeKgx(name: string, files: Record<string, string[]>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `kgx-${name}-`));
   for (const [file, lines] of Object.entries(files)) fs.writeFileSync(path.join(dir, file), `${lines.join("\n")}\n`);
   return dir;
+}
+
+/** Imports with a failure injected after the `n`th committed batch of `phase`, which it must report. */
+async function importFailingAt(
+  paths: string[],
+  options: Partial<KgxImportOptions>,
+  phase: "nodes" | "edges" | "retract",
+  n: number,
+): Promise<void> {
+  let batches = 0;
+  const error = await importKgx(db, paths, {
+    ...opts,
+    ...options,
+    onBatch: (info) => {
+      if (info.phase === phase && ++batches === n) throw new Error("injected failure");
+    },
+  }).then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect((error as Error).message).toBe("injected failure");
 }
 
 async function refused(paths: string[]): Promise<KgxImportReport> {
@@ -203,18 +224,7 @@ describe("KGX import safety", { timeout: 600_000 }, () => {
 
   it("a failure half way leaves the graph exactly as it was (merged curated entity restored)", async () => {
     const before = await graphSnapshot(db);
-    let batches = 0;
-    const error = await importKgx(db, TSV, {
-      ...opts,
-      batchSize: 2,
-      onBatch: ({ phase }) => {
-        if (phase === "edges" && ++batches === 2) throw new Error("injected failure");
-      },
-    }).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect((error as Error).message).toBe("injected failure");
+    await importFailingAt(TSV, { batchSize: 2 }, "edges", 2);
     expect(await graphSnapshot(db)).toBe(before);
   });
 
@@ -241,18 +251,7 @@ describe("KGX import safety", { timeout: 600_000 }, () => {
       ],
     });
     const before = await graphSnapshot(db);
-    let batches = 0;
-    const error = await importKgx(db, [second], {
-      ...opts,
-      batchSize: 1,
-      onBatch: ({ phase }) => {
-        if (phase === "edges" && ++batches === 2) throw new Error("injected failure");
-      },
-    }).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect((error as Error).message).toBe("injected failure");
+    await importFailingAt([second], { batchSize: 1 }, "edges", 2);
     expect(await graphSnapshot(db)).toBe(before);
     // Run to the end: both records were changed twice by the one import.
     const report = await importKgx(db, [second], { ...opts, batchSize: 1 });
@@ -278,19 +277,8 @@ describe("KGX import safety", { timeout: 600_000 }, () => {
     await db.write((tx) => tx.run("MATCH ()-[l:LINK {id: $gone}]->() DELETE l", { gone }));
     await refreshShortcutsInBatches(db, ["HGNC:11603", "MONDO:0005002"]);
     const moved = await graphSnapshot(db);
-    let batches = 0;
-    const error = await importKgx(db, TSV, {
-      ...opts,
-      batchSize: 2,
-      // Three edge batches find what differs (nothing written), the fourth is the write's first.
-      onBatch: ({ phase }) => {
-        if (phase === "edges" && ++batches === 4) throw new Error("injected failure");
-      },
-    }).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect((error as Error).message).toBe("injected failure");
+    // Three edge batches find what differs (nothing written), the fourth is the write's first.
+    await importFailingAt(TSV, { batchSize: 2 }, "edges", 4);
     // The first import's records, links and Source are all still there.
     expect(await graphSnapshot(db)).toBe(moved);
     const again = await importKgx(db, TSV, opts);
@@ -620,20 +608,8 @@ describe("a new release of a knowledge graph (replace)", { timeout: 600_000 }, (
   it("a release that fails while retracting is taken back: deleted links made again, parts restored", async () => {
     await twoKgs();
     const before = await graphSnapshot(db);
-    let retractBatches = 0;
-    const error = await importKgx(db, [release2()], {
-      ...opts,
-      name: "rel-kg",
-      replace: true,
-      // The links' batch, then the negated links' (deleting c→b): then the failure.
-      onBatch: ({ phase }) => {
-        if (phase === "retract" && ++retractBatches === 2) throw new Error("injected failure");
-      },
-    }).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect((error as Error).message).toBe("injected failure");
+    // The links' batch, then the negated links' (deleting c→b): then the failure.
+    await importFailingAt([release2()], { name: "rel-kg", replace: true }, "retract", 2);
     expect(await graphSnapshot(db)).toBe(before);
   });
 });
