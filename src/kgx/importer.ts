@@ -147,8 +147,11 @@ class Progress {
     const seconds = (now - this.started) / 1000;
     const perSecond = Math.round(done / Math.max(seconds, 0.001));
     const etaSeconds = this.total && perSecond ? Math.round((this.total - done) / perSecond) : undefined;
+    // heapMb beside rssMb: the heap in use falls back after each full collection, so its low
+    // points show the live data (bounded by the nodes), which RSS, grown and kept, does not.
+    const heapMb = Math.round(process.memoryUsage().heapUsed / 2 ** 20);
     this.log?.info(
-      { phase: this.phase, rows: done, total: this.total, perSecond, etaSeconds, rssMb: Math.round(rss / 2 ** 20) },
+      { phase: this.phase, rows: done, total: this.total, perSecond, etaSeconds, rssMb: Math.round(rss / 2 ** 20), heapMb },
       "kgx import progress",
     );
   }
