@@ -597,6 +597,16 @@ describe("a new release of a knowledge graph (replace)", { timeout: 600_000 }, (
     await expectStrongestLinksConsistent(db);
   });
 
+  it("a dry run of a release reports what it would retract, and writes nothing", async () => {
+    await twoKgs();
+    const before = await graphSnapshot(db);
+    const dry = await importKgx(db, [release2()], { ...opts, name: "rel-kg", replace: true, dryRun: true });
+    expect(dry.status).toBe("dry-run");
+    expect(dry.retracted).toEqual({ updated: 1, deleted: 1 });
+    expect(dry.links.created).toBe(1);
+    expect(await graphSnapshot(db)).toBe(before);
+  });
+
   it("without replace, a second set of files under the same name adds to what the KG states", async () => {
     await twoKgs();
     const report = await importKgx(db, [release2()], { ...opts, name: "rel-kg" });

@@ -32,7 +32,7 @@ import { refreshShortcutsInBatches } from "../graph/strongest-links.js";
 import { bumpGraphVersion } from "../graph/traversal-cache.js";
 import { addBulk, type BulkContext, type BulkCounts, timedStep, zeroBulk } from "../graph/write/common.js";
 import { bulkAddXrefs, bulkEntities, type EntityRow } from "../graph/write/entities.js";
-import { bulkLinks, type KgStatement, type LinkRow, prepareLinks, retractSource } from "../graph/write/links.js";
+import { bulkLinks, type KgStatement, type LinkRow, prepareLinks, retractSource, wouldRetract } from "../graph/write/links.js";
 import { bulkWorkRecords } from "../graph/write/studies.js";
 import { undoImport } from "../graph/write/undo.js";
 import type { Logger } from "../logger.js";
@@ -428,7 +428,10 @@ async function writeChecked(
         writeBatches(db, checked, sourceId, ctx, opts, batchSize, report, progress, oneAhead),
       );
     }
-    if (!ctx.write) return finish(opts.dryRun ? "dry-run" : "unchanged", progress.peakRss);
+    if (!ctx.write) {
+      if (opts.dryRun && ctx.replace) report.retracted = await phase("retract", () => wouldRetract(db, sourceId, result.stated));
+      return finish(opts.dryRun ? "dry-run" : "unchanged", progress.peakRss);
+    }
     if (ctx.replace) {
       const retracted = await phase("retract", () =>
         retractSource(db, sourceId, ctx, {
@@ -522,8 +525,12 @@ async function writeBatches(
   report: KgxImportReport,
   progress: Progress,
   oneAhead: OneAhead,
-): Promise<{ ends: Set<string>; changed: boolean }> {
+): Promise<{ ends: Set<string>; changed: boolean; stated: Set<string> }> {
   const ends = new Set<string>();
+  // A dry run of a release counts what it would retract: it needs the links the files state
+  // (a set of their ids; a real run marks the links in the graph instead).
+  const stated = new Set<string>();
+  const collectStated = !ctx.write && Boolean(ctx.replace);
   let done = 0;
   const ignore: KgxProblem[] = [];
   const run = async <T>(work: (tx: ManagedTransaction) => Promise<T>): Promise<T> => {
@@ -614,9 +621,11 @@ async function writeBatches(
         const to = resolve(e.object);
         const statement = statementOf(e);
         for (const p of e.publications.filter(isPublication)) works.set(workRecordId(p), { id: workRecordId(p), identifier: p });
-        const id = kgxLinkId(from, e.predicate as never, to, e.biolinkPredicate);
+        const linkId = kgxLinkId(from, e.predicate as never, to, e.biolinkPredicate);
+        const id = e.negated ? `not-${linkId}` : linkId;
+        if (collectStated) stated.add(id);
         (e.negated ? negated : links).push({
-          id: e.negated ? `not-${id}` : id,
+          id,
           from,
           to,
           predicate: e.predicate,
@@ -669,7 +678,7 @@ async function writeBatches(
   await oneAhead.drain();
   progress.tick(done, true);
   const changed = [report.entities, report.links, report.negatedLinks, report.workRecords].some((c) => c.created + c.updated > 0);
-  return { ends, changed };
+  return { ends, changed, stated };
 }
 
 async function dropUndoLog(db: Database, importId: string) {

@@ -432,6 +432,29 @@ export async function bulkLinks(
 }
 
 /**
+ * What `retractSource` would do (a dry run of a release): the KG's links that `stated` (the
+ * ids of the links the release states) lacks, counted as kept for another KG or a claim, or deleted.
+ */
+export async function wouldRetract(
+  db: Database,
+  sourceId: string,
+  stated: ReadonlySet<string>,
+): Promise<{ updated: number; deleted: number }> {
+  const links = await db.read(
+    `MATCH ()-[l:LINK|NEGATED_LINK]->() WHERE $source IN l.kgSources
+     RETURN l.id AS id, l.kgSources AS kgSources, l.kgContributions AS kgContributions, l.claimIds AS claimIds`,
+    { source: sourceId },
+  );
+  const counts = { updated: 0, deleted: 0 };
+  for (const r of links.records) {
+    if (stated.has(r.get("id"))) continue;
+    if (linkWithout(r.toObject() as Props, sourceId)) counts.updated += 1;
+    else counts.deleted += 1;
+  }
+  return counts;
+}
+
+/**
  * After a new release of a knowledge graph is written (`replace`): each link the KG stated and
  * its release no longer states (one this import did not mark) loses the KG's part, and goes if
  * nothing states or asserts it any more. Before-images as for any change (a deleted link's with
