@@ -36,6 +36,10 @@ async function main(): Promise<number> {
     say(USAGE);
     return values.help ? 0 : 2;
   }
+  if (values.replace && !values.name) {
+    say("--replace needs --name: the knowledge graph whose earlier statements this release replaces");
+    return 2;
+  }
   let target: DatabaseTarget | undefined;
   let db: Database | undefined;
   try {

@@ -607,6 +607,10 @@ describe("a new release of a knowledge graph (replace)", { timeout: 600_000 }, (
     expect(await graphSnapshot(db)).toBe(before);
   });
 
+  it("a release needs the KG's name", async () => {
+    await expect(importKgx(db, [release2()], { actor: "test", replace: true })).rejects.toThrow("--replace needs");
+  });
+
   it("without replace, a second set of files under the same name adds to what the KG states", async () => {
     await twoKgs();
     const report = await importKgx(db, [release2()], { ...opts, name: "rel-kg" });

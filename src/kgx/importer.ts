@@ -308,6 +308,9 @@ function statementOf(edge: KgxEdge): KgStatement {
 /** Imports KGX files (see the module comment). Throws KgxRefused (with the report) on errors. */
 export async function importKgx(db: Database, paths: readonly string[], opts: KgxImportOptions): Promise<KgxImportReport> {
   const started = performance.now();
+  // A release replaces what the KG of that name states: never guessed from a file name (two KGs'
+  // `nodes.tsv` would be one KG, each release taking the other's statements back).
+  if (opts.replace && !opts.name?.trim()) throw new Error("--replace needs the knowledge graph's --name");
   const name = opts.name ?? path.basename(String(paths[0] ?? "kgx")).replace(/\.(tar\.gz|tgz|tar|tsv|jsonl|json)(\.gz)?$/i, "");
   const sourceId = `source:kgx-${slugOf(name) || "graph"}`;
   const problems = new Problems(opts.maxProblems ?? 1_000);

@@ -100,6 +100,9 @@ builder.mutationField("importKgx", (t) =>
           });
         }
       }
+      if (args.replace && !args.name.trim()) {
+        throw clientError("BAD_USER_INPUT", "`replace` needs the knowledge graph's `name`.", { argument: "name" });
+      }
       const ext = args.format === "JSONL" ? "jsonl" : "tsv";
       const dir = await fs.mkdtemp(path.join(os.tmpdir(), "kgx-"));
       try {
