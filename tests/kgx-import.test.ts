@@ -31,11 +31,16 @@ const JSONL = [path.join(FIXTURES, "spec-jsonl")];
 const broken = (...names: string[]) => names.map((n) => path.join(FIXTURES, "broken", n));
 const opts = { actor: "test", name: "example-kg", log: testLog };
 
-afterAll(() => db.close());
+const written: string[] = [];
+afterAll(async () => {
+  for (const dir of written) fs.rmSync(dir, { recursive: true, force: true });
+  await db.close();
+});
 
-/** KGX files written for one test, from their lines: the directory holding them. */
+/** KGX files written for one test, from their lines: the directory holding them (removed after). */
 function writeKgx(name: string, files: Record<string, string[]>): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `kgx-${name}-`));
+  written.push(dir);
   for (const [file, lines] of Object.entries(files)) fs.writeFileSync(path.join(dir, file), `${lines.join("\n")}\n`);
   return dir;
 }
