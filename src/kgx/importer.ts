@@ -124,23 +124,31 @@ class Problems {
   }
 }
 
+/** The highest RSS seen, shared by an import's phases (check, write, shortcuts) for its report. */
+export interface MemoryPeak {
+  rss: number;
+}
+
 /** Rows/s and ETA, logged at most every 5 s. */
 class Progress {
   private started = performance.now();
   private last = 0;
-  peakRss = process.memoryUsage().rss;
   constructor(
     private readonly log: Logger | undefined,
     private readonly phase: string,
     private readonly total?: number,
+    private readonly peak: MemoryPeak = { rss: process.memoryUsage.rss() },
   ) {}
+  get peakRss() {
+    return this.peak.rss;
+  }
   private lastCounted = 0;
   tick(done: number, force = false) {
     // Cheap per row: the clock and RSS are read once per 1,000 rows (a batch's tick always reads them).
     if (!force && done - this.lastCounted < 1_000) return;
     this.lastCounted = done;
     const rss = process.memoryUsage.rss();
-    if (rss > this.peakRss) this.peakRss = rss;
+    if (rss > this.peak.rss) this.peak.rss = rss;
     const now = performance.now();
     if (!force && now - this.last < 5_000) return;
     this.last = now;
@@ -184,6 +192,7 @@ async function check(
   paths: readonly string[],
   name: string,
   problems: Problems,
+  peak: MemoryPeak,
   log?: Logger,
 ): Promise<Checked | undefined> {
   const listed = await listInputs(paths);
@@ -198,7 +207,7 @@ async function check(
   const found: KgxProblem[] = [];
   let nodeRows = 0;
   let edgeRows = 0;
-  const progress = new Progress(log, "check");
+  const progress = new Progress(log, "check", undefined, peak);
   for (const input of listed.inputs) {
     hash.update(`\0${input.role}\0${path.basename(input.name)}\0`);
     if (input.role === "nodes") {
@@ -351,7 +360,8 @@ export async function importKgx(db: Database, paths: readonly string[], opts: Kg
   };
 
   log?.info({ paths, source: sourceId, dryRun: report.dryRun }, "kgx import: checking");
-  const checked = await phase("check", () => check(db, paths, name, problems, log));
+  const peak: MemoryPeak = { rss: process.memoryUsage.rss() };
+  const checked = await phase("check", () => check(db, paths, name, problems, peak, log));
   if (checked) {
     report.importId = checked.importId;
     report.files = checked.inputs.map((i) => i.name);
@@ -359,7 +369,7 @@ export async function importKgx(db: Database, paths: readonly string[], opts: Kg
     report.mergedByXref = checked.alias.size;
   }
   if (!checked || problems.errors) {
-    finish("refused", 0);
+    finish("refused", peak.rss);
     log?.warn({ errors: report.errors, warnings: report.warnings, first: report.problems[0] }, "kgx import refused");
     throw new KgxRefused(report);
   }
@@ -368,7 +378,7 @@ export async function importKgx(db: Database, paths: readonly string[], opts: Kg
   // One import at a time; a dry run writes nothing and needs no lock.
   const lock = opts.dryRun ? undefined : await acquireImportLock(db, checked.importId, opts.lockWaitMs ?? 10_000);
   try {
-    return await writeChecked(db, checked, sourceId, opts, report, finish, phase);
+    return await writeChecked(db, checked, sourceId, opts, report, finish, phase, peak);
   } finally {
     await lock?.release();
   }
@@ -386,6 +396,7 @@ async function writeChecked(
   report: KgxImportReport,
   finish: (status: KgxImportReport["status"], peakRss: number) => KgxImportReport,
   phase: <T>(step: string, work: () => Promise<T>) => Promise<T>,
+  peak: MemoryPeak,
 ): Promise<KgxImportReport> {
   const log = opts.log;
   const batchSize = opts.batchSize ?? 10_000;
@@ -406,7 +417,7 @@ async function writeChecked(
     ctx.importId = runId(checked.importId);
     ctx.write = true;
   }
-  let progress = new Progress(log, "write", checked.nodeRows + checked.edgeRows);
+  let progress = new Progress(log, "write", checked.nodeRows + checked.edgeRows, peak);
   const checkedOnly = !ctx.write;
   try {
     let result = await withOneAhead((oneAhead) =>
@@ -426,7 +437,7 @@ async function writeChecked(
       report.negatedLinks = zeroBulk();
       report.workRecords = zeroBulk();
       ctx.write = true;
-      progress = new Progress(log, "write", checked.nodeRows + checked.edgeRows);
+      progress = new Progress(log, "write", checked.nodeRows + checked.edgeRows, peak);
       result = await withOneAhead((oneAhead) =>
         writeBatches(db, checked, sourceId, ctx, opts, batchSize, report, progress, oneAhead),
       );
@@ -448,7 +459,7 @@ async function writeChecked(
     }
     log?.info({ entities: result.ends.size }, "kgx import: rebuilding strongest-link shortcuts");
     const ends = [...result.ends];
-    const shortcutProgress = new Progress(log, "shortcuts", ends.length);
+    const shortcutProgress = new Progress(log, "shortcuts", ends.length, peak);
     await phase("shortcuts", () =>
       refreshShortcutsInBatches(db, ends, { onBatch: (done) => shortcutProgress.tick(done), timeoutMs: opts.timeoutMs }),
     );
