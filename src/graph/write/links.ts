@@ -306,12 +306,16 @@ function ownHashes(link: Props, sourceId: string): string[] {
   return contributionsOf(link).find((c) => c.sources.includes(sourceId))?.lists.kgxHashes ?? [];
 }
 
+/** The link's KG parts but the one `sourceId` alone states. */
+const partsWithout = (link: Props, sourceId: string) =>
+  contributionsOf(link).filter((c) => !(c.sources.length === 1 && c.sources[0] === sourceId));
+
 /**
  * The link without what `sourceId` alone states (its release no longer states it): its new
  * properties, or null when nothing states or asserts it any more (the link goes).
  */
 export function linkWithout(link: Props, sourceId: string): Props | null {
-  const parts = contributionsOf(link).filter((c) => !(c.sources.length === 1 && c.sources[0] === sourceId));
+  const parts = partsWithout(link, sourceId);
   if (parts.length) return linkProps(String(link.predicate), parts, link);
   if (!list(link.claimIds).length) return null;
   // Only claims assert it now: no KG part left (its evidence is the claims', derived.ts).
@@ -448,7 +452,9 @@ export async function wouldRetract(
   const counts = { updated: 0, deleted: 0 };
   for (const r of links.records) {
     if (stated.has(r.get("id"))) continue;
-    if (linkWithout(r.toObject() as Props, sourceId)) counts.updated += 1;
+    // Kept if another KG's part or a claim remains (what `linkWithout` decides), else deleted.
+    const link = r.toObject() as Props;
+    if (partsWithout(link, sourceId).length || list(link.claimIds).length) counts.updated += 1;
     else counts.deleted += 1;
   }
   return counts;
