@@ -11,8 +11,16 @@ import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { toPlain } from "../src/db/database.js";
 import { importBundle } from "../src/graph/import.js";
 import { refreshShortcutsInBatches } from "../src/graph/strongest-links.js";
+import { refreshEvidence } from "../src/graph/write/derived.js";
 import { ImportInProgress } from "../src/kgx/import-lock.js";
-import { bothSettled, importKgx, type KgxImportOptions, type KgxImportReport, KgxRefused } from "../src/kgx/importer.js";
+import {
+  bothSettled,
+  defaultKgName,
+  importKgx,
+  type KgxImportOptions,
+  type KgxImportReport,
+  KgxRefused,
+} from "../src/kgx/importer.js";
 import {
   clearGraph,
   expectStrongestLinksConsistent,
@@ -198,6 +206,31 @@ describe("KGX import from files written after the specification's examples", { t
     expect(report.entities.created).toBe(5);
     expect(report.links.created).toBe(5);
     expect(await graphSnapshot(db)).toBe(before);
+  });
+});
+
+describe("a knowledge graph's name, when none is given", { timeout: 600_000 }, () => {
+  beforeEach(() => clearGraph(db));
+
+  it("comes from its files, so two KGs' bare nodes.tsv in two directories are two sources", async () => {
+    expect(defaultKgName("/data/monarch-kg_nodes.tsv.gz")).toBe("monarch-kg");
+    expect(defaultKgName("/data/rtx-kg2.tar.gz")).toBe("rtx-kg2");
+    expect(defaultKgName("/data/kg-hub/")).toBe("kg-hub");
+    expect(defaultKgName("/data/robokop/nodes.jsonl")).toBe("robokop");
+    const kg = (dir: string, edge: string) => {
+      const at = path.join(writeKgx("named", {}), dir);
+      fs.mkdirSync(at);
+      fs.writeFileSync(path.join(at, "nodes.tsv"), "id\tcategory\tname\nKGN:a\tbiolink:Gene\ta\nKGN:b\tbiolink:Gene\tb\n");
+      fs.writeFileSync(path.join(at, "edges.tsv"), `id\tsubject\tpredicate\tobject\n${edge}\tKGN:a\tbiolink:related_to\tKGN:b\n`);
+      return [path.join(at, "nodes.tsv"), path.join(at, "edges.tsv")];
+    };
+    const { name: _name, ...unnamed } = opts;
+    const first = await importKgx(db, kg("first-kg", "e1"), unnamed);
+    const second = await importKgx(db, kg("second-kg", "e2"), unnamed);
+    expect([first.source, second.source]).toEqual(["source:kgx-first-kg", "source:kgx-second-kg"]);
+    expect(await rows("MATCH ()-[l:LINK]->() RETURN l.kgSources AS kgSources")).toEqual([
+      { kgSources: ["source:kgx-first-kg", "source:kgx-second-kg"] },
+    ]);
   });
 });
 
@@ -483,6 +516,125 @@ describe("a link both a curated claim and an imported KG state", { timeout: 600_
     expect(await lonelyLink()).toEqual([{ id: lonely }]);
     await importBundle(db, claim([], "claim:lonely"), { actor: "test" });
     expect(await lonelyLink()).toEqual([]);
+  });
+});
+
+describe("curated work beside an import", { timeout: 600_000 }, () => {
+  beforeEach(() => seedArticle(db));
+
+  it("an imported entity a curator writes is the curator's: a later release of its KG leaves it", async () => {
+    const release = (name: string) =>
+      writeKgx("adopted", {
+        "nodes.tsv": [
+          "id\tcategory\tname\tdescription",
+          `KGC:x\tbiolink:SmallMolecule\t${name}\tfrom the KG`,
+          "KGC:y\tbiolink:SmallMolecule\ty\t",
+        ],
+        "edges.tsv": ["id\tsubject\tpredicate\tobject", "x1\tKGC:x\tbiolink:related_to\tKGC:y"],
+      });
+    await importKgx(db, [release("x one")], opts);
+    const curated = { id: "KGC:x", name: "X, as a curator names it", kind: "SMALL_MOLECULE" };
+    const report = await importBundle(db, { entities: [curated], sources: [], studies: [], claims: [] }, { actor: "curator" });
+    expect(report.updated.entities).toBe(1);
+    const entity = () => rows("MATCH (e:Entity {id: 'KGC:x'}) RETURN e.name AS name, e.kgxHash AS hash, e.updatedBy AS by");
+    expect(await entity()).toEqual([{ name: curated.name, hash: null, by: "curator" }]);
+    // The KG's next release names it otherwise: the curator's name stays (the other node changes).
+    const next = await importKgx(db, [release("x two")], opts);
+    expect(next.entities).toMatchObject({ updated: 0 });
+    expect(await entity()).toEqual([{ name: curated.name, hash: null, by: "curator" }]);
+    // Written again as it is, the curated entity is unchanged.
+    const again = await importBundle(db, { entities: [curated], sources: [], studies: [], claims: [] }, { actor: "curator" });
+    expect(again.unchanged.entities).toBe(1);
+  });
+
+  it("is never taken back with the import when it fails", async () => {
+    const HEADER = "id\tsubject\tpredicate\tobject\tobject_direction_qualifier\tprimary_knowledge_source\tpublications";
+    const NODES = ["id\tcategory\tname", "KGC:a\tbiolink:SmallMolecule\ta", "KGC:b\tbiolink:Disease\tb"];
+    const first = writeKgx("curated-first", {
+      "nodes.tsv": NODES,
+      "edges.tsv": [HEADER, "c0\tKGC:a\tbiolink:affects\tKGC:b\tincreased\tinfores:zero\tPMID:100"],
+    });
+    const firstImport = (await importKgx(db, [first], opts)).importId;
+    const AB = "link:KGC:a:INCREASES:KGC:b";
+    const CD = "link:KGC:c:INCREASES:KGC:d";
+    const link = (id: string) =>
+      rows(
+        `MATCH ()-[l:LINK {id: $id}]->() RETURN l.claimIds AS claimIds, l.kgSources AS kgSources, l.publications AS publications,
+           l.primaryKnowledgeSources AS pks, l.importId AS importId, l.createdBy AS createdBy`,
+        { id },
+      );
+    const [abBefore] = await link(AB);
+    // The failing import extends a->b, creates c, d, c->d and the work record of PMID:222.
+    const second = writeKgx("curated-second", {
+      "nodes.tsv": [...NODES, "KGC:c\tbiolink:Gene\tc", "KGC:d\tbiolink:Gene\td", "KGC:e\tbiolink:Gene\te"],
+      "edges.tsv": [
+        HEADER,
+        "c1\tKGC:a\tbiolink:affects\tKGC:b\tincreased\tinfores:one\tPMID:111",
+        "c2\tKGC:c\tbiolink:affects\tKGC:d\tincreased\tinfores:one\tPMID:222",
+        "c3\tKGC:e\tbiolink:affects\tKGC:b\tdecreased\tinfores:one\t",
+      ],
+    });
+    // While it runs, a curator writes a claim about what it created: asserting its new link and
+    // the link it extended, about its new entity, citing its new work record.
+    const claim = {
+      id: "claim:during-import",
+      statement: "Test: c is said to raise d, and a to raise b.",
+      about: ["KGC:c"],
+      links: [
+        { from: "KGC:c", predicate: "INCREASES", to: "KGC:d" },
+        { from: "KGC:a", predicate: "INCREASES", to: "KGC:b" },
+      ],
+      statedIn: [{ source: "source:mg-glycinate-gut-brain", locator: "test" }],
+      evidence: [{ study: "study:pmid-222", stance: "SUPPORTS" }],
+    };
+    let batches = 0;
+    const error = await importKgx(db, [second], {
+      ...opts,
+      batchSize: 1,
+      onBatch: async (info) => {
+        if (info.phase !== "edges") return;
+        batches += 1;
+        if (batches === 2)
+          await importBundle(db, { entities: [], sources: [], studies: [], claims: [claim] }, { actor: "curator" });
+        if (batches === 3) throw new Error("injected failure");
+      },
+    }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect((error as Error).message).toBe("injected failure");
+
+    // The claim, its links, what it is about and the work it cites are all there.
+    expect(
+      await rows(
+        `MATCH (c:Claim {id: 'claim:during-import'})
+         RETURN c.linkIds AS linkIds, [(c)-[:ABOUT]->(e) | e.id] AS about, [(s:Study)-[:SUPPORTS]->(c) | s.id] AS cites`,
+      ),
+    ).toEqual([{ linkIds: [CD, AB], about: ["KGC:c"], cites: ["study:pmid-222"] }]);
+    // The link the import created is the claim's alone, no part of the failed KG statement left.
+    expect(await link(CD)).toEqual([
+      { claimIds: ["claim:during-import"], kgSources: null, publications: null, pks: null, importId: null, createdBy: "curator" },
+    ]);
+    // The link it extended is as the first import left it, but for the claim asserting it now.
+    expect(await link(AB)).toEqual([{ ...abBefore, claimIds: ["claim:during-import"] }]);
+    // Nothing else of the failed import: only the first import's records carry an import id.
+    expect(
+      await rows(
+        `MATCH (n) WHERE n.importId IS NOT NULL RETURN DISTINCT n.importId AS id
+         UNION MATCH ()-[l]->() WHERE l.importId IS NOT NULL RETURN DISTINCT l.importId AS id`,
+      ),
+    ).toEqual([{ id: firstImport }]);
+    expect(await rows("MATCH (e:Entity) WHERE e.id STARTS WITH 'KGC:' RETURN e.id AS id ORDER BY id")).toEqual(
+      ["KGC:a", "KGC:b", "KGC:c", "KGC:d"].map((id) => ({ id })),
+    );
+    expect(await rows("MATCH (u:KgxUndo) RETURN count(u) AS n")).toEqual([{ n: 0 }]);
+    // The links' cached evidence is the claim's: working it out again changes nothing.
+    const again = await db.write((tx) => refreshEvidence(tx, { linkIds: [AB, CD] }));
+    expect(again).toEqual({ claims: 0, links: 0 });
+    await expectStrongestLinksConsistent(db);
+    // The import, run again, goes through and states both links beside the claim.
+    await importKgx(db, [second], opts);
+    expect((await link(CD))[0]).toMatchObject({ claimIds: ["claim:during-import"], publications: ["PMID:222"] });
   });
 });
 

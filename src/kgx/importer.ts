@@ -43,7 +43,7 @@ import { type KgxEdge, type KgxNode, mapEdge, mapNode, REQUIRED_EDGE_COLUMNS, RE
 
 export interface KgxImportOptions {
   actor: string;
-  /** The knowledge graph's name: its Source is `source:kgx-<slug of name>` (default: the first path's base name). */
+  /** The knowledge graph's name: its Source is `source:kgx-<slug of name>` (default: `defaultKgName`). */
   name?: string;
   dryRun?: boolean;
   /**
@@ -314,13 +314,24 @@ function statementOf(edge: KgxEdge): KgStatement {
   };
 }
 
+/**
+ * The KG's name when none is given, from its first path: KGX's `<kg>_nodes.tsv` gives `<kg>`, a
+ * directory or tarball its own name; a bare `nodes.tsv` says nothing of its KG, so its directory
+ * names it (two KGs' `nodes.tsv` in two directories are two KGs, two Sources).
+ */
+export function defaultKgName(first: string): string {
+  const base = path.basename(first).replace(/\.(tar\.gz|tgz|tar|tsv|jsonl|json)(\.gz)?$/i, "");
+  const stem = base.replace(/(^|[_.-])(nodes|edges)$/i, "");
+  return stem || path.basename(path.dirname(path.resolve(first))) || "kgx";
+}
+
 /** Imports KGX files (see the module comment). Throws KgxRefused (with the report) on errors. */
 export async function importKgx(db: Database, paths: readonly string[], opts: KgxImportOptions): Promise<KgxImportReport> {
   const started = performance.now();
   // A release replaces what the KG of that name states: never guessed from a file name (two KGs'
   // `nodes.tsv` would be one KG, each release taking the other's statements back).
   if (opts.replace && !opts.name?.trim()) throw new Error("--replace needs the knowledge graph's --name");
-  const name = opts.name ?? path.basename(String(paths[0] ?? "kgx")).replace(/\.(tar\.gz|tgz|tar|tsv|jsonl|json)(\.gz)?$/i, "");
+  const name = opts.name ?? defaultKgName(String(paths[0] ?? "kgx"));
   const sourceId = `source:kgx-${slugOf(name) || "graph"}`;
   const problems = new Problems(opts.maxProblems ?? 1_000);
   const log = opts.log;

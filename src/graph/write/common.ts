@@ -202,6 +202,9 @@ export async function upsertNodes(
   /** The ids this transaction created (lockRecords); the others existed before it. */
   created: ReadonlySet<string>,
 ): Promise<Classified> {
+  // An entity a curator writes is curated from then on: an imported one loses its KG content
+  // hash, so that a later import of its KG never overwrites what the curator wrote (entities.ts).
+  if (label === "Entity") rows = rows.map((r) => ({ ...r, props: { ...r.props, kgxHash: null } }));
   const existing = await readMap(
     tx,
     `UNWIND $ids AS id MATCH (n:${label} {id: id}) USING INDEX SEEK n:${label}(id) RETURN n.id AS id, properties(n) AS props`,

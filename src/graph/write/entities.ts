@@ -2,7 +2,8 @@
  * Entities written in bulk by a KGX import, by content hash (see the bulk writers' notes in
  * common.ts). Curated entities (bundles, mutations) are written by `upsertNodes` (common.ts) with
  * the properties of records.ts; this module never overwrites one of them, and only adds an
- * imported node's id to the xrefs of the curated entity it is merged into.
+ * imported node's id to the xrefs of the curated entity it is merged into. An imported entity a
+ * curator writes is curated from then on (`upsertNodes` removes its content hash).
  */
 import type { ManagedTransaction } from "neo4j-driver";
 import { type BulkContext, type BulkCounts, type Props, timedStep, touchedBy, zeroBulk } from "./common.js";

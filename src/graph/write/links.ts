@@ -318,7 +318,14 @@ export function linkWithout(link: Props, sourceId: string): Props | null {
   const parts = partsWithout(link, sourceId);
   if (parts.length) return linkProps(String(link.predicate), parts, link);
   if (!list(link.claimIds).length) return null;
-  // Only claims assert it now: no KG part left (its evidence is the claims', derived.ts).
+  return noKgPart();
+}
+
+/**
+ * What `SET l += ...` takes off a link so that only its claims assert it: every KG property
+ * (its evidence is then the claims', derived.ts).
+ */
+export function noKgPart(): Props {
   const props: Props = { kgSources: null, kgContributions: null, evidenceVoice: null, biolinkPredicate: null };
   for (const k of [...KG_LISTS, ...QUALIFIER_KEYS]) props[k] = null;
   return props;

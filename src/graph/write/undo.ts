@@ -4,9 +4,11 @@
  * its ends), and `undoImport` deletes what the import created and restores those images.
  */
 import neo4j, { type ManagedTransaction } from "neo4j-driver";
-import type { Database } from "../../db/database.js";
+import { type Database, toPlain } from "../../db/database.js";
 import { refreshShortcutsInBatches } from "../strongest-links.js";
-import { BATCH, type BulkContext, type Props } from "./common.js";
+import { BATCH, type BulkContext, type Props, sameValue } from "./common.js";
+import { refreshEvidence } from "./derived.js";
+import { noKgPart } from "./links.js";
 
 /** Properties as JSON that keeps Neo4j integers apart from floats ({"$int": "5"}). */
 export function encodeProps(props: Props): string {
@@ -42,6 +44,13 @@ export async function writeUndo(
  * Takes an import back: deletes what it created (links, entities, work records, by import id),
  * restores the before-images of what it changed, rebuilds the shortcuts of every entity whose
  * links moved, and removes its undo log. Each step is batched and can be re-run after a crash.
+ *
+ * Curated work done while the import ran is never taken back with it (curated writers do not
+ * wait for an import). A link the import created that a claim has since asserted stays, without
+ * the KG's part; an entity or work record it created that curated records now point at (a
+ * claim's ABOUT, a claim's link, an evidence edge, SAME_AS, CITES) stays, no longer the
+ * import's; a restored link keeps the claims asserting it now. Their cached evidence is the
+ * claims' again.
  */
 export async function undoImport(
   db: Database,
@@ -51,6 +60,31 @@ export async function undoImport(
   let deleted = 0;
   let restored = 0;
   const ends = new Set<string>();
+  // Links a claim asserted while the import ran: kept as the claims' alone (only LINKs have claims).
+  for (;;) {
+    const n = await db.write(
+      async (tx) => {
+        const r = await tx.run(
+          `MATCH (a)-[l:LINK]->(b) WHERE l.importId = $importId AND size(coalesce(l.claimIds, [])) > 0
+           WITH a, b, l LIMIT $batch
+           SET l += $noKgPart, l.importId = null, l.lastImportId = null,
+             l.createdAt = coalesce(l.createdAt, l.updatedAt), l.createdBy = coalesce(l.createdBy, l.updatedBy)
+           RETURN l.id AS id, a.id AS from, b.id AS to`,
+          { importId, batch: neo4j.int(BATCH), noKgPart: noKgPart() },
+        );
+        for (const rec of r.records) {
+          ends.add(rec.get("from"));
+          ends.add(rec.get("to"));
+        }
+        await refreshEvidence(tx, { linkIds: r.records.map((rec) => rec.get("id") as string) });
+        return r.records.length;
+      },
+      undefined,
+      timeoutMs,
+    );
+    restored += n;
+    if (n < BATCH) break;
+  }
   for (const type of ["LINK", "NEGATED_LINK"] as const) {
     for (;;) {
       const n = await db.write(
@@ -96,20 +130,31 @@ export async function undoImport(
         for (const type of ["LINK", "NEGATED_LINK"] as const) {
           const links = rows.filter((x) => x.kind === type);
           if (!links.length) continue;
+          // A link that exists gets its image back but keeps the claims asserting it now (an
+          // import never changes claims; a curator may have, meanwhile). That includes a link the
+          // import deleted and a curator made again.
           const changed = await tx.run(
-            `UNWIND $rows AS row MATCH (a)-[l:${type} {id: row.id}]->(b) SET l = row.props RETURN a.id AS from, b.id AS to`,
-            { rows: links.filter((x) => x.from === null) },
+            `UNWIND $rows AS row MATCH (a)-[l:${type} {id: row.id}]->(b) USING INDEX SEEK l:${type}(id)
+             WITH a, b, l, row, l.claimIds AS claims
+             SET l = row.props SET l.claimIds = claims
+             RETURN l.id AS id, a.id AS from, b.id AS to, claims`,
+            { rows: links },
           );
+          const found = new Map(changed.records.map((rec) => [rec.get("id") as string, rec.get("claims") as string[] | null]));
           const deleted = await tx.run(
             `UNWIND $rows AS row
              MATCH (a:Entity {id: row.from}), (b:Entity {id: row.to}) USING INDEX SEEK a:Entity(id) USING INDEX SEEK b:Entity(id)
              CREATE (a)-[l:${type}]->(b) SET l = row.props RETURN a.id AS from, b.id AS to`,
-            { rows: links.filter((x) => x.from !== null) },
+            { rows: links.filter((x) => x.from !== null && !found.has(x.id)) },
           );
           for (const rec of [...changed.records, ...deleted.records]) {
             ends.add(rec.get("from"));
             ends.add(rec.get("to"));
           }
+          const claimsMoved = links.filter(
+            (x) => found.has(x.id) && !sameValue(found.get(x.id) ?? null, x.props.claimIds ?? null),
+          );
+          if (type === "LINK" && claimsMoved.length) await refreshEvidence(tx, { linkIds: claimsMoved.map((x) => x.id) });
         }
         await tx.run("UNWIND $eids AS eid MATCH (u:KgxUndo) WHERE elementId(u) = eid DELETE u", {
           eids: rows.map((x) => x.eid),
@@ -123,6 +168,25 @@ export async function undoImport(
     if (n < BATCH) break;
   }
   for (const label of ["Entity", "Study"] as const) {
+    // The import's own links are gone by now: any other relationship but a shortcut is curated
+    // (a claim's link or ABOUT, an evidence edge, SAME_AS, CITES), and keeps the node.
+    for (;;) {
+      const n = await db.write(
+        async (tx) => {
+          const kept = await tx.run(
+            `MATCH (n:${label}) WHERE n.importId = $importId
+               AND EXISTS { (n)-[r]-() WHERE NOT type(r) IN ['STRONGEST_OUT', 'STRONGEST_IN'] }
+             WITH n LIMIT $batch SET n.importId = null, n.lastImportId = null RETURN count(*) AS n`,
+            { importId, batch: neo4j.int(BATCH) },
+          );
+          return Number(toPlain(kept.records[0]?.get("n") ?? 0));
+        },
+        undefined,
+        timeoutMs,
+      );
+      restored += n;
+      if (n < BATCH) break;
+    }
     for (;;) {
       const n = await db.write(
         async (tx) => {
