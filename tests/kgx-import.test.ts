@@ -266,6 +266,40 @@ describe("KGX import safety", { timeout: 600_000 }, () => {
     expect(await graphSnapshot(db)).toBe(before);
   });
 
+  it("a link between new entities, stated again by a later batch, is looked up and written once", async () => {
+    const HEADER = "id\tsubject\tpredicate\tobject\tnegated\tobject_direction_qualifier\tpublications";
+    const files = writeKgx("twice", {
+      "nodes.tsv": [
+        "id\tcategory\tname",
+        "KGT:a\tbiolink:SmallMolecule\ta",
+        "KGT:b\tbiolink:Disease\tb",
+        "KGT:c\tbiolink:Disease\tc",
+      ],
+      "edges.tsv": [
+        HEADER,
+        "t1\tKGT:a\tbiolink:affects\tKGT:b\t\tincreased\tPMID:1",
+        "t2\tKGT:a\tbiolink:treats\tKGT:c\ttrue\t\t",
+        "t3\tKGT:b\tbiolink:related_to\tKGT:c\t\t\t",
+        "t4\tKGT:a\tbiolink:affects\tKGT:b\t\tincreased\tPMID:2",
+        "t5\tKGT:a\tbiolink:treats\tKGT:c\ttrue\t\t",
+      ],
+    });
+    // One edge a batch: t4 and t5 state what t1 and t2 did, three batches later.
+    const report = await importKgx(db, [files], { ...opts, batchSize: 1 });
+    expect(report.links).toEqual({ created: 2, updated: 1, unchanged: 0 });
+    expect(report.negatedLinks).toEqual({ created: 1, updated: 0, unchanged: 1 });
+    expect(
+      await rows(
+        `MATCH (a:Entity)-[l:LINK|NEGATED_LINK]->(b:Entity) WHERE a.id STARTS WITH 'KGT:'
+         RETURN type(l) AS type, a.id AS from, b.id AS to, l.kgxEdgeIds AS edges ORDER BY type, from, to`,
+      ),
+    ).toEqual([
+      { type: "LINK", from: "KGT:a", to: "KGT:b", edges: ["t1", "t4"] },
+      { type: "LINK", from: "KGT:b", to: "KGT:c", edges: ["t3"] },
+      { type: "NEGATED_LINK", from: "KGT:a", to: "KGT:c", edges: ["t2"] },
+    ]);
+  });
+
   it("a failure after two batches changed the same records restores them as they were first", async () => {
     const EDGE_HEADER = "id\tsubject\tpredicate\tobject\tobject_direction_qualifier\tprimary_knowledge_source\tpublications";
     const first = writeKgx("first", {
@@ -712,7 +746,7 @@ describe("a new release of a knowledge graph (replace)", { timeout: 600_000 }, (
     const report = await importKgx(db, [release2()], { ...opts, name: "rel-kg", replace: true, batchSize: 1 });
     expect(report.status).toBe("published");
     expect(report.links).toEqual({ created: 1, updated: 2, unchanged: 1 });
-    expect(report.retracted).toEqual({ updated: 1, deleted: 1 });
+    expect(report.retracted).toEqual({ updated: 1, deleted: 1, entitiesDeleted: 0, entitiesKept: 0 });
     expect(await link(AB)).toMatchObject({
       publications: ["PMID:1", "PMID:4"],
       studyIds: ["study:pmid-1", "study:pmid-4"],
@@ -748,7 +782,9 @@ describe("a new release of a knowledge graph (replace)", { timeout: 600_000 }, (
     // An empty release takes the KG's every statement back; the other KG's stays.
     const empty = writeKgx("empty", { "nodes.tsv": ["id\tcategory"], "edges.tsv": [HEADER] });
     const emptied = await importKgx(db, [empty], { ...opts, name: "rel-kg", replace: true });
-    expect(emptied.retracted).toEqual({ updated: 0, deleted: 3 });
+    // Its entities go too, but a and c, which the other KG's a→c still uses.
+    expect(emptied.retracted).toEqual({ updated: 0, deleted: 3, entitiesDeleted: 2, entitiesKept: 2 });
+    expect(await rows("MATCH (e:Entity) RETURN e.id AS id ORDER BY id")).toEqual([{ id: "KGR:a" }, { id: "KGR:c" }]);
     expect(await rows("MATCH ()-[l]->() WHERE 'source:kgx-rel-kg' IN l.kgSources RETURN l.id AS id")).toEqual([]);
     expect((await link(AC))?.sources).toEqual(["source:kgx-other-kg"]);
     await expectStrongestLinksConsistent(db);
@@ -759,7 +795,7 @@ describe("a new release of a knowledge graph (replace)", { timeout: 600_000 }, (
     const before = await graphSnapshot(db);
     const dry = await importKgx(db, [release2()], { ...opts, name: "rel-kg", replace: true, dryRun: true });
     expect(dry.status).toBe("dry-run");
-    expect(dry.retracted).toEqual({ updated: 1, deleted: 1 });
+    expect(dry.retracted).toEqual({ updated: 1, deleted: 1, entitiesDeleted: 0, entitiesKept: 0 });
     expect(dry.links.created).toBe(1);
     expect(await graphSnapshot(db)).toBe(before);
   });
@@ -771,9 +807,34 @@ describe("a new release of a knowledge graph (replace)", { timeout: 600_000 }, (
   it("without replace, a second set of files under the same name adds to what the KG states", async () => {
     await twoKgs();
     const report = await importKgx(db, [release2()], { ...opts, name: "rel-kg" });
-    expect(report.retracted).toEqual({ updated: 0, deleted: 0 });
+    expect(report.retracted).toEqual({ updated: 0, deleted: 0, entitiesDeleted: 0, entitiesKept: 0 });
     expect((await link(AB))?.publications).toEqual(["PMID:1", "PMID:2", "PMID:4"]);
     expect((await link(NOT_CB))?.sources).toEqual(["source:kgx-rel-kg"]);
+  });
+
+  it("a release no longer naming an entity deletes it, unless something still uses it; a failure makes it again", async () => {
+    await twoKgs();
+    // The release names a and b only, and states a→b only: c stays (the other KG's a→c uses it),
+    // d goes (b→d, its one link, goes with the release).
+    const smaller = () =>
+      writeKgx("smaller", {
+        "nodes.tsv": NODES.slice(0, 3),
+        "edges.tsv": [HEADER, edge("r1", "KGR:a", "biolink:affects", "KGR:b", "PMID:1|PMID:2", "", "increased")],
+      });
+    const expected = { updated: 1, deleted: 2, entitiesDeleted: 1, entitiesKept: 1 };
+    const before = await graphSnapshot(db);
+    const dry = await importKgx(db, [smaller()], { ...opts, name: "rel-kg", replace: true, dryRun: true });
+    expect(dry.retracted).toEqual(expected);
+    expect(await graphSnapshot(db)).toBe(before);
+    // Links' batch, negated links' batch, then the entities' (d deleted): then the failure.
+    await importFailingAt([smaller()], { name: "rel-kg", replace: true }, "retract", 3);
+    expect(await graphSnapshot(db)).toBe(before);
+    const report = await importKgx(db, [smaller()], { ...opts, name: "rel-kg", replace: true });
+    expect(report.retracted).toEqual(expected);
+    expect(await rows("MATCH (e:Entity) RETURN e.id AS id ORDER BY id")).toEqual(
+      ["KGR:a", "KGR:b", "KGR:c"].map((id) => ({ id })),
+    );
+    await expectStrongestLinksConsistent(db);
   });
 
   it("a release that fails while retracting is taken back: deleted links made again, parts restored", async () => {

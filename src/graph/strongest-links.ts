@@ -20,6 +20,9 @@ import { bumpGraphVersion } from "./traversal-cache.js";
 
 export { FANOUT } from "../translate/strongest.js";
 
+/** The shortcut relationships: derived from LINKs, never a record of their own. */
+export const SHORTCUT_TYPES = ["STRONGEST_OUT", "STRONGEST_IN"] as const;
+
 /**
  * Brings the shortcuts on one side of each entity in $ids in line with its FANOUT best links
  * that way, touching only what differs: shortcuts of links no longer among the best (and any

@@ -18,7 +18,9 @@
  *    its own (`<import id>-run-<time>`), so that taking that run back leaves the first one's records.
  *
  * With `replace` (a new release of the KG), step 2 replaces the KG's part of every link it meets
- * and marks it, then takes the KG's part off the links it did not meet (links.ts, retractSource).
+ * and marks it (and every entity of the KG it names), then takes the KG's part off the links it
+ * did not meet (links.ts, retractSource) and deletes the KG's entities it did not name and
+ * nothing uses any more (entities.ts, retractEntities).
  *
  * Dry run: steps 1 and 2 in classify-only mode (read transactions; nothing written).
  * Memory: one batch of rows, plus a map of node id → content hash (bounded by the number of nodes,
@@ -26,13 +28,22 @@
  */
 import fs from "node:fs";
 import path from "node:path";
+import { BloomFilter } from "bloomfilter";
 import type { ManagedTransaction } from "neo4j-driver";
 import type { Database } from "../db/database.js";
 import { refreshShortcutsInBatches } from "../graph/strongest-links.js";
 import { bumpGraphVersion } from "../graph/traversal-cache.js";
 import { addBulk, type BulkContext, type BulkCounts, timedStep, zeroBulk } from "../graph/write/common.js";
-import { bulkAddXrefs, bulkEntities, type EntityRow } from "../graph/write/entities.js";
-import { bulkLinks, type KgStatement, type LinkRow, prepareLinks, retractSource, wouldRetract } from "../graph/write/links.js";
+import { bulkAddXrefs, bulkEntities, type EntityRow, retractEntities, wouldRetractEntities } from "../graph/write/entities.js";
+import {
+  bulkLinks,
+  type KgStatement,
+  type KnownNew,
+  type LinkRow,
+  prepareLinks,
+  retractSource,
+  wouldRetract,
+} from "../graph/write/links.js";
 import { bulkWorkRecords } from "../graph/write/studies.js";
 import { undoImport } from "../graph/write/undo.js";
 import type { Logger } from "../logger.js";
@@ -79,8 +90,12 @@ export interface KgxImportReport {
   mergedByXref: number;
   links: BulkCounts;
   negatedLinks: BulkCounts;
-  /** With `replace`: links (and negated ones) the KG stated before and these files no longer state. */
-  retracted: { updated: number; deleted: number };
+  /**
+   * With `replace`: links (and negated ones) the KG stated before and these files no longer state,
+   * kept (`updated`: another KG or a claim still states them) or deleted; and the entities the KG
+   * described that these files no longer name, deleted or kept (something still uses them).
+   */
+  retracted: { updated: number; deleted: number; entitiesDeleted: number; entitiesKept: number };
   workRecords: BulkCounts;
   errors: number;
   warnings: number;
@@ -346,7 +361,7 @@ export async function importKgx(db: Database, paths: readonly string[], opts: Kg
     mergedByXref: 0,
     links: zeroBulk(),
     negatedLinks: zeroBulk(),
-    retracted: { updated: 0, deleted: 0 },
+    retracted: { updated: 0, deleted: 0, entitiesDeleted: 0, entitiesKept: 0 },
     workRecords: zeroBulk(),
     errors: 0,
     warnings: 0,
@@ -421,6 +436,7 @@ async function writeChecked(
     write: !opts.dryRun && !alreadyPublished,
     replace: Boolean(opts.replace),
     phaseMs: report.phaseMs,
+    newEntities: new Set<string>(),
   };
   // A release replacing the KG's statements must meet every link it states, so files already
   // published are not merely checked for differences: they are written again as a run of their own.
@@ -454,7 +470,18 @@ async function writeChecked(
       );
     }
     if (!ctx.write) {
-      if (opts.dryRun && ctx.replace) report.retracted = await phase("retract", () => wouldRetract(db, sourceId, result.stated));
+      if (opts.dryRun && ctx.replace) {
+        await phase("retract", async () => {
+          const links = await wouldRetract(db, sourceId, result.stated);
+          const entities = await wouldRetractEntities(db, sourceId, ctx.importId, result.named, links.deletedIds);
+          report.retracted = {
+            updated: links.updated,
+            deleted: links.deleted,
+            entitiesDeleted: entities.deleted,
+            entitiesKept: entities.kept,
+          };
+        });
+      }
       return finish(opts.dryRun ? "dry-run" : "unchanged", progress.peakRss);
     }
     if (ctx.replace) {
@@ -464,7 +491,18 @@ async function writeChecked(
           onBatch: (rows) => opts.onBatch?.({ phase: "retract", rows }),
         }),
       );
-      report.retracted = { updated: retracted.updated, deleted: retracted.deleted };
+      const entities = await phase("retract", () =>
+        retractEntities(db, sourceId, ctx, {
+          timeoutMs: opts.timeoutMs,
+          onBatch: (rows) => opts.onBatch?.({ phase: "retract", rows }),
+        }),
+      );
+      report.retracted = {
+        updated: retracted.updated,
+        deleted: retracted.deleted,
+        entitiesDeleted: entities.deleted,
+        entitiesKept: entities.kept,
+      };
       for (const id of retracted.ends) result.ends.add(id);
       log?.info({ source: sourceId, ...report.retracted }, "kgx import: retracted what this release no longer states");
     }
@@ -550,11 +588,12 @@ async function writeBatches(
   report: KgxImportReport,
   progress: Progress,
   oneAhead: OneAhead,
-): Promise<{ ends: Set<string>; changed: boolean; stated: Set<string> }> {
+): Promise<{ ends: Set<string>; changed: boolean; stated: Set<string>; named: Set<string> }> {
   const ends = new Set<string>();
-  // A dry run of a release counts what it would retract: it needs the links the files state
-  // (a set of their ids; a real run marks the links in the graph instead).
+  // A dry run of a release counts what it would retract: it needs the links the files state and
+  // the entities they name (sets of their ids; a real run marks them in the graph instead).
   const stated = new Set<string>();
+  const named = new Set<string>();
   const collectStated = !ctx.write && Boolean(ctx.replace);
   let done = 0;
   const ignore: KgxProblem[] = [];
@@ -596,6 +635,7 @@ async function writeBatches(
       const rows = batch;
       batch = [];
       const own = rows.filter((n) => !checked.alias.has(n.id)).map((n) => entityRow(n, sourceId));
+      if (collectStated) for (const n of own) named.add(n.id);
       const merged = rows
         .filter((n) => checked.alias.has(n.id))
         .map((n) => ({ id: checked.alias.get(n.id) as string, xrefs: [n.id] }));
@@ -630,7 +670,13 @@ async function writeBatches(
   // Edges match their ends: every node batch first.
   await oneAhead.drain();
 
-  // Edges.
+  // Edges. Links to or from an entity just created are not looked up (prepareLinks), unless an
+  // earlier batch may have stated them: their ids go into a Bloom filter (1% false "maybe",
+  // about 1.2 MB per million edges).
+  const known: KnownNew | undefined =
+    ctx.write && ctx.newEntities
+      ? { newEntities: ctx.newEntities, earlier: BloomFilter.withTargetError(Math.max(checked.edgeRows, 1_000), 0.01) }
+      : undefined;
   const resolve = (id: string) => checked.alias.get(id) ?? id;
   for (const input of checked.inputs.filter((i) => i.role === "edges")) {
     let batch: KgxEdge[] = [];
@@ -657,8 +703,8 @@ async function writeBatches(
           statements: [statement],
         });
       }
-      const preparedLinks = prepareLinks(links, sourceId);
-      const preparedNegated = prepareLinks(negated, sourceId);
+      const preparedLinks = prepareLinks(links, sourceId, known);
+      const preparedNegated = prepareLinks(negated, sourceId, known);
       await oneAhead.push(async () => {
         // The batch's work records are written in a transaction of their own, beside the links':
         // they share no node with them (a Study has no relationship here), so neither waits for
@@ -703,7 +749,7 @@ async function writeBatches(
   await oneAhead.drain();
   progress.tick(done, true);
   const changed = [report.entities, report.links, report.negatedLinks, report.workRecords].some((c) => c.created + c.updated > 0);
-  return { ends, changed, stated };
+  return { ends, changed, stated, named };
 }
 
 async function dropUndoLog(db: Database, importId: string) {

@@ -68,6 +68,11 @@ const KgxImportReportRef = builder.objectRef<KgxImportReport>("KgxImportReport")
       resolve: (p) => p.retracted.deleted,
       description: "Of retractedLinks, those deleted (nothing else stated or asserted them).",
     }),
+    deletedEntities: t.int({
+      resolve: (p) => p.retracted.entitiesDeleted,
+      description:
+        "With replace: entities the knowledge graph described and this release no longer names, deleted (nothing else used them; one another KG's link or a claim still uses is kept as it is).",
+    }),
     warnings: t.exposeInt("warnings", { description: "Warnings (unknown categories, unmodelled predicates): kept." }),
     problems: t.field({ type: [KgxProblemRef], resolve: (p) => p.problems, description: "The warnings, located." }),
   }),

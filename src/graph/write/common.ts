@@ -261,7 +261,15 @@ export interface BulkContext {
   replace?: boolean;
   /** Milliseconds spent per step (where an import's time goes: its report and logs). */
   phaseMs?: Record<string, number>;
+  /**
+   * Entities this import created (the first NEW_ENTITIES_KEPT): no link to or from one of them
+   * existed before the import, so the link writer need not look for it (links.ts, prepareLinks).
+   */
+  newEntities?: Set<string>;
 }
+
+/** How many created entity ids an import keeps in memory (about 80 MB): beyond, links are looked up. */
+export const NEW_ENTITIES_KEPT = 1_000_000;
 
 /** Whether this import created or already changed the record (its before-image is kept then). */
 export const touchedBy = (props: Props, ctx: BulkContext) =>

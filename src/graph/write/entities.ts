@@ -6,7 +6,19 @@
  * curator writes is curated from then on (`upsertNodes` removes its content hash).
  */
 import type { ManagedTransaction } from "neo4j-driver";
-import { type BulkContext, type BulkCounts, type Props, timedStep, touchedBy, zeroBulk } from "./common.js";
+import type { Database } from "../../db/database.js";
+import { SHORTCUT_TYPES } from "../strongest-links.js";
+import { bumpGraphVersion } from "../traversal-cache.js";
+import {
+  BATCH,
+  type BulkContext,
+  type BulkCounts,
+  NEW_ENTITIES_KEPT,
+  type Props,
+  timedStep,
+  touchedBy,
+  zeroBulk,
+} from "./common.js";
 import { writeUndo } from "./undo.js";
 
 export interface EntityRow {
@@ -29,6 +41,7 @@ export async function bulkEntities(tx: ManagedTransaction, rows: readonly Entity
   const found = new Map(existing.records.map((r) => [r.get("id") as string, r]));
   const create: Props[] = [];
   const update: Props[] = [];
+  const mark: string[] = [];
   const undo: Array<{ id: string; props: Props }> = [];
   for (const row of byId.values()) {
     const old = found.get(row.id);
@@ -37,6 +50,13 @@ export async function bulkEntities(tx: ManagedTransaction, rows: readonly Entity
       create.push({ id: row.id, props: { ...row.props, id: row.id, kgxHash: row.hash } });
     } else if (old.get("hash") === null || old.get("hash") === row.hash) {
       counts.unchanged += 1;
+      // A new release marks the KG's entities it names, even unchanged: what is left unmarked
+      // afterwards, it no longer names (`retractEntities`).
+      const props = old.get("props") as Props;
+      if (ctx.replace && old.get("hash") !== null && props.kgSource === row.props.kgSource && !touchedBy(props, ctx)) {
+        undo.push({ id: row.id, props });
+        mark.push(row.id);
+      }
     } else {
       counts.updated += 1;
       if (!touchedBy(old.get("props") as Props, ctx)) undo.push({ id: row.id, props: old.get("props") as Props });
@@ -53,6 +73,8 @@ export async function bulkEntities(tx: ManagedTransaction, rows: readonly Entity
         { rows: create, importId: ctx.importId, ...ctx.audit },
       ),
     );
+    // Kept before the commit: a failed commit fails the import, whose edges are then never written.
+    for (const r of create) if (ctx.newEntities && ctx.newEntities.size < NEW_ENTITIES_KEPT) ctx.newEntities.add(r.id as string);
   }
   if (update.length) {
     await tx.run(
@@ -60,6 +82,85 @@ export async function bulkEntities(tx: ManagedTransaction, rows: readonly Entity
        SET n += row.props, n.updatedAt = $now, n.updatedBy = $actor, n.lastImportId = $importId`,
       { rows: update, ...ctx.audit, importId: ctx.importId },
     );
+  }
+  if (mark.length) {
+    await tx.run("UNWIND $ids AS id MATCH (n:Entity {id: id}) USING INDEX SEEK n:Entity(id) SET n.lastImportId = $importId", {
+      ids: mark,
+      importId: ctx.importId,
+    });
+  }
+  return counts;
+}
+
+/** The KG's entities (it holds their description: `kgSource`) that this import neither created nor marked. */
+const UNNAMED_ENTITIES = `MATCH (n:Entity) WHERE n.kgSource = $source AND n.kgxHash IS NOT NULL
+  AND coalesce(n.importId, '') <> $importId AND coalesce(n.lastImportId, '') <> $importId`;
+
+/**
+ * After a new release of a knowledge graph is written (`replace`) and its retracted links taken
+ * off (links.ts, retractSource): each entity the KG described and its release no longer names
+ * is deleted, unless something still uses it (another KG's link, a claim's link or ABOUT): then
+ * it stays as it is (`kept`). A deleted entity keeps a before-image, made again if the import is
+ * taken back; its shortcuts go with it (its neighbours' are rebuilt: they are ends of the
+ * retracted links).
+ */
+export async function retractEntities(
+  db: Database,
+  sourceId: string,
+  ctx: BulkContext,
+  opts: { timeoutMs?: number; onBatch?: (done: number) => Promise<void> | void } = {},
+): Promise<{ deleted: number; kept: number }> {
+  const stale = await db.read(`${UNNAMED_ENTITIES} RETURN n.id AS id`, { source: sourceId, importId: ctx.importId });
+  const ids = stale.records.map((r) => r.get("id") as string);
+  let deleted = 0;
+  for (let i = 0; i < ids.length; i += BATCH) {
+    const batch = ids.slice(i, i + BATCH);
+    deleted += await db.write(
+      async (tx) => {
+        const unused = await tx.run(
+          `UNWIND $ids AS id MATCH (n:Entity {id: id}) USING INDEX SEEK n:Entity(id)
+           WHERE NOT EXISTS { (n)-[r]-() WHERE NOT type(r) IN $shortcuts }
+           RETURN n.id AS id, properties(n) AS props`,
+          { ids: batch, shortcuts: SHORTCUT_TYPES },
+        );
+        const rows = unused.records.map((r) => ({ id: r.get("id") as string, props: r.get("props") as Props }));
+        if (!rows.length) return 0;
+        await writeUndo(tx, ctx, "DELETED_ENTITY", rows);
+        await tx.run("UNWIND $ids AS id MATCH (n:Entity {id: id}) USING INDEX SEEK n:Entity(id) DETACH DELETE n", {
+          ids: rows.map((r) => r.id),
+        });
+        await bumpGraphVersion(tx);
+        return rows.length;
+      },
+      undefined,
+      opts.timeoutMs,
+    );
+    await opts.onBatch?.(Math.min(i + BATCH, ids.length));
+  }
+  return { deleted, kept: ids.length - deleted };
+}
+
+/**
+ * What `retractEntities` would do (a dry run of a release): the KG's entities `named` (the ids
+ * its files name) lacks, deleted unless a relationship other than a shortcut and the links the
+ * release would delete (`goingLinks`) still uses them.
+ */
+export async function wouldRetractEntities(
+  db: Database,
+  sourceId: string,
+  importId: string,
+  named: ReadonlySet<string>,
+  goingLinks: ReadonlySet<string>,
+): Promise<{ deleted: number; kept: number }> {
+  const result = await db.read(
+    `${UNNAMED_ENTITIES} RETURN n.id AS id, [(n)-[r]-() WHERE NOT type(r) IN $shortcuts | coalesce(r.id, type(r))] AS uses`,
+    { source: sourceId, importId, shortcuts: SHORTCUT_TYPES },
+  );
+  const counts = { deleted: 0, kept: 0 };
+  for (const r of result.records) {
+    if (named.has(r.get("id"))) continue;
+    if ((r.get("uses") as string[]).every((use) => goingLinks.has(use))) counts.deleted += 1;
+    else counts.kept += 1;
   }
   return counts;
 }

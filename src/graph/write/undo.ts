@@ -5,7 +5,7 @@
  */
 import neo4j, { type ManagedTransaction } from "neo4j-driver";
 import { type Database, toPlain } from "../../db/database.js";
-import { refreshShortcutsInBatches } from "../strongest-links.js";
+import { refreshShortcutsInBatches, SHORTCUT_TYPES } from "../strongest-links.js";
 import { BATCH, type BulkContext, type Props, sameValue } from "./common.js";
 import { refreshEvidence } from "./derived.js";
 import { noKgPart } from "./links.js";
@@ -20,7 +20,8 @@ export function decodeProps(json: string): Props {
   ) as Props;
 }
 
-export type UndoKind = "Entity" | "LINK" | "NEGATED_LINK";
+/** What a before-image is of: a changed entity, a deleted one (a release's), a changed or deleted link. */
+export type UndoKind = "Entity" | "DELETED_ENTITY" | "LINK" | "NEGATED_LINK";
 
 export async function writeUndo(
   tx: ManagedTransaction,
@@ -107,65 +108,73 @@ export async function undoImport(
       if (n < BATCH) break;
     }
   }
-  for (;;) {
-    const n = await db.write(
-      async (tx) => {
-        const r = await tx.run(
-          `MATCH (u:KgxUndo) WHERE u.importId = $importId WITH u LIMIT $batch
+  // Deleted entities first: the deleted links restored after them may need them as ends.
+  for (const kinds of [["DELETED_ENTITY"], ["Entity", "LINK", "NEGATED_LINK"]]) {
+    for (;;) {
+      const n = await db.write(
+        async (tx) => {
+          const r = await tx.run(
+            `MATCH (u:KgxUndo) WHERE u.importId = $importId AND u.kind IN $kinds WITH u LIMIT $batch
            RETURN elementId(u) AS eid, u.kind AS kind, u.id AS id, u.props AS props, u.from AS from, u.to AS to`,
-          { importId, batch: neo4j.int(BATCH) },
-        );
-        const rows = r.records.map((rec) => ({
-          eid: rec.get("eid") as string,
-          kind: rec.get("kind") as UndoKind,
-          id: rec.get("id") as string,
-          props: decodeProps(rec.get("props") as string),
-          from: rec.get("from") as string | null,
-          to: rec.get("to") as string | null,
-        }));
-        const entities = rows.filter((x) => x.kind === "Entity");
-        if (entities.length) {
-          await tx.run("UNWIND $rows AS row MATCH (n:Entity {id: row.id}) SET n = row.props", { rows: entities });
-        }
-        for (const type of ["LINK", "NEGATED_LINK"] as const) {
-          const links = rows.filter((x) => x.kind === type);
-          if (!links.length) continue;
-          // A link that exists gets its image back but keeps the claims asserting it now (an
-          // import never changes claims; a curator may have, meanwhile). That includes a link the
-          // import deleted and a curator made again.
-          const changed = await tx.run(
-            `UNWIND $rows AS row MATCH (a)-[l:${type} {id: row.id}]->(b) USING INDEX SEEK l:${type}(id)
+            { importId, kinds, batch: neo4j.int(BATCH) },
+          );
+          const rows = r.records.map((rec) => ({
+            eid: rec.get("eid") as string,
+            kind: rec.get("kind") as UndoKind,
+            id: rec.get("id") as string,
+            props: decodeProps(rec.get("props") as string),
+            from: rec.get("from") as string | null,
+            to: rec.get("to") as string | null,
+          }));
+          const entities = rows.filter((x) => x.kind === "Entity");
+          if (entities.length) {
+            await tx.run("UNWIND $rows AS row MATCH (n:Entity {id: row.id}) SET n = row.props", { rows: entities });
+          }
+          const deletedEntities = rows.filter((x) => x.kind === "DELETED_ENTITY");
+          if (deletedEntities.length) {
+            await tx.run("UNWIND $rows AS row MERGE (n:Entity {id: row.id}) SET n = row.props", { rows: deletedEntities });
+            for (const x of deletedEntities) ends.add(x.id);
+          }
+          for (const type of ["LINK", "NEGATED_LINK"] as const) {
+            const links = rows.filter((x) => x.kind === type);
+            if (!links.length) continue;
+            // A link that exists gets its image back but keeps the claims asserting it now (an
+            // import never changes claims; a curator may have, meanwhile). That includes a link the
+            // import deleted and a curator made again.
+            const changed = await tx.run(
+              `UNWIND $rows AS row MATCH (a)-[l:${type} {id: row.id}]->(b) USING INDEX SEEK l:${type}(id)
              WITH a, b, l, row, l.claimIds AS claims
              SET l = row.props SET l.claimIds = claims
              RETURN l.id AS id, a.id AS from, b.id AS to, claims`,
-            { rows: links },
-          );
-          const found = new Map(changed.records.map((rec) => [rec.get("id") as string, rec.get("claims") as string[] | null]));
-          const deleted = await tx.run(
-            `UNWIND $rows AS row
+              { rows: links },
+            );
+            const found = new Map(changed.records.map((rec) => [rec.get("id") as string, rec.get("claims") as string[] | null]));
+            const deleted = await tx.run(
+              `UNWIND $rows AS row
              MATCH (a:Entity {id: row.from}), (b:Entity {id: row.to}) USING INDEX SEEK a:Entity(id) USING INDEX SEEK b:Entity(id)
              CREATE (a)-[l:${type}]->(b) SET l = row.props RETURN a.id AS from, b.id AS to`,
-            { rows: links.filter((x) => x.from !== null && !found.has(x.id)) },
-          );
-          for (const rec of [...changed.records, ...deleted.records]) {
-            ends.add(rec.get("from"));
-            ends.add(rec.get("to"));
+              { rows: links.filter((x) => x.from !== null && !found.has(x.id)) },
+            );
+            for (const rec of [...changed.records, ...deleted.records]) {
+              ends.add(rec.get("from"));
+              ends.add(rec.get("to"));
+            }
+            const claimsMoved = links.filter(
+              (x) => found.has(x.id) && !sameValue(found.get(x.id) ?? null, x.props.claimIds ?? null),
+            );
+            if (type === "LINK" && claimsMoved.length) await refreshEvidence(tx, { linkIds: claimsMoved.map((x) => x.id) });
           }
-          const claimsMoved = links.filter(
-            (x) => found.has(x.id) && !sameValue(found.get(x.id) ?? null, x.props.claimIds ?? null),
-          );
-          if (type === "LINK" && claimsMoved.length) await refreshEvidence(tx, { linkIds: claimsMoved.map((x) => x.id) });
-        }
-        await tx.run("UNWIND $eids AS eid MATCH (u:KgxUndo) WHERE elementId(u) = eid DELETE u", {
-          eids: rows.map((x) => x.eid),
-        });
-        return rows.length;
-      },
-      undefined,
-      timeoutMs,
-    );
-    restored += n;
-    if (n < BATCH) break;
+          await tx.run("UNWIND $eids AS eid MATCH (u:KgxUndo) WHERE elementId(u) = eid DELETE u", {
+            eids: rows.map((x) => x.eid),
+          });
+          return rows.length;
+        },
+        undefined,
+        timeoutMs,
+      );
+      restored += n;
+      if (n < BATCH) break;
+    }
   }
   for (const label of ["Entity", "Study"] as const) {
     // The import's own links are gone by now: any other relationship but a shortcut is curated
@@ -175,9 +184,9 @@ export async function undoImport(
         async (tx) => {
           const kept = await tx.run(
             `MATCH (n:${label}) WHERE n.importId = $importId
-               AND EXISTS { (n)-[r]-() WHERE NOT type(r) IN ['STRONGEST_OUT', 'STRONGEST_IN'] }
+               AND EXISTS { (n)-[r]-() WHERE NOT type(r) IN $shortcuts }
              WITH n LIMIT $batch SET n.importId = null, n.lastImportId = null RETURN count(*) AS n`,
-            { importId, batch: neo4j.int(BATCH) },
+            { importId, batch: neo4j.int(BATCH), shortcuts: SHORTCUT_TYPES },
           );
           return Number(toPlain(kept.records[0]?.get("n") ?? 0));
         },
