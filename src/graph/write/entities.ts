@@ -45,6 +45,9 @@ export async function bulkEntities(tx: ManagedTransaction, rows: readonly Entity
   const undo: Array<{ id: string; props: Props }> = [];
   for (const row of byId.values()) {
     const old = found.get(row.id);
+    // Named again by a later batch of this writing run (the same content: the check refuses any
+    // other): written and counted when first met.
+    if (old && ctx.write && touchedBy(old.get("props") as Props, ctx)) continue;
     if (!old) {
       counts.created += 1;
       create.push({ id: row.id, props: { ...row.props, id: row.id, kgxHash: row.hash } });

@@ -407,12 +407,18 @@ export async function bulkLinks(
     // link; each link it meets is marked (lastImportId), even unchanged: what is left unmarked
     // afterwards, it no longer states (`retractSource`).
     const replacing = Boolean(ctx.replace && old && !touchedBy(old, ctx));
+    // A link an earlier batch of this writing run created, changed or marked was counted then: a
+    // link is counted once, however many batches state it. (A check of published files, with
+    // the same import id, counts what that import wrote.)
+    const tally = (how: keyof BulkCounts) => {
+      if (!old || !ctx.write || !touchedBy(old, ctx)) counts[how] += 1;
+    };
     if (old && !replacing && row.statements.every((s) => ownHashes(old, sourceId).includes(s.hash))) {
-      counts.unchanged += 1;
+      tally("unchanged");
       continue;
     }
     if (!old) {
-      counts.created += 1;
+      tally("created");
       counts.ends.push({ from: row.from, to: row.to });
       create.push({ from: row.from, to: row.to, props: { ...(fresh.get(row.id) as Props), id: row.id } });
       continue;
@@ -420,10 +426,10 @@ export async function bulkLinks(
     const props = mergedLink(row, toPlain(old) as Props, sourceId, replacing);
     if (!touchedBy(old, ctx)) undo.push({ id: row.id, props: old });
     if (sameProps(props, old)) {
-      counts.unchanged += 1;
+      tally("unchanged");
       mark.push(row.id);
     } else {
-      counts.updated += 1;
+      tally("updated");
       counts.ends.push({ from: row.from, to: row.to });
       update.push({ id: row.id, props });
     }
