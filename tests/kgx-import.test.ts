@@ -918,14 +918,15 @@ describe("importKgx mutation (small files, curators only)", { timeout: 600_000 }
     // A new release with one edge fewer (the negated one): example-kg's part of it is retracted,
     // other-kg's stays.
     const RELEASE = `mutation($n: String!, $e: String!) {
-      importKgx(nodes: $n, edges: $e, format: JSONL, name: "example-kg", replace: true) { status retractedLinks deletedLinks } }`;
+      importKgx(nodes: $n, edges: $e, format: JSONL, name: "example-kg", replace: true) { status retractedLinks deletedLinks deletedEntities } }`;
     const edges = vars.e
       .split("\n")
       .filter((line) => line && !line.includes('"negated": true') && !line.includes('"negated":true'));
     expect(edges).toHaveLength(5);
     const release = await gql(s, RELEASE, { n: vars.n, e: `${edges.join("\n")}\n` }, AUTH);
     expect(release.errors).toBeUndefined();
-    expect(release.data.importKgx).toEqual({ status: "published", retractedLinks: 1, deletedLinks: 0 });
+    // Every node is named again: no entity goes.
+    expect(release.data.importKgx).toEqual({ status: "published", retractedLinks: 1, deletedLinks: 0, deletedEntities: 0 });
     expect(await rows("MATCH ()-[l:NEGATED_LINK]->() RETURN l.kgSources AS sources")).toEqual([
       { sources: ["source:kgx-other-kg"] },
     ]);

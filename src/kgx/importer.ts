@@ -474,35 +474,16 @@ async function writeChecked(
         await phase("retract", async () => {
           const links = await wouldRetract(db, sourceId, result.stated);
           const entities = await wouldRetractEntities(db, sourceId, ctx.importId, result.named, links.deletedIds);
-          report.retracted = {
-            updated: links.updated,
-            deleted: links.deleted,
-            entitiesDeleted: entities.deleted,
-            entitiesKept: entities.kept,
-          };
+          report.retracted = retractedCounts(links, entities);
         });
       }
       return finish(opts.dryRun ? "dry-run" : "unchanged", progress.peakRss);
     }
     if (ctx.replace) {
-      const retracted = await phase("retract", () =>
-        retractSource(db, sourceId, ctx, {
-          timeoutMs: opts.timeoutMs,
-          onBatch: (rows) => opts.onBatch?.({ phase: "retract", rows }),
-        }),
-      );
-      const entities = await phase("retract", () =>
-        retractEntities(db, sourceId, ctx, {
-          timeoutMs: opts.timeoutMs,
-          onBatch: (rows) => opts.onBatch?.({ phase: "retract", rows }),
-        }),
-      );
-      report.retracted = {
-        updated: retracted.updated,
-        deleted: retracted.deleted,
-        entitiesDeleted: entities.deleted,
-        entitiesKept: entities.kept,
-      };
+      const retract = { timeoutMs: opts.timeoutMs, onBatch: (rows: number) => opts.onBatch?.({ phase: "retract", rows }) };
+      const retracted = await phase("retract", () => retractSource(db, sourceId, ctx, retract));
+      const entities = await phase("retract", () => retractEntities(db, sourceId, ctx, retract));
+      report.retracted = retractedCounts(retracted, entities);
       for (const id of retracted.ends) result.ends.add(id);
       log?.info({ source: sourceId, ...report.retracted }, "kgx import: retracted what this release no longer states");
     }
@@ -533,6 +514,17 @@ async function writeChecked(
     throw error;
   }
 }
+
+/** The report's `retracted`, from the links' and the entities' retraction (or their dry runs). */
+const retractedCounts = (
+  links: { updated: number; deleted: number },
+  entities: { deleted: number; kept: number },
+): KgxImportReport["retracted"] => ({
+  updated: links.updated,
+  deleted: links.deleted,
+  entitiesDeleted: entities.deleted,
+  entitiesKept: entities.kept,
+});
 
 /**
  * Runs batch writes one at a time, but returns as soon as the previous one is done rather than

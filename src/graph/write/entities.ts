@@ -56,7 +56,7 @@ export async function bulkEntities(tx: ManagedTransaction, rows: readonly Entity
       // A new release marks the KG's entities it names, even unchanged: what is left unmarked
       // afterwards, it no longer names (`retractEntities`).
       const props = old.get("props") as Props;
-      if (ctx.replace && old.get("hash") !== null && props.kgSource === row.props.kgSource && !touchedBy(props, ctx)) {
+      if (ctx.replace && old.get("hash") !== null && props.kgSource === row.props.kgSource) {
         undo.push({ id: row.id, props });
         mark.push(row.id);
       }
@@ -155,13 +155,16 @@ export async function wouldRetractEntities(
   named: ReadonlySet<string>,
   goingLinks: ReadonlySet<string>,
 ): Promise<{ deleted: number; kept: number }> {
-  const result = await db.read(
-    `${UNNAMED_ENTITIES} RETURN n.id AS id, [(n)-[r]-() WHERE NOT type(r) IN $shortcuts | coalesce(r.id, type(r))] AS uses`,
-    { source: sourceId, importId, shortcuts: SHORTCUT_TYPES },
+  // Only the entities the files do not name are read with their relationships.
+  const kgEntities = await db.read(`${UNNAMED_ENTITIES} RETURN n.id AS id`, { source: sourceId, importId });
+  const unnamed = kgEntities.records.map((r) => r.get("id") as string).filter((id) => !named.has(id));
+  const uses = await db.read(
+    `UNWIND $ids AS id MATCH (n:Entity {id: id}) USING INDEX SEEK n:Entity(id)
+     RETURN [(n)-[r]-() WHERE NOT type(r) IN $shortcuts | coalesce(r.id, type(r))] AS uses`,
+    { ids: unnamed, shortcuts: SHORTCUT_TYPES },
   );
   const counts = { deleted: 0, kept: 0 };
-  for (const r of result.records) {
-    if (named.has(r.get("id"))) continue;
+  for (const r of uses.records) {
     if ((r.get("uses") as string[]).every((use) => goingLinks.has(use))) counts.deleted += 1;
     else counts.kept += 1;
   }
