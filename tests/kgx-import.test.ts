@@ -710,10 +710,10 @@ describe("a new release of a knowledge graph (replace)", { timeout: 600_000 }, (
         edge("r5", "KGR:a", "biolink:affects", "KGR:d", "", "", "decreased"),
       ],
     });
-  // Another KG states a→c too.
+  // Another KG states a→c too (and names a and c only).
   const other = () =>
     writeKgx("other", {
-      "nodes.tsv": NODES,
+      "nodes.tsv": [NODES[0] as string, NODES[1] as string, NODES[3] as string],
       "edges.tsv": [HEADER, edge("o1", "KGR:a", "biolink:affects", "KGR:c", "PMID:9", "", "increased")],
     });
   const link = async (id: string) =>
@@ -836,6 +836,48 @@ describe("a new release of a knowledge graph (replace)", { timeout: 600_000 }, (
       ["KGR:a", "KGR:b", "KGR:c"].map((id) => ({ id })),
     );
     await expectStrongestLinksConsistent(db);
+  });
+
+  it("an entity two KGs name stays while either names it: a release takes its KG off, and a failure puts it back", async () => {
+    await importKgx(db, [release1()], { ...opts, name: "rel-kg" });
+    // A second KG names the same four entities and states nothing: b with a name of its own.
+    const namer = writeKgx("namer", {
+      "nodes.tsv": [...NODES.slice(0, 2), "KGR:b\tbiolink:Disease\tb, as the namer names it", ...NODES.slice(3)],
+      "edges.tsv": [HEADER],
+    });
+    const named = await importKgx(db, [namer], { ...opts, name: "namer" });
+    expect(named.entities).toEqual({ created: 0, updated: 4, unchanged: 0 });
+    const entities = () =>
+      rows("MATCH (e:Entity) RETURN e.id AS id, e.name AS name, e.kgSource AS kgSource, e.kgSources AS kgSources ORDER BY id");
+    const both = ["source:kgx-rel-kg", "source:kgx-namer"];
+    expect(await entities()).toEqual([
+      { id: "KGR:a", name: "a", kgSource: "source:kgx-rel-kg", kgSources: both },
+      { id: "KGR:b", name: "b, as the namer names it", kgSource: "source:kgx-namer", kgSources: both },
+      { id: "KGR:c", name: "c", kgSource: "source:kgx-rel-kg", kgSources: both },
+      { id: "KGR:d", name: "d", kgSource: "source:kgx-rel-kg", kgSources: both },
+    ]);
+    // Named again: nothing changes.
+    expect((await importKgx(db, [namer], { ...opts, name: "namer" })).entities).toEqual({ created: 0, updated: 0, unchanged: 4 });
+
+    // rel-kg's empty release: its links go; its entities stay, the namer's alone.
+    const empty = () => writeKgx("empty", { "nodes.tsv": ["id\tcategory"], "edges.tsv": [HEADER] });
+    const expected = { updated: 0, deleted: 4, entitiesDeleted: 0, entitiesKept: 4 };
+    const dry = await importKgx(db, [empty()], { ...opts, name: "rel-kg", replace: true, dryRun: true });
+    expect(dry.retracted).toEqual(expected);
+    const before = await graphSnapshot(db);
+    // The links' batch, the negated links', the entities': then the failure.
+    await importFailingAt([empty()], { name: "rel-kg", replace: true }, "retract", 3);
+    expect(await graphSnapshot(db)).toBe(before);
+    const emptied = await importKgx(db, [empty()], { ...opts, name: "rel-kg", replace: true });
+    expect(emptied.retracted).toEqual(expected);
+    expect((await entities()).map((e) => [e.id, e.kgSources])).toEqual(
+      ["KGR:a", "KGR:b", "KGR:c", "KGR:d"].map((id) => [id, ["source:kgx-namer"]]),
+    );
+    await expectStrongestLinksConsistent(db);
+    // The namer's empty release: nothing names or uses them any more.
+    const gone = await importKgx(db, [empty()], { ...opts, name: "namer", replace: true });
+    expect(gone.retracted).toEqual({ updated: 0, deleted: 0, entitiesDeleted: 4, entitiesKept: 0 });
+    expect(await entities()).toEqual([]);
   });
 
   it("a release that fails while retracting is taken back: deleted links made again, parts restored", async () => {

@@ -207,7 +207,7 @@ export function mappingTable(): string[] {
     "| edge `qualified_predicate`, `*_aspect_qualifier`, `*_direction_qualifier` | kept on the link as given |",
     "| edge `primary_knowledge_source`, `aggregator_knowledge_source`, `knowledge_level`, `agent_type` | kept on the link (`primaryKnowledgeSource`, `aggregatorKnowledgeSources`, `knowledgeLevel`, `agentType`) |",
     "| edge `publications` (PMID:, PMC:, DOI:) | work records `study:<slug>` with that identifier, design UNKNOWN, not checked; the link's evidence voice is KNOWLEDGE_GRAPH |",
-    "| the import itself | a Source `source:kgx-<name>`; every link lists it in `kgSources` |",
+    "| the import itself | a Source `source:kgx-<name>`; every link and imported entity lists it in `kgSources` |",
     "| a node whose `id` or `xref` is an `xref` of a curated entity | that entity (merge by xref): its edges attach to it, the node's id is added to its xrefs |",
   ];
 }

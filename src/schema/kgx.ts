@@ -71,7 +71,7 @@ const KgxImportReportRef = builder.objectRef<KgxImportReport>("KgxImportReport")
     deletedEntities: t.int({
       resolve: (p) => p.retracted.entitiesDeleted,
       description:
-        "With replace: entities the knowledge graph described and this release no longer names, deleted (nothing else used them; one another KG's link or a claim still uses is kept as it is).",
+        "With replace: entities the knowledge graph named and this release no longer names, deleted (no other KG names them and nothing else uses them; the others lose this KG and are kept).",
     }),
     warnings: t.exposeInt("warnings", { description: "Warnings (unknown categories, unmodelled predicates): kept." }),
     problems: t.field({ type: [KgxProblemRef], resolve: (p) => p.problems, description: "The warnings, located." }),

@@ -48,23 +48,36 @@ export async function bulkEntities(tx: ManagedTransaction, rows: readonly Entity
     // Named again by a later batch of this writing run (the same content: the check refuses any
     // other): written and counted when first met.
     if (old && ctx.write && touchedBy(old.get("props") as Props, ctx)) continue;
+    const source = row.props.kgSource as string;
     if (!old) {
       counts.created += 1;
-      create.push({ id: row.id, props: { ...row.props, id: row.id, kgxHash: row.hash } });
-    } else if (old.get("hash") === null || old.get("hash") === row.hash) {
+      create.push({ id: row.id, props: { ...row.props, id: row.id, kgxHash: row.hash, kgSources: [source] } });
+      continue;
+    }
+    const props = old.get("props") as Props;
+    if (old.get("hash") === null) {
+      counts.unchanged += 1; // curated: the curators' description, whoever names it
+      continue;
+    }
+    const sources = kgSourcesOf(props);
+    const named = sources.includes(source);
+    if (old.get("hash") === row.hash && named) {
       counts.unchanged += 1;
       // A new release marks the KG's entities it names, even unchanged: what is left unmarked
       // afterwards, it no longer names (`retractEntities`).
-      const props = old.get("props") as Props;
-      if (ctx.replace && old.get("hash") !== null && props.kgSource === row.props.kgSource) {
+      if (ctx.replace) {
         undo.push({ id: row.id, props });
         mark.push(row.id);
       }
-    } else {
-      counts.updated += 1;
-      if (!touchedBy(old.get("props") as Props, ctx)) undo.push({ id: row.id, props: old.get("props") as Props });
-      update.push({ id: row.id, props: { ...row.props, kgxHash: row.hash } });
+      continue;
     }
+    counts.updated += 1;
+    if (!touchedBy(props, ctx)) undo.push({ id: row.id, props });
+    const kgSources = named ? sources : [...sources, source];
+    // The same description from a second KG: it names the entity too, the description stays the
+    // first's. A different one: the latest KG's description, voiced as its (`kgSource`).
+    const changed = old.get("hash") === row.hash ? { kgSources } : { ...row.props, kgxHash: row.hash, kgSources };
+    update.push({ id: row.id, props: changed });
   }
   if (!ctx.write) return counts;
   await writeUndo(tx, ctx, "Entity", undo);
@@ -95,17 +108,21 @@ export async function bulkEntities(tx: ManagedTransaction, rows: readonly Entity
   return counts;
 }
 
-/** The KG's entities (it holds their description: `kgSource`) that this import neither created nor marked. */
-const UNNAMED_ENTITIES = `MATCH (n:Entity) WHERE n.kgSource = $source AND n.kgxHash IS NOT NULL
+/** The KGs that name an imported entity (one written before `kgSources` was kept: the KG describing it). */
+const kgSourcesOf = (props: Props): string[] =>
+  Array.isArray(props.kgSources) ? (props.kgSources as string[]) : props.kgSource ? [String(props.kgSource)] : [];
+
+/** The imported entities the KG names (`kgSources`) that this import neither created nor marked. */
+const UNNAMED_ENTITIES = `MATCH (n:Entity) WHERE n.kgxHash IS NOT NULL AND $source IN coalesce(n.kgSources, [n.kgSource])
   AND coalesce(n.importId, '') <> $importId AND coalesce(n.lastImportId, '') <> $importId`;
 
 /**
  * After a new release of a knowledge graph is written (`replace`) and its retracted links taken
- * off (links.ts, retractSource): each entity the KG described and its release no longer names
- * is deleted, unless something still uses it (another KG's link, a claim's link or ABOUT): then
- * it stays as it is (`kept`). A deleted entity keeps a before-image, made again if the import is
- * taken back; its shortcuts go with it (its neighbours' are rebuilt: they are ends of the
- * retracted links).
+ * off (links.ts, retractSource): each entity the KG named and its release no longer names loses
+ * the KG (`kgSources`). One another KG still names stays, as does one something still uses
+ * (another KG's link, a claim's link or ABOUT), as it is (`kept`); the others are deleted. Each
+ * keeps a before-image, made again (or restored) if the import is taken back; a deleted entity's
+ * shortcuts go with it (its neighbours' are rebuilt: they are ends of the retracted links).
  */
 export async function retractEntities(
   db: Database,
@@ -120,20 +137,36 @@ export async function retractEntities(
     const batch = ids.slice(i, i + BATCH);
     deleted += await db.write(
       async (tx) => {
-        const unused = await tx.run(
+        const found = await tx.run(
           `UNWIND $ids AS id MATCH (n:Entity {id: id}) USING INDEX SEEK n:Entity(id)
-           WHERE NOT EXISTS { (n)-[r]-() WHERE NOT type(r) IN $shortcuts }
-           RETURN n.id AS id, properties(n) AS props`,
+           RETURN n.id AS id, properties(n) AS props, EXISTS { (n)-[r]-() WHERE NOT type(r) IN $shortcuts } AS used`,
           { ids: batch, shortcuts: SHORTCUT_TYPES },
         );
-        const rows = unused.records.map((r) => ({ id: r.get("id") as string, props: r.get("props") as Props }));
-        if (!rows.length) return 0;
-        await writeUndo(tx, ctx, "DELETED_ENTITY", rows);
+        const named: Array<{ id: string; props: Props }> = [];
+        const unused: Array<{ id: string; props: Props }> = [];
+        for (const r of found.records) {
+          const row = { id: r.get("id") as string, props: r.get("props") as Props };
+          if (kgSourcesOf(row.props).some((s) => s !== sourceId)) named.push(row);
+          else if (!r.get("used")) unused.push(row);
+        }
+        // Still named by another KG: it loses this one. (Its description stays until that KG's
+        // next import gives its own.)
+        await writeUndo(tx, ctx, "Entity", named);
+        await tx.run(
+          `UNWIND $rows AS row MATCH (n:Entity {id: row.id}) USING INDEX SEEK n:Entity(id)
+           SET n.kgSources = row.kgSources, n.updatedAt = $now, n.updatedBy = $actor, n.lastImportId = $importId`,
+          {
+            rows: named.map((r) => ({ id: r.id, kgSources: kgSourcesOf(r.props).filter((s) => s !== sourceId) })),
+            ...ctx.audit,
+            importId: ctx.importId,
+          },
+        );
+        await writeUndo(tx, ctx, "DELETED_ENTITY", unused);
         await tx.run("UNWIND $ids AS id MATCH (n:Entity {id: id}) USING INDEX SEEK n:Entity(id) DETACH DELETE n", {
-          ids: rows.map((r) => r.id),
+          ids: unused.map((r) => r.id),
         });
-        await bumpGraphVersion(tx);
-        return rows.length;
+        if (unused.length + named.length) await bumpGraphVersion(tx);
+        return unused.length;
       },
       undefined,
       opts.timeoutMs,
@@ -144,9 +177,9 @@ export async function retractEntities(
 }
 
 /**
- * What `retractEntities` would do (a dry run of a release): the KG's entities `named` (the ids
- * its files name) lacks, deleted unless a relationship other than a shortcut and the links the
- * release would delete (`goingLinks`) still uses them.
+ * What `retractEntities` would do (a dry run of a release): of the KG's entities `named` (the
+ * ids its files name) lacks, those no other KG names are deleted unless a relationship other
+ * than a shortcut and the links the release would delete (`goingLinks`) still uses them.
  */
 export async function wouldRetractEntities(
   db: Database,
@@ -160,12 +193,13 @@ export async function wouldRetractEntities(
   const unnamed = kgEntities.records.map((r) => r.get("id") as string).filter((id) => !named.has(id));
   const uses = await db.read(
     `UNWIND $ids AS id MATCH (n:Entity {id: id}) USING INDEX SEEK n:Entity(id)
-     RETURN [(n)-[r]-() WHERE NOT type(r) IN $shortcuts | coalesce(r.id, type(r))] AS uses`,
+     RETURN properties(n) AS props, [(n)-[r]-() WHERE NOT type(r) IN $shortcuts | coalesce(r.id, type(r))] AS uses`,
     { ids: unnamed, shortcuts: SHORTCUT_TYPES },
   );
   const counts = { deleted: 0, kept: 0 };
   for (const r of uses.records) {
-    if ((r.get("uses") as string[]).every((use) => goingLinks.has(use))) counts.deleted += 1;
+    const namedElsewhere = kgSourcesOf(r.get("props") as Props).some((s) => s !== sourceId);
+    if (!namedElsewhere && (r.get("uses") as string[]).every((use) => goingLinks.has(use))) counts.deleted += 1;
     else counts.kept += 1;
   }
   return counts;
