@@ -486,9 +486,26 @@ describe("KGX import safety", { timeout: 600_000 }, () => {
       to: { id: "MONDO:0005002" },
       evidence: { level: "MECHANISTIC_OR_OPINION", score: 0.19 },
     });
-    const s = await gql(server, `{ entity(id: "CHEBI:15365") { id name kind } }`);
+    const s = await gql(server, `{ entity(id: "CHEBI:15365") { id name kind namedBy { id } describedBy { id } } }`);
     expect(s.errors).toBeUndefined();
-    expect(s.data.entity).toMatchObject({ id: "CHEBI:15365", name: "acetaminophen", kind: "SMALL_MOLECULE" });
+    expect(s.data.entity).toMatchObject({
+      id: "CHEBI:15365",
+      name: "acetaminophen",
+      kind: "SMALL_MOLECULE",
+      namedBy: [{ id: "source:kgx-example-kg" }],
+      describedBy: { id: "source:kgx-example-kg" },
+    });
+    // The curated entity the KG's node merged into is described by its curators; its curated links
+    // are stated by no KG.
+    const curated = await gql(
+      server,
+      `{ entity(id: "dysbiosis") { namedBy { id } describedBy { id } outgoing(first: 20) { claims { id } statedBy { source { id } } } } }`,
+    );
+    expect(curated.errors).toBeUndefined();
+    expect(curated.data.entity).toMatchObject({ namedBy: [], describedBy: null });
+    const asserted = curated.data.entity.outgoing.filter((l: { claims: unknown[] }) => l.claims.length > 0);
+    expect(asserted.length).toBeGreaterThan(0);
+    for (const link of asserted) expect(link.statedBy).toEqual([]);
   });
 });
 
@@ -878,6 +895,62 @@ describe("a new release of a knowledge graph (replace)", { timeout: 600_000 }, (
     const gone = await importKgx(db, [empty()], { ...opts, name: "namer", replace: true });
     expect(gone.retracted).toEqual({ updated: 0, deleted: 0, entitiesDeleted: 4, entitiesKept: 0 });
     expect(await entities()).toEqual([]);
+  });
+
+  it("the API says who says so: each KG's statement of a link, the KGs that deny it, those that name an entity", async () => {
+    await twoKgs();
+    // A third KG states that a does not increase c.
+    const denier = writeKgx("denier", {
+      "nodes.tsv": [NODES[0] as string, NODES[1] as string, NODES[3] as string],
+      "edges.tsv": [HEADER, edge("d1", "KGR:a", "biolink:affects", "KGR:c", "PMID:7", "true", "increased")],
+    });
+    await importKgx(db, [denier], { ...opts, name: "denier" });
+    const r = await gql(
+      testServer(db),
+      `{ entity(id: "KGR:c") { namedBy { id } describedBy { id }
+          incoming { id claims { id }
+            statedBy { source { id } negated biolinkPredicate qualifiers primaryKnowledgeSources knowledgeLevels agentTypes
+              publications studies { id design } edgeIds }
+            mine: statedBy { pubs: publications works: studies { id } }
+            deniedBy { source { id } negated publications studies { id } edgeIds } } } }`,
+    );
+    expect(r.errors).toBeUndefined();
+    expect(r.extensions?.cypherQueries).toBe(1);
+    const c = r.data.entity;
+    expect(c.namedBy).toEqual(["source:kgx-denier", "source:kgx-other-kg", "source:kgx-rel-kg"].map((id) => ({ id })));
+    expect(c.describedBy).toEqual({ id: "source:kgx-rel-kg" });
+    const ac = c.incoming.find((l: { id: string }) => l.id === AC);
+    const statement = (kg: string, pmid: string, edgeId: string) => ({
+      source: { id: `source:kgx-${kg}` },
+      negated: false,
+      biolinkPredicate: "biolink:affects",
+      qualifiers: { objectDirectionQualifier: "increased" },
+      primaryKnowledgeSources: ["infores:rel"],
+      knowledgeLevels: ["knowledge_assertion"],
+      agentTypes: [],
+      publications: [`PMID:${pmid}`],
+      studies: [{ id: `study:pmid-${pmid}`, design: "UNKNOWN" }],
+      edgeIds: [edgeId],
+    });
+    // Each KG its own part: its publications and works, not the union the link's evidence counts.
+    expect(ac).toEqual({
+      id: AC,
+      claims: [],
+      statedBy: [statement("other-kg", "9", "o1"), statement("rel-kg", "3", "r2")],
+      mine: [
+        { pubs: ["PMID:9"], works: [{ id: "study:pmid-9" }] },
+        { pubs: ["PMID:3"], works: [{ id: "study:pmid-3" }] },
+      ],
+      deniedBy: [
+        {
+          source: { id: "source:kgx-denier" },
+          negated: true,
+          publications: ["PMID:7"],
+          studies: [{ id: "study:pmid-7" }],
+          edgeIds: ["d1"],
+        },
+      ],
+    });
   });
 
   it("a release that fails while retracting is taken back: deleted links made again, parts restored", async () => {

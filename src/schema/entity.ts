@@ -1,5 +1,6 @@
 /** Entities and the mechanism links between them, with the lookups that return them. */
 
+import { type Contribution, partOf } from "../graph/kg-parts.js";
 import { readOne } from "../graph/read.js";
 import { categoryOf } from "../kgx/mapping.js";
 import { biolinkEdge } from "../model/biolink.js";
@@ -8,10 +9,10 @@ import { CypherBuilder } from "../translate/cypher.js";
 import { lookupCypher, type NodeLabel } from "../translate/lookup.js";
 import { selectionOf } from "../translate/selection.js";
 import { builder } from "./builder.js";
-import { byKey, CertaintyEnum, EntityKindEnum, EvidenceSummaryRef, NodeRef, PredicateEnum } from "./common.js";
+import { byKey, CertaintyEnum, EntityKindEnum, EvidenceSummaryRef, NodeRef, PredicateEnum, type Projected } from "./common.js";
 import { connectionType, pageOf } from "./connection.js";
 import { checkId, kindOfId, LABELS } from "./ids.js";
-import { ClaimRef, EntityRef, MechanismLinkRef } from "./refs.js";
+import { ClaimRef, EntityRef, KnowledgeGraphStatementRef, MechanismLinkRef, SourceRef, StudyRef } from "./refs.js";
 
 const firstDescription = "At most this many (1..100; default 20), strongest evidence first.";
 
@@ -57,8 +58,85 @@ builder.objectType(EntityRef, {
       resolve: byKey,
       description: "Claims about this entity, best supported first.",
     }),
+    namedBy: t.field({
+      type: [SourceRef],
+      resolve: byKey,
+      description:
+        "The imported knowledge graphs (KGX) whose nodes this entity is, as Sources (source:kgx-<name>); empty for a curated entity. (A node merged into a curated entity by xref is not listed: it only adds its id to `xrefs`.)",
+    }),
+    describedBy: t.field({
+      type: SourceRef,
+      nullable: true,
+      resolve: byKey,
+      description:
+        "Who says what this entity is (name, synonyms, description, categories): the imported knowledge graph whose description it holds; null when the curators' (a curated entity, or an imported one a curator has since written).",
+    }),
     createdAt: t.string({ nullable: true, resolve: byKey, description: "When this record was first written (ISO 8601)." }),
     updatedAt: t.string({ nullable: true, resolve: byKey, description: "When this record last changed (ISO 8601)." }),
+  }),
+});
+
+/** The KG's part of the link, picked out of the link's properties (graph/kg-parts.ts). */
+const partCache = new WeakMap<Projected, Contribution>();
+function statementPart(p: Projected): Contribution {
+  let part = partCache.get(p);
+  if (!part) {
+    part = partOf(p.__link, p.__sourceId) ?? { sources: [], lists: {}, qualifiers: {}, biolinkPredicate: "" };
+    partCache.set(p, part);
+  }
+  return part;
+}
+const partList = (name: string) => (p: Projected) => statementPart(p).lists[name] ?? [];
+
+builder.objectType(KnowledgeGraphStatementRef, {
+  description:
+    "What one imported knowledge graph (KGX) states of a link: the KNOWLEDGE_GRAPH voice, the graph's word with its own provenance, not a checked study.",
+  fields: (t) => ({
+    source: t.field({ type: SourceRef, resolve: byKey, description: "The knowledge graph, as a Source (source:kgx-<name>)." }),
+    negated: t.boolean({
+      resolve: byKey,
+      description: "True: the graph states that the link does NOT hold (its edges have negated: true).",
+    }),
+    biolinkPredicate: t.string({
+      resolve: (p) => statementPart(p).biolinkPredicate,
+      description: "The graph's own Biolink predicate (a CURIE; kept as given when we do not model it).",
+    }),
+    qualifiers: t.field({
+      type: "JSON",
+      resolve: (p) => statementPart(p).qualifiers,
+      description:
+        "The graph's own qualifiers, by link property (qualifiedPredicate, objectDirectionQualifier ...); {} when none.",
+    }),
+    primaryKnowledgeSources: t.stringList({
+      resolve: partList("primaryKnowledgeSources"),
+      description: "Its edges' primary_knowledge_source (infores CURIEs).",
+    }),
+    aggregatorKnowledgeSources: t.stringList({
+      resolve: partList("aggregatorKnowledgeSources"),
+      description: "Its edges' aggregator_knowledge_source.",
+    }),
+    knowledgeLevels: t.stringList({
+      resolve: partList("knowledgeLevels"),
+      description: "Its edges' knowledge_level (knowledge_assertion, prediction ...).",
+    }),
+    agentTypes: t.stringList({
+      resolve: partList("agentTypes"),
+      description: "Its edges' agent_type (manual_agent, text_mining_agent ...).",
+    }),
+    publications: t.stringList({
+      resolve: partList("publications"),
+      description: "Its edges' publications, as the graph gives them (PMID:, PMC:, DOI: ...).",
+    }),
+    studies: t.field({
+      type: [StudyRef],
+      resolve: (p, _a, _c, info) => {
+        const mine = new Set(partList("studyIds")(p));
+        return (p[info.path.key as string] as Projected[]).filter((s) => mine.has(s.__id));
+      },
+      description:
+        "The work records made for those publications (design UNKNOWN, not checked: they weigh in the link's evidence as the graph's word), by id; at most 200 over all the link's graphs.",
+    }),
+    edgeIds: t.stringList({ resolve: partList("kgxEdgeIds"), description: "The ids of its KGX edges that state this." }),
   }),
 });
 
@@ -83,17 +161,35 @@ builder.objectType(MechanismLinkRef, {
       description: "The Biolink qualifiers of this link (e.g. object_direction_qualifier), for its ends; {} when none.",
     }),
     to: t.field({ type: EntityRef, resolve: byKey, description: "The object." }),
-    claims: t.field({ type: [ClaimRef], resolve: byKey, description: "The claims that assert this link (at most 200)." }),
+    claims: t.field({
+      type: [ClaimRef],
+      resolve: byKey,
+      description:
+        "The claims that assert this link (at most 200); empty for a link only imported knowledge graphs state (see statedBy).",
+    }),
+    statedBy: t.field({
+      type: [KnowledgeGraphStatementRef],
+      resolve: byKey,
+      description:
+        "What imported knowledge graphs (KGX) state of this link, one statement per graph, by Source id; empty when only curated claims assert it.",
+    }),
+    deniedBy: t.field({
+      type: [KnowledgeGraphStatementRef],
+      resolve: byKey,
+      description:
+        "Imported knowledge graphs that state this link does NOT hold (negated edges; never read as the link itself), one per graph.",
+    }),
     evidence: t.field({
       type: EvidenceSummaryRef,
       resolve: byKey,
       description:
-        "The evidence rule over the works cited for this link (`Evidence.bearsOn`) by its claims; level DEFINITIONAL and score 1 for a definitional link.",
+        "The evidence rule over the works cited for this link (`Evidence.bearsOn`) by its claims; for a link no claim asserts, over the publications of the knowledge graphs that state it (works of unknown design in the KNOWLEDGE_GRAPH voice: see `statedBy`); level DEFINITIONAL and score 1 for a definitional link.",
     }),
     certainty: t.field({
       type: CertaintyEnum,
       resolve: byKey,
-      description: "As firm as its firmest claim: ASSERTED, HEDGED or ASSOCIATIONAL.",
+      description:
+        "As firm as its firmest claim: ASSERTED, HEDGED or ASSOCIATIONAL. For a link no claim asserts, from its knowledge graphs' knowledge_level (knowledge_assertion, logical_entailment: ASSERTED; prediction, statistical_association: ASSOCIATIONAL; anything else: HEDGED).",
     }),
     definitional: t.boolean({
       resolve: byKey,

@@ -11,6 +11,7 @@
  */
 
 import { int } from "../db/database.js";
+import { KG_PART_PROPS } from "../graph/kg-parts.js";
 import { DEFINITIONAL_PREDICATES, EVIDENCE_TYPES } from "../model/vocabulary.js";
 import { type CypherBuilder, cypherList, firstArg } from "./cypher.js";
 import type { FieldSelection } from "./selection.js";
@@ -42,6 +43,8 @@ type Relation =
 interface TypeSpec {
   fields: Record<string, Expression>;
   relations: Record<string, Relation>;
+  /** Projected whatever is asked, for resolvers that work fields out in Node (keys start with __). */
+  hidden?: Record<string, Expression>;
 }
 
 /**
@@ -69,6 +72,32 @@ const zipped = (v: string, c: string, lists: Record<string, string>, extra = "")
   const first = Object.values(lists)[0] as string;
   const entries = Object.entries(lists).map(([key, prop]) => `${key}: ${v}.${prop}[zipIndex]`);
   return `UNWIND range(0, size(coalesce(${v}.${first}, [])) - 1) AS zipIndex WITH {${entries.join(", ")}, ord: zipIndex} AS ${c}${extra}`;
+};
+
+/**
+ * What imported knowledge graphs state of a link (`negated`: of its negation, a NEGATED_LINK),
+ * one per KG: the child is a map {link, source, negated}; the KG's part is picked out of the
+ * link's properties in Node (graph/kg-parts.ts: a part may be JSON).
+ */
+function kgStatements(link: (p: string, l: string) => string, negated: boolean): Subquery {
+  return (p, c, _args, q) => {
+    const [l, sourceId, source] = [q.variable("kgLink"), q.variable("kgSourceId"), q.variable("kgSource")];
+    return {
+      body: `${link(p, l)} UNWIND coalesce(${l}.kgSources, []) AS ${sourceId}
+        MATCH (${source}:Source {id: ${sourceId}}) WITH {link: ${l}, source: ${source}, negated: ${negated}} AS ${c}`,
+      tail: `ORDER BY ${c}.source.id LIMIT ${UNPAGED_CAP}`,
+    };
+  };
+}
+
+/** The Sources of imported knowledge graphs an entity's `kgSources` names. */
+const entitySources: Subquery = (p, c, _args, q) => {
+  const sourceId = q.variable("kgSourceId");
+  return {
+    body: `UNWIND coalesce(${p}.kgSources, CASE WHEN ${p}.kgSource IS NULL THEN [] ELSE [${p}.kgSource] END) AS ${sourceId}
+      MATCH (${c}:Source {id: ${sourceId}})`,
+    tail: `ORDER BY ${c}.id LIMIT ${UNPAGED_CAP}`,
+  };
 };
 
 /**
@@ -105,6 +134,13 @@ export const TYPES: Record<string, TypeSpec> = {
           tail: `ORDER BY ${c}.score DESC, ${c}.id LIMIT ${q.param(int(firstArg(args.first)))}`,
         }),
       },
+      namedBy: { target: "Source", build: entitySources },
+      // Imported and not written by a curator since (a curated write removes the content hash).
+      describedBy: {
+        target: "Source",
+        one: (p) =>
+          `CASE WHEN ${p}.kgxHash IS NULL THEN null ELSE head(COLLECT { MATCH (describer:Source {id: ${p}.kgSource}) RETURN describer }) END`,
+      },
     },
   },
   MechanismLink: {
@@ -128,6 +164,33 @@ export const TYPES: Record<string, TypeSpec> = {
         build: (p, c) => ({
           body: `MATCH (${c}:Claim) WHERE ${c}.id IN ${p}.claimIds`,
           tail: `ORDER BY ${c}.score DESC, ${c}.id LIMIT ${UNPAGED_CAP}`,
+        }),
+      },
+      statedBy: { target: "KnowledgeGraphStatement", build: kgStatements((p, l) => `WITH ${p} AS ${l}`, false) },
+      // The negation's id is the link's with not- before it (kgx/importer.ts).
+      deniedBy: {
+        target: "KnowledgeGraphStatement",
+        build: kgStatements(
+          (p, l) => `MATCH ()-[${l}:NEGATED_LINK {id: 'not-' + ${p}.id}]->() USING INDEX SEEK ${l}:NEGATED_LINK(id)`,
+          true,
+        ),
+      },
+    },
+  },
+  KnowledgeGraphStatement: {
+    fields: { negated: prop("negated") },
+    hidden: {
+      __sourceId: (v) => `${v}.source.id`,
+      __link: (v) => `{${KG_PART_PROPS.map((k) => `${k}: ${v}.link.${k}`).join(", ")}}`,
+    },
+    relations: {
+      source: { target: "Source", one: (p) => `${p}.source` },
+      // Every work the link's KGs cite: the resolver keeps this KG's (at most 200 in all).
+      studies: {
+        target: "Study",
+        build: (p, c) => ({
+          body: `MATCH (${c}:Study) WHERE ${c}.id IN coalesce(${p}.link.studyIds, [])`,
+          tail: `ORDER BY ${c}.id LIMIT ${UNPAGED_CAP}`,
         }),
       },
     },
@@ -404,6 +467,7 @@ export function projection(
   if (!spec) throw new Error(`no projection for type ${specName ?? type}`);
   const parts = [`__type: '${type}'`];
   if (spec.fields.id) parts.push(`__id: ${spec.fields.id(variable)}`); // for cursors and lookups
+  for (const [key, expression] of Object.entries(spec.hidden ?? {})) parts.push(`${key}: ${expression(variable)}`);
   for (const field of fields) {
     const key = quoteKey(field.key);
     const expression = spec.fields[field.name];

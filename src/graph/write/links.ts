@@ -14,8 +14,8 @@
  */
 import type { ManagedTransaction } from "neo4j-driver";
 import { type Database, toPlain } from "../../db/database.js";
-import { QUALIFIER_PROPS } from "../../kgx/mapping.js";
 import { linkOfId } from "../../model/vocabulary.js";
+import { type Contribution, contributionsOf, KG_LISTS, list, partOf, QUALIFIER_KEYS } from "../kg-parts.js";
 import { bumpGraphVersion } from "../traversal-cache.js";
 import {
   addTime,
@@ -178,33 +178,7 @@ export interface LinkRow {
   statements: KgStatement[];
 }
 
-const list = (v: unknown): string[] => (Array.isArray(v) ? (v as string[]) : []);
-
-/** The lists a link keeps of the KG statements behind it, each the union over the KGs stating it. */
-const KG_LISTS = [
-  "kgxEdgeIds",
-  "kgxHashes",
-  "primaryKnowledgeSources",
-  "aggregatorKnowledgeSources",
-  "knowledgeLevels",
-  "agentTypes",
-  "publications",
-  "studyIds",
-] as const;
-const QUALIFIER_KEYS: readonly string[] = Object.values(QUALIFIER_PROPS);
-
-/**
- * What one knowledge graph (normally; `sources`) states of a link. A link one KG states keeps it
- * in its own lists; once a second KG states it, each KG's part is kept too (`kgContributions`,
- * JSON), so that a new release of one KG (an import with `replace`) replaces its part only.
- */
-interface Contribution {
-  sources: string[];
-  lists: Record<string, string[]>;
-  qualifiers: Record<string, string>;
-  biolinkPredicate: string;
-}
-
+/** One KG's part of a link (kg-parts.ts) from the statements its files make of it. */
 function contributionOf(sourceId: string, statements: readonly KgStatement[]): Contribution {
   const pick = (f: (x: KgStatement) => Array<string | null>) =>
     uniq(statements.flatMap(f).filter((v): v is string => Boolean(v)));
@@ -235,25 +209,6 @@ function joined(a: Contribution, b: Contribution): Contribution {
     qualifiers: { ...b.qualifiers, ...a.qualifiers },
     biolinkPredicate: a.biolinkPredicate,
   };
-}
-
-/** The KG parts of a link as stored. */
-function contributionsOf(link: Props): Contribution[] {
-  const stored = list(link.kgContributions);
-  if (stored.length) return stored.map((json) => JSON.parse(json) as Contribution);
-  const sources = list(link.kgSources);
-  if (!sources.length) return [];
-  // One KG states it (or, written before parts were kept, several as one part): its own lists.
-  const qualifiers: Record<string, string> = {};
-  for (const k of QUALIFIER_KEYS) if (typeof link[k] === "string") qualifiers[k] = link[k] as string;
-  return [
-    {
-      sources,
-      lists: Object.fromEntries(KG_LISTS.map((k) => [k, list(link[k])])),
-      qualifiers,
-      biolinkPredicate: String(link.biolinkPredicate),
-    },
-  ];
 }
 
 /**
@@ -303,7 +258,7 @@ function mergedLink(row: LinkRow, old: Props | undefined, sourceId: string, repl
 function ownHashes(link: Props, sourceId: string): string[] {
   if (!list(link.kgSources).includes(sourceId)) return [];
   if (!list(link.kgContributions).length) return list(link.kgxHashes);
-  return contributionsOf(link).find((c) => c.sources.includes(sourceId))?.lists.kgxHashes ?? [];
+  return partOf(link, sourceId)?.lists.kgxHashes ?? [];
 }
 
 /** The link's KG parts but the one `sourceId` alone states. */
