@@ -57,7 +57,7 @@ function writeKgx(name: string, files: Record<string, string[]>): string {
 async function importFailingAt(
   paths: string[],
   options: Partial<KgxImportOptions>,
-  phase: "nodes" | "edges" | "retract",
+  phase: "nodes" | "edges" | "retract" | "denials",
   n: number,
 ): Promise<void> {
   let batches = 0;
@@ -514,7 +514,17 @@ describe("a link both a curated claim and an imported KG state", { timeout: 600_
 
   it("outlives the claim: when no claim asserts it any more, it keeps the KG's statement and evidence", async () => {
     await importKgx(db, TSV, opts);
-    // The KG states acetaminophen raises apoptosis, citing one publication.
+    // The KG states acetaminophen raises apoptosis, citing one publication; another KG denies it,
+    // citing another (evidence rule step 9: it counts against the link while no claim asserts it).
+    const nodes = fs.readFileSync(TSV[0] as string, "utf8").split("\n");
+    const denier = writeKgx("denier", {
+      "nodes.tsv": nodes.filter((line) => /^(id|CHEBI:15365|GO:0006915)\t/.test(line)),
+      "edges.tsv": [
+        "id\tsubject\tpredicate\tobject\tnegated\tobject_aspect_qualifier\tobject_direction_qualifier\tpublications",
+        "d1\tCHEBI:15365\tbiolink:affects\tGO:0006915\ttrue\tactivity_or_abundance\tincreased\tPMID:7",
+      ],
+    });
+    await importKgx(db, [denier], { ...opts, name: "denier" });
     const { id, predicate } = (
       await rows(
         "MATCH (:Entity {id: 'CHEBI:15365'})-[l:LINK]->(:Entity {id: 'GO:0006915'}) RETURN l.id AS id, l.predicate AS predicate",
@@ -528,7 +538,7 @@ describe("a link both a curated claim and an imported KG state", { timeout: 600_
       );
     const [imported] = await linkRow();
     expect(imported).toMatchObject({ claimIds: null, kgSources: ["source:kgx-example-kg"], publications: ["PMID:12345678"] });
-    expect(imported?.evidence).toEqual([expect.any(String), 1, expect.any(Number), "ASSERTED"]);
+    expect(imported?.evidence).toEqual(["MECHANISTIC_OR_OPINION", 1, 0.09, "ASSERTED"]);
     const claim = (links: Array<{ from: string; predicate: string; to: string }>, claimId = "claim:kg-overlap") => ({
       entities: [],
       sources: [],
@@ -904,11 +914,15 @@ describe("a new release of a knowledge graph (replace)", { timeout: 600_000 }, (
       "nodes.tsv": [NODES[0] as string, NODES[1] as string, NODES[3] as string],
       "edges.tsv": [HEADER, edge("d1", "KGR:a", "biolink:affects", "KGR:c", "PMID:7", "true", "increased")],
     });
+    // Its import fails once the denial is counted against a→c: a→c is as it was.
+    const before = await graphSnapshot(db);
+    await importFailingAt([denier], { name: "denier" }, "denials", 1);
+    expect(await graphSnapshot(db)).toBe(before);
     await importKgx(db, [denier], { ...opts, name: "denier" });
     const r = await gql(
       testServer(db),
       `{ entity(id: "KGR:c") { namedBy { id } describedBy { id }
-          incoming { id claims { id }
+          incoming { id claims { id } evidence { supporting contradicting score }
             statedBy { source { id } negated biolinkPredicate qualifiers primaryKnowledgeSources knowledgeLevels agentTypes
               publications studies { id design } edgeIds }
             mine: statedBy { pubs: publications works: studies { id } }
@@ -933,9 +947,11 @@ describe("a new release of a knowledge graph (replace)", { timeout: 600_000 }, (
       edgeIds: [edgeId],
     });
     // Each KG its own part: its publications and works, not the union the link's evidence counts.
+    // Evidence rule step 9: the denier's publication counts against a→c (0.19 × (1 - 0.1)).
     expect(ac).toEqual({
       id: AC,
       claims: [],
+      evidence: { supporting: 2, contradicting: 1, score: 0.171 },
       statedBy: [statement("other-kg", "9", "o1"), statement("rel-kg", "3", "r2")],
       mine: [
         { pubs: ["PMID:9"], works: [{ id: "study:pmid-9" }] },
@@ -951,6 +967,23 @@ describe("a new release of a knowledge graph (replace)", { timeout: 600_000 }, (
         },
       ],
     });
+    const contradictions = await gql(
+      testServer(db),
+      "{ contradictions(first: 20) { kind links { id deniedBy { source { id } } } } }",
+    );
+    expect(contradictions.errors).toBeUndefined();
+    expect(contradictions.data.contradictions).toEqual([
+      { kind: "DENIED_BY_KNOWLEDGE_GRAPH", links: [{ id: AC, deniedBy: [{ source: { id: "source:kgx-denier" } }] }] },
+    ]);
+    await expectStrongestLinksConsistent(db);
+
+    // The denier's empty release takes the denial back, and a→c's evidence is the two KGs' again.
+    const empty = writeKgx("empty", { "nodes.tsv": ["id\tcategory"], "edges.tsv": [HEADER] });
+    await importKgx(db, [empty], { ...opts, name: "denier", replace: true });
+    expect(
+      await rows("MATCH ()-[l:LINK {id: $id}]->() RETURN l.supporting AS s, l.contradicting AS c, l.score AS score", { id: AC }),
+    ).toEqual([{ s: 2, c: 0, score: 0.19 }]);
+    await expectStrongestLinksConsistent(db);
   });
 
   it("a release that fails while retracting is taken back: deleted links made again, parts restored", async () => {

@@ -41,6 +41,7 @@ import {
   type KnownNew,
   type LinkRow,
   prepareLinks,
+  refreshDeniedLinks,
   retractSource,
   wouldRetract,
 } from "../graph/write/links.js";
@@ -68,7 +69,7 @@ export interface KgxImportOptions {
   batchSize?: number;
   now?: string;
   /** Called after each committed batch (progress; fault injection in tests). */
-  onBatch?: (info: { phase: "nodes" | "edges" | "retract"; rows: number }) => Promise<void> | void;
+  onBatch?: (info: { phase: "nodes" | "edges" | "retract" | "denials"; rows: number }) => Promise<void> | void;
   /** Transaction timeout per batch. */
   timeoutMs?: number;
   /** Most problems kept in the report (default 1,000); all are counted. */
@@ -487,6 +488,16 @@ async function writeChecked(
       for (const id of retracted.ends) result.ends.add(id);
       log?.info({ source: sourceId, ...report.retracted }, "kgx import: retracted what this release no longer states");
     }
+    // What KGs deny counts against the links they deny (evidence-rule.ts step 9): worked out once
+    // every batch, and a release's retraction, is written.
+    const denied = await phase("denials", () =>
+      refreshDeniedLinks(db, ctx, {
+        timeoutMs: opts.timeoutMs,
+        onBatch: (rows) => opts.onBatch?.({ phase: "denials", rows }),
+      }),
+    );
+    for (const id of denied.ends) result.ends.add(id);
+    if (denied.changed) log?.info({ links: denied.changed }, "kgx import: evidence of links a KG denies worked out again");
     log?.info({ entities: result.ends.size }, "kgx import: rebuilding strongest-link shortcuts");
     const ends = [...result.ends];
     const shortcutProgress = new Progress(log, "shortcuts", ends.length, peak);

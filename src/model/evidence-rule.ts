@@ -31,6 +31,11 @@
  *    MECHANISTIC_OR_OPINION), counted like an article's citation not yet checked; an edge with no
  *    publication is NONE_CITED (score 0). So 1 publication scores 0.1, 3 score 0.271: a KG link
  *    never outranks a link with a checked human study, and chains through it say so.
+ * 9. A KG's negated edge (NEGATED_LINK) denying a link no claim asserts counts against that link:
+ *    each publication it lists is a contradicting work of the same weight, and a work listed on
+ *    both sides is MIXED. So two publications for and one against score 0.19 × 0.9 = 0.171. A link
+ *    a claim asserts keeps its claims' evidence either way (the denial shows in `deniedBy` and in
+ *    `contradictions`).
  *
  * `articleImplies` applies the same rule to what the source says alone: its own citations, the
  * designs it gives, no verdicts and no downgrades. The gap between the two is how far the source

@@ -205,6 +205,10 @@ const ContradictionKindEnum = builder.enumType("ContradictionKind", {
     WORK_DOES_NOT_SUPPORT: {
       description: "A claim whose cited work reports the opposite (CONTRADICTED) or does not study it (NOT_ADDRESSED).",
     },
+    DENIED_BY_KNOWLEDGE_GRAPH: {
+      description:
+        "A link an imported knowledge graph says does not hold (a negated edge): see the link's `deniedBy`; its claims, if any, are listed.",
+    },
   },
 });
 

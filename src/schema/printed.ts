@@ -91,7 +91,7 @@ function biolinkMapping(): string {
     ...mappingTable(),
     "",
     "- Merge by xref: a KGX node whose `id` or one of whose `xref`s is an xref of a curated entity (one written by a bundle or a mutation) *is* that entity: its edges attach to the curated entity, whose fields are kept; the node's id is added to its xrefs. So chains, neighbourhoods and search run through the article's entities and the imported ones alike.",
-    "- Evidence (evidence-rule.ts step 8): an imported link's publications are works of unknown design in the KNOWLEDGE_GRAPH voice (weight 0.1 each; none: NONE_CITED, score 0); its certainty follows `knowledge_level` (knowledge_assertion, logical_entailment: ASSERTED; prediction, statistical_association: ASSOCIATIONAL; anything else: HEDGED). A link a curated claim asserts keeps its claims' evidence and only gains the KG's provenance.",
+    "- Evidence (evidence-rule.ts step 8): an imported link's publications are works of unknown design in the KNOWLEDGE_GRAPH voice (weight 0.1 each; none: NONE_CITED, score 0); its certainty follows `knowledge_level` (knowledge_assertion, logical_entailment: ASSERTED; prediction, statistical_association: ASSOCIATIONAL; anything else: HEDGED). A link a curated claim asserts keeps its claims' evidence and only gains the KG's provenance. A negated edge (NEGATED_LINK) denying a link no claim asserts counts against it (step 9): each of its publications is a contradicting work of the same weight; `MechanismLink.deniedBy` shows it, and `contradictions` lists every denied link (DENIED_BY_KNOWLEDGE_GRAPH).",
     "",
   ].join("\n");
 }

@@ -1,7 +1,8 @@
 /**
  * Where the graph disagrees with itself, as one query (schema/evidence.ts declares the types):
  * opposite directions asserted between the same entities, claims with contradicting or mixed
- * studies, and claims whose cited work does not support them, each with the evidence on both sides.
+ * studies, claims whose cited work does not support them, and links an imported knowledge graph's
+ * negated edge denies (its id is the link's with not- before it), each with the evidence on both sides.
  */
 import { int } from "../db/database.js";
 import { EVIDENCE_TYPES } from "../model/vocabulary.js";
@@ -51,7 +52,8 @@ export function contradictionsCypher(fields: readonly FieldSelection[], first: n
   const pairs = q.param(OPPOSITES.map((p) => [...p]));
   const sides = q.param([...new Set(OPPOSITES.map((p) => p[0]))]);
   const limit = q.param(int(first));
-  // Each part reads one index or relationship type (the predicate index; the evidence types).
+  // Each part reads one index or relationship type (the predicate index; the evidence types;
+  // NEGATED_LINK, few in any KG).
   const cypher = `CALL {
   MATCH (a:Entity)-[l1:LINK]->(b:Entity) WHERE l1.predicate IN ${sides}
   MATCH (a)-[l2:LINK]->(b) WHERE [l1.predicate, l2.predicate] IN ${pairs}
@@ -66,6 +68,12 @@ export function contradictionsCypher(fields: readonly FieldSelection[], first: n
   MATCH (:Study)-[e:${EVIDENCE_TYPES}]->(c:Claim) WHERE e.verdict IN ['CONTRADICTED', 'NOT_ADDRESSED'] WITH DISTINCT c
   RETURN 'WORK_DOES_NOT_SUPPORT' AS kind, c.id AS key, 'A cited work does not support: ' + c.statement AS description,
     [] AS linkIds, [c.id] AS claimIds
+  UNION
+  MATCH (a:Entity)-[n:NEGATED_LINK]->(b:Entity)
+  MATCH (a)-[l:LINK {id: substring(n.id, 4)}]->(b)
+  RETURN 'DENIED_BY_KNOWLEDGE_GRAPH' AS kind, l.id AS key,
+    a.name + ' ' + l.predicate + ' ' + b.name + ': denied by a knowledge graph' AS description,
+    [l.id] AS linkIds, coalesce(l.claimIds, []) AS claimIds
 }
 WITH kind, key, description, linkIds, claimIds ORDER BY kind, key LIMIT ${limit}
 WITH {kind: kind, description: description, linkIds: linkIds, claimIds: claimIds} AS row

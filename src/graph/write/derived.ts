@@ -186,6 +186,7 @@ async function refreshLinks(tx: ManagedTransaction, linkIds: string[]) {
          [l.level, l.supporting, l.contradicting, l.score, l.certainty] AS current,
          size(coalesce(l.claimIds, [])) = 0 AND size(coalesce(l.kgSources, [])) > 0 AS kgOnly,
          coalesce(l.studyIds, []) AS kgStudyIds, coalesce(l.knowledgeLevels, []) AS kgKnowledgeLevels,
+         coalesce(head(COLLECT { MATCH ()-[n:NEGATED_LINK {id: 'not-' + l.id}]->() RETURN n.studyIds }), []) AS kgDeniedStudyIds,
          COLLECT {
            UNWIND coalesce(l.claimIds, []) AS cid
            MATCH (c:Claim {id: cid}) USING INDEX SEEK c:Claim(id)
@@ -209,12 +210,13 @@ async function refreshLinks(tx: ManagedTransaction, linkIds: string[]) {
         kgOnly: boolean;
         kgStudyIds: string[];
         kgKnowledgeLevels: string[];
+        kgDeniedStudyIds: string[];
         certainties: Array<string | null>;
         evidence: EvidenceRow[];
       };
       if (row.kgOnly) {
         // No claim asserts it (any more): an imported KG's statement, with the KG's evidence.
-        const kg = kgLinkEvidence(row.predicate, row.kgStudyIds, row.kgKnowledgeLevels);
+        const kg = kgLinkEvidence(row.predicate, row.kgStudyIds, row.kgKnowledgeLevels, row.kgDeniedStudyIds);
         if (!sameValue(row.current, [kg.level, toPlain(kg.supporting), toPlain(kg.contradicting), kg.score, kg.certainty])) {
           linkUpdates.push({ id: row.id, ...kg });
           ends.push({ from: row.from, to: row.to });
@@ -273,14 +275,20 @@ const KG_CERTAINTY: Readonly<Record<string, Certainty>> = {
 /**
  * The cached evidence of a link an imported knowledge graph states (evidence-rule.ts step 8): its
  * publications as works of unknown design in the KG's voice; a definitional predicate scores 1.
- * Its certainty is the firmest knowledge level among the edges behind it.
+ * The publications of KGs' negated edges denying it (`deniedStudyIds`) count against it alike
+ * (step 9). Its certainty is the firmest knowledge level among the edges behind it.
  */
-export function kgLinkEvidence(predicate: string, studyIds: readonly string[], knowledgeLevels: readonly string[]) {
+export function kgLinkEvidence(
+  predicate: string,
+  studyIds: readonly string[],
+  knowledgeLevels: readonly string[],
+  deniedStudyIds: readonly string[] = [],
+) {
+  const work = (id: string, stance: "SUPPORTS" | "CONTRADICTS") =>
+    ({ study: id, work: id, design: "UNKNOWN", stance, voice: "KNOWLEDGE_GRAPH" }) as const;
   const summary = isDefinitional(predicate)
     ? DEFINITIONAL_SUMMARY
-    : summarizeEvidence(
-        studyIds.map((id) => ({ study: id, work: id, design: "UNKNOWN", stance: "SUPPORTS", voice: "KNOWLEDGE_GRAPH" }) as const),
-      );
+    : summarizeEvidence([...studyIds.map((id) => work(id, "SUPPORTS")), ...deniedStudyIds.map((id) => work(id, "CONTRADICTS"))]);
   const ranks = (knowledgeLevels.length ? knowledgeLevels : ["not_provided"]).map((k) =>
     CERTAINTIES.indexOf(KG_CERTAINTY[k] ?? "HEDGED"),
   );

@@ -518,3 +518,64 @@ export async function retractSource(
   }
   return result;
 }
+
+/**
+ * After an import's links are written (and a release's retracted): the evidence of each link no
+ * claim asserts that a KG's negated edge denies, or denied before this import changed or deleted
+ * the negation, worked out again with the negation's publications against it (evidence-rule.ts
+ * step 9). A link is written only if its evidence changes, with a before-image. Reads every
+ * negated link once (few: negated edges are rare in KGs); returns how many links changed and
+ * their ends (their strongest-link shortcuts move).
+ */
+export async function refreshDeniedLinks(
+  db: Database,
+  ctx: BulkContext,
+  opts: { timeoutMs?: number; onBatch?: (done: number) => Promise<void> | void } = {},
+): Promise<{ changed: number; ends: Set<string> }> {
+  const found = await db.read(
+    `CALL {
+       MATCH ()-[n:NEGATED_LINK]->() RETURN substring(n.id, 4) AS id
+       UNION
+       MATCH (u:KgxUndo {importId: $importId}) WHERE u.kind = 'NEGATED_LINK' RETURN substring(u.id, 4) AS id
+     }
+     MATCH (a)-[l:LINK {id: id}]->(b) USING INDEX SEEK l:LINK(id)
+     WHERE size(coalesce(l.claimIds, [])) = 0 AND size(coalesce(l.kgSources, [])) > 0
+     RETURN l.id AS id, a.id AS from, b.id AS to, properties(l) AS props,
+       coalesce(head(COLLECT { MATCH ()-[n:NEGATED_LINK {id: 'not-' + l.id}]->() RETURN n.studyIds }), []) AS denied`,
+    { importId: ctx.importId },
+  );
+  const changes: Array<{ id: string; props: Props; evidence: Props }> = [];
+  const ends = new Set<string>();
+  for (const r of found.records) {
+    const props = r.get("props") as Props;
+    const kg = kgLinkEvidence(String(props.predicate), list(props.studyIds), list(props.knowledgeLevels), r.get("denied"));
+    const stored = [props.level, props.supporting, props.contradicting, props.score, props.certainty];
+    if (sameValue(toPlain(stored), toPlain([kg.level, kg.supporting, kg.contradicting, kg.score, kg.certainty]))) continue;
+    changes.push({ id: r.get("id"), props, evidence: kg });
+    ends.add(r.get("from"));
+    ends.add(r.get("to"));
+  }
+  for (let i = 0; i < changes.length; i += BATCH) {
+    const batch = changes.slice(i, i + BATCH);
+    await db.write(
+      async (tx) => {
+        await writeUndo(
+          tx,
+          ctx,
+          "LINK",
+          batch.filter((c) => !touchedBy(c.props, ctx)),
+        );
+        await tx.run(
+          `UNWIND $rows AS row MATCH ()-[l:LINK {id: row.id}]->() USING INDEX SEEK l:LINK(id)
+           SET l += row.evidence, l.lastImportId = $importId`,
+          { rows: batch.map((c) => ({ id: c.id, evidence: c.evidence })), importId: ctx.importId },
+        );
+        await bumpGraphVersion(tx);
+      },
+      undefined,
+      opts.timeoutMs,
+    );
+    await opts.onBatch?.(Math.min(i + BATCH, changes.length));
+  }
+  return { changed: changes.length, ends };
+}
