@@ -609,6 +609,52 @@ describe("curated work beside an import", { timeout: 600_000 }, () => {
     expect(again.unchanged.entities).toBe(1);
   });
 
+  it("a curator's edit, made while an import that changed the entity runs, outlives the import's failure", async () => {
+    // The KG's node merges into the curated dysbiosis by its MeSH xref (the import adds its id to
+    // the xrefs); while its edges are written, a curator rewrites dysbiosis; then the import fails.
+    const kg = writeKgx("edited", {
+      "nodes.tsv": [
+        "id\tcategory\tname\txref",
+        "KGD:dys\tbiolink:PhenotypicFeature\tDysbiosis\tMESH:D064806",
+        "KGD:m\tbiolink:SmallMolecule\tm\t",
+      ],
+      "edges.tsv": [
+        "id\tsubject\tpredicate\tobject",
+        "d1\tKGD:m\tbiolink:related_to\tKGD:dys",
+        "d2\tKGD:dys\tbiolink:related_to\tKGD:m",
+      ],
+    });
+    const entity = () => rows("MATCH (e:Entity {id: 'dysbiosis'}) RETURN e.description AS description, e.xrefs AS xrefs");
+    const edited = {
+      id: "dysbiosis",
+      name: "Dysbiosis",
+      kind: "PHENOTYPE",
+      description: "Test: a curator's new wording, written while an import runs.",
+      xrefs: ["MESH:D064806"],
+    };
+    let batches = 0;
+    const error = await importKgx(db, [kg], {
+      ...opts,
+      batchSize: 1,
+      onBatch: async (info) => {
+        if (info.phase !== "edges") return;
+        batches += 1;
+        if (batches === 1) {
+          expect((await entity())[0]?.xrefs).toEqual(["MESH:D064806", "KGD:dys"]);
+          await importBundle(db, { entities: [edited], sources: [], studies: [], claims: [] }, { actor: "curator" });
+        }
+        if (batches === 2) throw new Error("injected failure");
+      },
+    }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect((error as Error).message).toBe("injected failure");
+    expect(await entity()).toEqual([{ description: edited.description, xrefs: edited.xrefs }]);
+    expect(await rows("MATCH (u:KgxUndo) RETURN count(u) AS n")).toEqual([{ n: 0 }]);
+    expect(await rows("MATCH (e:Entity) WHERE e.id STARTS WITH 'KGD:' RETURN e.id AS id")).toEqual([]);
+  });
+
   it("is never taken back with the import when it fails", async () => {
     const HEADER = "id\tsubject\tpredicate\tobject\tobject_direction_qualifier\tprimary_knowledge_source\tpublications";
     const NODES = ["id\tcategory\tname", "KGC:a\tbiolink:SmallMolecule\ta", "KGC:b\tbiolink:Disease\tb"];

@@ -216,12 +216,11 @@ export async function upsertNodes(
     (r) => !sameProps(r.props, existing.get(r.id)?.props as Props),
   );
   const write = new Set([...c.created, ...c.updated]);
-  await writeNodes(
-    tx,
-    label,
-    rows.filter((r) => write.has(r.id)),
-    audit,
-  );
+  // The curator's write is the entity's last: an import running meanwhile that changed it, if
+  // taken back, leaves it as the curator wrote it (undo.ts restores only what it changed last).
+  const unmark = (r: { id: string; props: Props }) =>
+    label === "Entity" ? { ...r, props: { ...r.props, lastImportId: null } } : r;
+  await writeNodes(tx, label, rows.filter((r) => write.has(r.id)).map(unmark), audit);
   return c;
 }
 

@@ -32,11 +32,14 @@ export async function writeUndo(
   if (!rows.length) return;
   // A link the import deletes keeps its ends too, to be made again.
   await tx.run(
-    "UNWIND $rows AS row CREATE (:KgxUndo {importId: $importId, kind: $kind, id: row.id, props: row.props, from: row.from, to: row.to})",
+    `UNWIND $rows AS row CREATE (:KgxUndo {importId: $importId, kind: $kind, id: row.id, props: row.props, from: row.from,
+       to: row.to, at: $at})`,
     {
       rows: rows.map((r) => ({ id: r.id, props: encodeProps(r.props), from: r.from ?? null, to: r.to ?? null })),
       importId: ctx.importId,
       kind,
+      // Restored newest first (an entity a curator wrote between two of the import's batches has two).
+      at: neo4j.int(Date.now()),
     },
   );
 }
@@ -114,7 +117,7 @@ export async function undoImport(
       const n = await db.write(
         async (tx) => {
           const r = await tx.run(
-            `MATCH (u:KgxUndo) WHERE u.importId = $importId AND u.kind IN $kinds WITH u LIMIT $batch
+            `MATCH (u:KgxUndo) WHERE u.importId = $importId AND u.kind IN $kinds WITH u ORDER BY u.at DESC LIMIT $batch
            RETURN elementId(u) AS eid, u.kind AS kind, u.id AS id, u.props AS props, u.from AS from, u.to AS to`,
             { importId, kinds, batch: neo4j.int(BATCH) },
           );
@@ -126,13 +129,21 @@ export async function undoImport(
             from: rec.get("from") as string | null,
             to: rec.get("to") as string | null,
           }));
+          // Only where the import's change is still the last: an entity a curator has written
+          // since (which takes the mark off, common.ts) stays as the curator wrote it.
           const entities = rows.filter((x) => x.kind === "Entity");
           if (entities.length) {
-            await tx.run("UNWIND $rows AS row MATCH (n:Entity {id: row.id}) SET n = row.props", { rows: entities });
+            await tx.run("UNWIND $rows AS row MATCH (n:Entity {id: row.id}) WHERE n.lastImportId = $importId SET n = row.props", {
+              rows: entities,
+              importId,
+            });
           }
+          // Made again unless a curator has made it again meanwhile.
           const deletedEntities = rows.filter((x) => x.kind === "DELETED_ENTITY");
           if (deletedEntities.length) {
-            await tx.run("UNWIND $rows AS row MERGE (n:Entity {id: row.id}) SET n = row.props", { rows: deletedEntities });
+            await tx.run("UNWIND $rows AS row MERGE (n:Entity {id: row.id}) ON CREATE SET n = row.props", {
+              rows: deletedEntities,
+            });
             for (const x of deletedEntities) ends.add(x.id);
           }
           for (const type of ["LINK", "NEGATED_LINK"] as const) {
