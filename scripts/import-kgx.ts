@@ -70,7 +70,7 @@ async function main(): Promise<number> {
         row("negated links", report.negatedLinks),
         row("work records", report.workRecords),
         values.replace
-          ? `No longer stated by this release: ${report.retracted.updated} link(s) kept for what else states or asserts them, ${report.retracted.deleted} deleted; no longer named: ${report.retracted.entitiesDeleted} entit(ies) deleted, ${report.retracted.entitiesKept} kept (still used).`
+          ? `No longer stated by this release: ${report.retracted.updated} link(s) kept for what else states or asserts them, ${report.retracted.deleted} deleted; no longer named: ${report.retracted.entitiesDeleted} entit(ies) deleted, ${report.retracted.entitiesKept} kept (still named or used); work records no longer cited: ${report.retracted.workRecordsDeleted ?? "not worked out in a dry run"} deleted.`
           : "",
         report.cleanedUp.length ? `Took back interrupted import(s) first: ${report.cleanedUp.join(", ")}` : "",
       ].join("\n"),

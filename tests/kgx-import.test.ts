@@ -820,7 +820,10 @@ describe("a new release of a knowledge graph (replace)", { timeout: 600_000 }, (
     const report = await importKgx(db, [release2()], { ...opts, name: "rel-kg", replace: true, batchSize: 1 });
     expect(report.status).toBe("published");
     expect(report.links).toEqual({ created: 1, updated: 1, unchanged: 1 });
-    expect(report.retracted).toEqual({ updated: 1, deleted: 1, entitiesDeleted: 0, entitiesKept: 0 });
+    // PMID:2 (dropped from a→b) and PMID:3 (a→c's rel-kg part) are cited by no link any more.
+    expect(report.retracted).toEqual({ updated: 1, deleted: 1, entitiesDeleted: 0, entitiesKept: 0, workRecordsDeleted: 2 });
+    const works = () => rows("MATCH (s:Study) RETURN s.id AS id ORDER BY id");
+    expect(await works()).toEqual(["study:pmid-1", "study:pmid-4", "study:pmid-9"].map((id) => ({ id })));
     expect(await link(AB)).toMatchObject({
       publications: ["PMID:1", "PMID:4"],
       studyIds: ["study:pmid-1", "study:pmid-4"],
@@ -857,7 +860,8 @@ describe("a new release of a knowledge graph (replace)", { timeout: 600_000 }, (
     const empty = writeKgx("empty", { "nodes.tsv": ["id\tcategory"], "edges.tsv": [HEADER] });
     const emptied = await importKgx(db, [empty], { ...opts, name: "rel-kg", replace: true });
     // Its entities go too, but a and c, which the other KG's a→c still uses.
-    expect(emptied.retracted).toEqual({ updated: 0, deleted: 3, entitiesDeleted: 2, entitiesKept: 2 });
+    expect(emptied.retracted).toEqual({ updated: 0, deleted: 3, entitiesDeleted: 2, entitiesKept: 2, workRecordsDeleted: 2 });
+    expect(await works()).toEqual([{ id: "study:pmid-9" }]);
     expect(await rows("MATCH (e:Entity) RETURN e.id AS id ORDER BY id")).toEqual([{ id: "KGR:a" }, { id: "KGR:c" }]);
     expect(await rows("MATCH ()-[l]->() WHERE 'source:kgx-rel-kg' IN l.kgSources RETURN l.id AS id")).toEqual([]);
     expect((await link(AC))?.sources).toEqual(["source:kgx-other-kg"]);
@@ -869,7 +873,7 @@ describe("a new release of a knowledge graph (replace)", { timeout: 600_000 }, (
     const before = await graphSnapshot(db);
     const dry = await importKgx(db, [release2()], { ...opts, name: "rel-kg", replace: true, dryRun: true });
     expect(dry.status).toBe("dry-run");
-    expect(dry.retracted).toEqual({ updated: 1, deleted: 1, entitiesDeleted: 0, entitiesKept: 0 });
+    expect(dry.retracted).toEqual({ updated: 1, deleted: 1, entitiesDeleted: 0, entitiesKept: 0, workRecordsDeleted: null });
     expect(dry.links.created).toBe(1);
     expect(await graphSnapshot(db)).toBe(before);
   });
@@ -881,7 +885,7 @@ describe("a new release of a knowledge graph (replace)", { timeout: 600_000 }, (
   it("without replace, a second set of files under the same name adds to what the KG states", async () => {
     await twoKgs();
     const report = await importKgx(db, [release2()], { ...opts, name: "rel-kg" });
-    expect(report.retracted).toEqual({ updated: 0, deleted: 0, entitiesDeleted: 0, entitiesKept: 0 });
+    expect(report.retracted).toEqual({ updated: 0, deleted: 0, entitiesDeleted: 0, entitiesKept: 0, workRecordsDeleted: 0 });
     expect((await link(AB))?.publications).toEqual(["PMID:1", "PMID:2", "PMID:4"]);
     expect((await link(NOT_CB))?.sources).toEqual(["source:kgx-rel-kg"]);
   });
@@ -895,11 +899,12 @@ describe("a new release of a knowledge graph (replace)", { timeout: 600_000 }, (
         "nodes.tsv": NODES.slice(0, 3),
         "edges.tsv": [HEADER, edge("r1", "KGR:a", "biolink:affects", "KGR:b", "PMID:1|PMID:2", "", "increased")],
       });
-    const expected = { updated: 1, deleted: 2, entitiesDeleted: 1, entitiesKept: 1 };
+    const expected = { updated: 1, deleted: 2, entitiesDeleted: 1, entitiesKept: 1, workRecordsDeleted: null as number | null };
     const before = await graphSnapshot(db);
     const dry = await importKgx(db, [smaller()], { ...opts, name: "rel-kg", replace: true, dryRun: true });
     expect(dry.retracted).toEqual(expected);
     expect(await graphSnapshot(db)).toBe(before);
+    expected.workRecordsDeleted = 1; // PMID:3, a→c's rel-kg part
     // Links' batch, negated links' batch, then the entities' (d deleted): then the failure.
     await importFailingAt([smaller()], { name: "rel-kg", replace: true }, "retract", 3);
     expect(await graphSnapshot(db)).toBe(before);
@@ -934,12 +939,13 @@ describe("a new release of a knowledge graph (replace)", { timeout: 600_000 }, (
 
     // rel-kg's empty release: its links go; its entities stay, the namer's alone.
     const empty = () => writeKgx("empty", { "nodes.tsv": ["id\tcategory"], "edges.tsv": [HEADER] });
-    const expected = { updated: 0, deleted: 4, entitiesDeleted: 0, entitiesKept: 4 };
+    const expected = { updated: 0, deleted: 4, entitiesDeleted: 0, entitiesKept: 4, workRecordsDeleted: 3 };
     const dry = await importKgx(db, [empty()], { ...opts, name: "rel-kg", replace: true, dryRun: true });
-    expect(dry.retracted).toEqual(expected);
+    expect(dry.retracted).toEqual({ ...expected, workRecordsDeleted: null });
     const before = await graphSnapshot(db);
-    // The links' batch, the negated links', the entities': then the failure.
-    await importFailingAt([empty()], { name: "rel-kg", replace: true }, "retract", 3);
+    // The links' batch, the negated links', the entities', the work records' (PMID:1 to 3 deleted):
+    // then the failure.
+    await importFailingAt([empty()], { name: "rel-kg", replace: true }, "retract", 4);
     expect(await graphSnapshot(db)).toBe(before);
     const emptied = await importKgx(db, [empty()], { ...opts, name: "rel-kg", replace: true });
     expect(emptied.retracted).toEqual(expected);
@@ -949,7 +955,7 @@ describe("a new release of a knowledge graph (replace)", { timeout: 600_000 }, (
     await expectStrongestLinksConsistent(db);
     // The namer's empty release: nothing names or uses them any more.
     const gone = await importKgx(db, [empty()], { ...opts, name: "namer", replace: true });
-    expect(gone.retracted).toEqual({ updated: 0, deleted: 0, entitiesDeleted: 4, entitiesKept: 0 });
+    expect(gone.retracted).toEqual({ updated: 0, deleted: 0, entitiesDeleted: 4, entitiesKept: 0, workRecordsDeleted: 0 });
     expect(await entities()).toEqual([]);
   });
 
@@ -1112,15 +1118,21 @@ describe("importKgx mutation (small files, curators only)", { timeout: 600_000 }
     // A new release with one edge fewer (the negated one): example-kg's part of it is retracted,
     // other-kg's stays.
     const RELEASE = `mutation($n: String!, $e: String!) {
-      importKgx(nodes: $n, edges: $e, format: JSONL, name: "example-kg", replace: true) { status retractedLinks deletedLinks deletedEntities } }`;
+      importKgx(nodes: $n, edges: $e, format: JSONL, name: "example-kg", replace: true) { status retractedLinks deletedLinks deletedEntities deletedWorkRecords } }`;
     const edges = vars.e
       .split("\n")
       .filter((line) => line && !line.includes('"negated": true') && !line.includes('"negated":true'));
     expect(edges).toHaveLength(5);
     const release = await gql(s, RELEASE, { n: vars.n, e: `${edges.join("\n")}\n` }, AUTH);
     expect(release.errors).toBeUndefined();
-    // Every node is named again: no entity goes.
-    expect(release.data.importKgx).toEqual({ status: "published", retractedLinks: 1, deletedLinks: 0, deletedEntities: 0 });
+    // Every node is named again: no entity goes; the negated edge's publication is still cited.
+    expect(release.data.importKgx).toEqual({
+      status: "published",
+      retractedLinks: 1,
+      deletedLinks: 0,
+      deletedEntities: 0,
+      deletedWorkRecords: 0,
+    });
     expect(await rows("MATCH ()-[l:NEGATED_LINK]->() RETURN l.kgSources AS sources")).toEqual([
       { sources: ["source:kgx-other-kg"] },
     ]);

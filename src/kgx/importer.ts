@@ -45,7 +45,7 @@ import {
   retractSource,
   wouldRetract,
 } from "../graph/write/links.js";
-import { bulkWorkRecords } from "../graph/write/studies.js";
+import { bulkWorkRecords, retractWorks } from "../graph/write/studies.js";
 import { undoImport } from "../graph/write/undo.js";
 import type { Logger } from "../logger.js";
 import { acquireImportLock } from "./import-lock.js";
@@ -94,9 +94,17 @@ export interface KgxImportReport {
   /**
    * With `replace`: links (and negated ones) the KG stated before and these files no longer state,
    * kept (`updated`: another KG or a claim still states them) or deleted; and the entities the KG
-   * described that these files no longer name, deleted or kept (something still uses them).
+   * described that these files no longer name, deleted or kept (something still uses them); and
+   * the work records the release took off links that nothing cites any more, deleted (null in a
+   * dry run: not worked out).
    */
-  retracted: { updated: number; deleted: number; entitiesDeleted: number; entitiesKept: number };
+  retracted: {
+    updated: number;
+    deleted: number;
+    entitiesDeleted: number;
+    entitiesKept: number;
+    workRecordsDeleted: number | null;
+  };
   workRecords: BulkCounts;
   errors: number;
   warnings: number;
@@ -362,7 +370,7 @@ export async function importKgx(db: Database, paths: readonly string[], opts: Kg
     mergedByXref: 0,
     links: zeroBulk(),
     negatedLinks: zeroBulk(),
-    retracted: { updated: 0, deleted: 0, entitiesDeleted: 0, entitiesKept: 0 },
+    retracted: { updated: 0, deleted: 0, entitiesDeleted: 0, entitiesKept: 0, workRecordsDeleted: 0 },
     workRecords: zeroBulk(),
     errors: 0,
     warnings: 0,
@@ -438,6 +446,7 @@ async function writeChecked(
     replace: Boolean(opts.replace),
     phaseMs: report.phaseMs,
     newEntities: new Set<string>(),
+    droppedWorks: opts.replace ? new Set<string>() : undefined,
   };
   // A release replacing the KG's statements must meet every link it states, so files already
   // published are not merely checked for differences: they are written again as a run of their own.
@@ -475,7 +484,7 @@ async function writeChecked(
         await phase("retract", async () => {
           const links = await wouldRetract(db, sourceId, result.stated);
           const entities = await wouldRetractEntities(db, sourceId, ctx.importId, result.named, links.deletedIds);
-          report.retracted = retractedCounts(links, entities);
+          report.retracted = retractedCounts(links, entities, null);
         });
       }
       return finish(opts.dryRun ? "dry-run" : "unchanged", progress.peakRss);
@@ -484,7 +493,8 @@ async function writeChecked(
       const retract = { timeoutMs: opts.timeoutMs, onBatch: (rows: number) => opts.onBatch?.({ phase: "retract", rows }) };
       const retracted = await phase("retract", () => retractSource(db, sourceId, ctx, retract));
       const entities = await phase("retract", () => retractEntities(db, sourceId, ctx, retract));
-      report.retracted = retractedCounts(retracted, entities);
+      const works = await phase("retract", () => retractWorks(db, ctx, retract));
+      report.retracted = retractedCounts(retracted, entities, works);
       for (const id of retracted.ends) result.ends.add(id);
       log?.info({ source: sourceId, ...report.retracted }, "kgx import: retracted what this release no longer states");
     }
@@ -526,15 +536,17 @@ async function writeChecked(
   }
 }
 
-/** The report's `retracted`, from the links' and the entities' retraction (or their dry runs). */
+/** The report's `retracted`, from the links', the entities' and the work records' retraction (or their dry runs). */
 const retractedCounts = (
   links: { updated: number; deleted: number },
   entities: { deleted: number; kept: number },
+  works: number | null,
 ): KgxImportReport["retracted"] => ({
   updated: links.updated,
   deleted: links.deleted,
   entitiesDeleted: entities.deleted,
   entitiesKept: entities.kept,
+  workRecordsDeleted: works,
 });
 
 /**

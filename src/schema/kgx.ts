@@ -73,6 +73,12 @@ const KgxImportReportRef = builder.objectRef<KgxImportReport>("KgxImportReport")
       description:
         "With replace: entities the knowledge graph named and this release no longer names, deleted (no other KG names them and nothing else uses them; the others lose this KG and are kept).",
     }),
+    deletedWorkRecords: t.int({
+      nullable: true,
+      resolve: (p) => p.retracted.workRecordsDeleted,
+      description:
+        "With replace: work records the import made for publications this release no longer lists, deleted (no link cites them and nothing else points at them); null in a dry run (not worked out).",
+    }),
     warnings: t.exposeInt("warnings", { description: "Warnings (unknown categories, unmodelled predicates): kept." }),
     problems: t.field({ type: [KgxProblemRef], resolve: (p) => p.problems, description: "The warnings, located." }),
   }),

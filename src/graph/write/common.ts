@@ -265,6 +265,11 @@ export interface BulkContext {
    * existed before the import, so the link writer need not look for it (links.ts, prepareLinks).
    */
   newEntities?: Set<string>;
+  /**
+   * Work records a new release took off links (publications its KG no longer lists there): those
+   * no link cites any more are deleted after the release (studies.ts, retractWorks).
+   */
+  droppedWorks?: Set<string>;
 }
 
 /** How many created entity ids an import keeps in memory (about 80 MB): beyond, links are looked up. */

@@ -379,6 +379,7 @@ export async function bulkLinks(
       continue;
     }
     const props = mergedLink(row, toPlain(old) as Props, sourceId, replacing);
+    if (replacing) dropWorks(ctx, old, props);
     if (!touchedBy(old, ctx)) undo.push({ id: row.id, props: old });
     if (sameProps(props, old)) {
       tally("unchanged");
@@ -420,6 +421,13 @@ export async function bulkLinks(
     );
   }
   return counts;
+}
+
+/** Notes the work records a link cites before (`old`) and no longer after (`props`; null: deleted). */
+function dropWorks(ctx: BulkContext, old: Props, props: Props | null) {
+  if (!ctx.droppedWorks) return;
+  const kept = new Set(list(props?.studyIds));
+  for (const id of list(old.studyIds)) if (!kept.has(id)) ctx.droppedWorks.add(id);
 }
 
 /**
@@ -490,6 +498,7 @@ export async function retractSource(
             const old = r.get("props") as Props;
             const id = old.id as string;
             const props = linkWithout(toPlain(old) as Props, sourceId);
+            dropWorks(ctx, old, props);
             if (props) update.push({ id, props });
             else remove.push(id);
             undo.push(props ? { id, props: old } : { id, props: old, from: r.get("from"), to: r.get("to") });

@@ -4,8 +4,11 @@
  * import writes in bulk for its edges' publications.
  */
 import type { ManagedTransaction } from "neo4j-driver";
+import type { Database } from "../../db/database.js";
 import type { StudyInput } from "../../model/bundle.js";
+import { bumpGraphVersion } from "../traversal-cache.js";
 import {
+  BATCH,
   type BulkContext,
   type BulkCounts,
   type Classified,
@@ -24,6 +27,7 @@ import {
   zeroBulk,
 } from "./common.js";
 import { studyProps } from "./records.js";
+import { writeUndo } from "./undo.js";
 
 /**
  * Returns how each study was classified, and the studies whose change alters what the evidence
@@ -219,4 +223,53 @@ export async function bulkWorkRecords(
     ),
   );
   return counts;
+}
+
+/**
+ * After a new release is written and its retracted links taken off: the work records the release
+ * took off links (`ctx.droppedWorks`) that no link or negated link cites any more are deleted,
+ * if the import made them and nothing else points at them (a curated study, or one a claim cites
+ * or a source's reference list names, stays). Finding what still cites them reads every link's
+ * `studyIds` once (no index holds list elements). Each deleted record keeps a before-image, made
+ * again if the import is taken back.
+ */
+export async function retractWorks(
+  db: Database,
+  ctx: BulkContext,
+  opts: { timeoutMs?: number; onBatch?: (done: number) => Promise<void> | void } = {},
+): Promise<number> {
+  const candidates = [...(ctx.droppedWorks ?? [])];
+  if (!candidates.length) return 0;
+  const cited = await db.read(
+    `MATCH ()-[l:LINK|NEGATED_LINK]->() WHERE l.studyIds IS NOT NULL
+     UNWIND l.studyIds AS id WITH DISTINCT id WHERE id IN $candidates RETURN id`,
+    { candidates },
+  );
+  const stillCited = new Set(cited.records.map((r) => r.get("id") as string));
+  const unused = candidates.filter((id) => !stillCited.has(id));
+  let deleted = 0;
+  for (let i = 0; i < unused.length; i += BATCH) {
+    deleted += await db.write(
+      async (tx) => {
+        const found = await tx.run(
+          `UNWIND $ids AS id MATCH (s:Study {id: id}) USING INDEX SEEK s:Study(id)
+           WHERE s.designVoice = 'KNOWLEDGE_GRAPH' AND NOT EXISTS { (s)--() }
+           RETURN s.id AS id, properties(s) AS props`,
+          { ids: unused.slice(i, i + BATCH) },
+        );
+        const rows = found.records.map((r) => ({ id: r.get("id") as string, props: r.get("props") as Props }));
+        if (!rows.length) return 0;
+        await writeUndo(tx, ctx, "DELETED_STUDY", rows);
+        await tx.run("UNWIND $ids AS id MATCH (s:Study {id: id}) USING INDEX SEEK s:Study(id) DELETE s", {
+          ids: rows.map((r) => r.id),
+        });
+        await bumpGraphVersion(tx);
+        return rows.length;
+      },
+      undefined,
+      opts.timeoutMs,
+    );
+    await opts.onBatch?.(Math.min(i + BATCH, unused.length));
+  }
+  return deleted;
 }

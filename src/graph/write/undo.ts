@@ -20,8 +20,8 @@ export function decodeProps(json: string): Props {
   ) as Props;
 }
 
-/** What a before-image is of: a changed entity, a deleted one (a release's), a changed or deleted link. */
-export type UndoKind = "Entity" | "DELETED_ENTITY" | "LINK" | "NEGATED_LINK";
+/** What a before-image is of: a changed entity, a deleted one or work record (a release's), a changed or deleted link. */
+export type UndoKind = "Entity" | "DELETED_ENTITY" | "DELETED_STUDY" | "LINK" | "NEGATED_LINK";
 
 export async function writeUndo(
   tx: ManagedTransaction,
@@ -112,7 +112,10 @@ export async function undoImport(
     }
   }
   // Deleted entities first: the deleted links restored after them may need them as ends.
-  for (const kinds of [["DELETED_ENTITY"], ["Entity", "LINK", "NEGATED_LINK"]]) {
+  for (const kinds of [
+    ["DELETED_ENTITY", "DELETED_STUDY"],
+    ["Entity", "LINK", "NEGATED_LINK"],
+  ]) {
     for (;;) {
       const n = await db.write(
         async (tx) => {
@@ -145,6 +148,12 @@ export async function undoImport(
               rows: deletedEntities,
             });
             for (const x of deletedEntities) ends.add(x.id);
+          }
+          const deletedStudies = rows.filter((x) => x.kind === "DELETED_STUDY");
+          if (deletedStudies.length) {
+            await tx.run("UNWIND $rows AS row MERGE (s:Study {id: row.id}) ON CREATE SET s = row.props", {
+              rows: deletedStudies,
+            });
           }
           for (const type of ["LINK", "NEGATED_LINK"] as const) {
             const links = rows.filter((x) => x.kind === type);
