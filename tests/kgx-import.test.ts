@@ -655,6 +655,47 @@ describe("curated work beside an import", { timeout: 600_000 }, () => {
     expect(await rows("MATCH (e:Entity) WHERE e.id STARTS WITH 'KGD:' RETURN e.id AS id")).toEqual([]);
   });
 
+  it("a claim's link between entities the import created, written while it runs, is the import's link too", async () => {
+    // The import creates c and d; before its batch stating c→d, a curator asserts c→d. The import
+    // took c→d for new (an end is new), so its CREATE meets the curator's link: the batch is
+    // written again, looking its links up, and the KG's statement joins the claim's link.
+    const kg = writeKgx("collide", {
+      "nodes.tsv": ["id\tcategory\tname", "KGK:c\tbiolink:Gene\tc", "KGK:d\tbiolink:Gene\td", "KGK:e\tbiolink:Gene\te"],
+      "edges.tsv": [
+        "id\tsubject\tpredicate\tobject\tobject_direction_qualifier\tpublications",
+        "k1\tKGK:e\tbiolink:affects\tKGK:d\tincreased\t",
+        "k2\tKGK:c\tbiolink:affects\tKGK:d\tincreased\tPMID:333",
+      ],
+    });
+    const claim = {
+      id: "claim:collide",
+      statement: "Test: c is said to raise d.",
+      about: ["KGK:c"],
+      links: [{ from: "KGK:c", predicate: "INCREASES", to: "KGK:d" }],
+      statedIn: [{ source: "source:mg-glycinate-gut-brain", locator: "test" }],
+    };
+    let edgeBatches = 0;
+    const report = await importKgx(db, [kg], {
+      ...opts,
+      batchSize: 1,
+      onBatch: async (info) => {
+        if (info.phase === "edges" && ++edgeBatches === 1)
+          await importBundle(db, { entities: [], sources: [], studies: [], claims: [claim] }, { actor: "curator" });
+      },
+    });
+    expect(report.status).toBe("published");
+    expect(report.links).toEqual({ created: 1, updated: 1, unchanged: 0 });
+    expect(
+      await rows(
+        `MATCH ()-[l:LINK {id: 'link:KGK:c:INCREASES:KGK:d'}]->() RETURN l.claimIds AS claimIds, l.kgSources AS kgSources,
+           l.publications AS publications, l.createdBy AS createdBy`,
+      ),
+    ).toEqual([
+      { claimIds: ["claim:collide"], kgSources: ["source:kgx-example-kg"], publications: ["PMID:333"], createdBy: "curator" },
+    ]);
+    await expectStrongestLinksConsistent(db);
+  });
+
   it("is never taken back with the import when it fails", async () => {
     const HEADER = "id\tsubject\tpredicate\tobject\tobject_direction_qualifier\tprimary_knowledge_source\tpublications";
     const NODES = ["id\tcategory\tname", "KGC:a\tbiolink:SmallMolecule\ta", "KGC:b\tbiolink:Disease\tb"];

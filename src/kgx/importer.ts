@@ -29,8 +29,9 @@
 import fs from "node:fs";
 import path from "node:path";
 import { BloomFilter } from "bloomfilter";
-import type { ManagedTransaction } from "neo4j-driver";
+import { type ManagedTransaction, Neo4jError } from "neo4j-driver";
 import type { Database } from "../db/database.js";
+import { driverCause } from "../errors.js";
 import { refreshShortcutsInBatches } from "../graph/strongest-links.js";
 import { bumpGraphVersion } from "../graph/traversal-cache.js";
 import { addBulk, type BulkContext, type BulkCounts, timedStep, zeroBulk } from "../graph/write/common.js";
@@ -40,6 +41,7 @@ import {
   type KgStatement,
   type KnownNew,
   type LinkRow,
+  type PreparedLinks,
   prepareLinks,
   refreshDeniedLinks,
   retractSource,
@@ -550,6 +552,25 @@ const retractedCounts = (
 });
 
 /**
+ * Writes a batch's links; when a link it took for new exists after all, written meanwhile by a
+ * curator (curators do not wait for an import: a claim asserting a link between entities this
+ * import created, say), its CREATE fails on the link id's uniqueness constraint and nothing of
+ * the batch is written: then the batch is written again, looking every link up (at most twice
+ * more: a curator would have to write one of its links again in between).
+ */
+async function lookingUpOnCollision<T>(write: (lookAll: (p: PreparedLinks) => PreparedLinks) => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await write((p) => (attempt === 1 ? p : { ...p, lookUp: undefined }));
+    } catch (error) {
+      const cause = driverCause(error) ?? error;
+      const collision = cause instanceof Neo4jError && cause.code === "Neo.ClientError.Schema.ConstraintValidationFailed";
+      if (!collision || attempt === 3) throw error;
+    }
+  }
+}
+
+/**
  * Runs batch writes one at a time, but returns as soon as the previous one is done rather than
  * the new one: the next batch is read and mapped (Node's core) while Neo4j writes this one
  * (the other core). A failed write surfaces at the next push or at drain.
@@ -730,14 +751,16 @@ async function writeBatches(
         const [w, { l, n }] = await timedStep(ctx, "edges (batches in all)", () =>
           bothSettled(
             run((tx) => bulkWorkRecords(tx, [...works.values()], ctx)),
-            run((tx) =>
-              timedStep(ctx, "edges: inside the transaction", async () => {
-                const l = await bulkLinks(tx, "LINK", preparedLinks, sourceId, ctx);
-                const n = await bulkLinks(tx, "NEGATED_LINK", preparedNegated, sourceId, ctx);
-                if (ctx.write && l.created + l.updated + n.created + n.updated > 0)
-                  await timedStep(ctx, "edges: version bump", () => bumpGraphVersion(tx));
-                return { l, n };
-              }),
+            lookingUpOnCollision((lookAll) =>
+              run((tx) =>
+                timedStep(ctx, "edges: inside the transaction", async () => {
+                  const l = await bulkLinks(tx, "LINK", lookAll(preparedLinks), sourceId, ctx);
+                  const n = await bulkLinks(tx, "NEGATED_LINK", lookAll(preparedNegated), sourceId, ctx);
+                  if (ctx.write && l.created + l.updated + n.created + n.updated > 0)
+                    await timedStep(ctx, "edges: version bump", () => bumpGraphVersion(tx));
+                  return { l, n };
+                }),
+              ),
             ),
           ),
         );
