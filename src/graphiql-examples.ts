@@ -1,14 +1,21 @@
 /** Example operations GraphiQL opens with: one per job users come for, with real seed ids. */
 const EXAMPLES = `# Welcome to the gut-brain knowledge graph. Pick an operation with the ▶ button.
 
-# 1. Mechanism chains: how could magnesium glycinate reach anxiety?
+# 1. Mechanism chains: how could magnesium glycinate reach anxiety? Each link says who says so:
+#    the article's claims, or (after \`npm run import\`) the knowledge graphs that state it or deny it.
 query ChainsToAnxiety {
   mechanismChains(from: "magnesium-glycinate", to: "anxiety", maxHops: 4, first: 5) {
     hops
     score
     certainty
     nodes { id name }
-    links { predicate evidence { level score } claims { id statement } }
+    links {
+      predicate
+      evidence { level score supporting contradicting }
+      claims { id statement }
+      statedBy { source { id } knowledgeLevels publications }
+      deniedBy { source { id } publications }
+    }
   }
 }
 

@@ -460,7 +460,8 @@ describe("KGX import safety", { timeout: 600_000 }, () => {
     const server = testServer(db);
     const r = await gql(
       server,
-      `{ mechanismChains(from: "CHEBI:15365", to: "mood-disorders", maxHops: 3, first: 5) { hops nodes { id } links { id predicate } } }`,
+      `{ mechanismChains(from: "CHEBI:15365", to: "mood-disorders", maxHops: 3, first: 5) {
+          hops nodes { id } links { id predicate claims { id } statedBy { source { id } } } } }`,
     );
     expect(r.errors).toBeUndefined();
     expect(r.data.mechanismChains[0].nodes.map((n: { id: string }) => n.id)).toEqual([
@@ -468,6 +469,11 @@ describe("KGX import safety", { timeout: 600_000 }, () => {
       "dysbiosis",
       "mood-disorders",
     ]);
+    // Who says so, link by link: the KG for the imported link, the article's claims for the curated one.
+    const [imported, curatedLink] = r.data.mechanismChains[0].links;
+    expect(imported).toMatchObject({ claims: [], statedBy: [{ source: { id: "source:kgx-example-kg" } }] });
+    expect(curatedLink.claims.length).toBeGreaterThan(0);
+    expect(curatedLink.statedBy).toEqual([]);
     const found = await gql(server, `{ search(query: "paracetamol", first: 5) { type label } }`);
     expect(found.errors).toBeUndefined();
     expect(found.data.search[0]).toMatchObject({ label: "acetaminophen" });
@@ -486,7 +492,10 @@ describe("KGX import safety", { timeout: 600_000 }, () => {
       to: { id: "MONDO:0005002" },
       evidence: { level: "MECHANISTIC_OR_OPINION", score: 0.19 },
     });
-    const s = await gql(server, `{ entity(id: "CHEBI:15365") { id name kind namedBy { id } describedBy { id } } }`);
+    const s = await gql(
+      server,
+      `{ entity(id: "CHEBI:15365") { id name kind namedBy { id } describedBy { id } outgoing(first: 5) { to { describedBy { id } } } } }`,
+    );
     expect(s.errors).toBeUndefined();
     expect(s.data.entity).toMatchObject({
       id: "CHEBI:15365",
@@ -495,6 +504,9 @@ describe("KGX import safety", { timeout: 600_000 }, () => {
       namedBy: [{ id: "source:kgx-example-kg" }],
       describedBy: { id: "source:kgx-example-kg" },
     });
+    // Nested: the imported apoptosis is the KG's, the curated dysbiosis (merged by xref) its curators'.
+    const ends = s.data.entity.outgoing.map((l: { to: { describedBy: { id: string } | null } }) => l.to.describedBy?.id ?? null);
+    expect(ends).toEqual(expect.arrayContaining(["source:kgx-example-kg", null]));
     // The curated entity the KG's node merged into is described by its curators; its curated links
     // are stated by no KG.
     const curated = await gql(
