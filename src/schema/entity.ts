@@ -183,7 +183,7 @@ builder.objectType(MechanismLinkRef, {
       type: EvidenceSummaryRef,
       resolve: byKey,
       description:
-        "The evidence rule over the works cited for this link (`Evidence.bearsOn`) by its claims; for a link no claim asserts, over the publications of the knowledge graphs that state it (works of unknown design in the KNOWLEDGE_GRAPH voice: see `statedBy`); level DEFINITIONAL and score 1 for a definitional link.",
+        "The evidence rule over the works cited for this link (`Evidence.bearsOn`) by its claims; for a link no claim asserts, over the publications of the knowledge graphs that state it, and against it those of the graphs that deny it (works of unknown design in the KNOWLEDGE_GRAPH voice: see `statedBy`, `deniedBy`); level DEFINITIONAL and score 1 for a definitional link.",
     }),
     certainty: t.field({
       type: CertaintyEnum,

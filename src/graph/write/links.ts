@@ -575,7 +575,9 @@ export async function refreshDeniedLinks(
           batch.filter((c) => !touchedBy(c.props, ctx)),
         );
         await tx.run(
+          // Not over a claim's evidence: a curator may have asserted the link since it was read.
           `UNWIND $rows AS row MATCH ()-[l:LINK {id: row.id}]->() USING INDEX SEEK l:LINK(id)
+           WHERE size(coalesce(l.claimIds, [])) = 0
            SET l += row.evidence, l.lastImportId = $importId`,
           { rows: batch.map((c) => ({ id: c.id, evidence: c.evidence })), importId: ctx.importId },
         );
