@@ -612,6 +612,9 @@ describe("curated work beside an import", { timeout: 600_000 }, () => {
     expect(report.updated.entities).toBe(1);
     const entity = () => rows("MATCH (e:Entity {id: 'KGC:x'}) RETURN e.name AS name, e.kgxHash AS hash, e.updatedBy AS by");
     expect(await entity()).toEqual([{ name: curated.name, hash: null, by: "curator" }]);
+    // Who says what it is: its curators now, no longer the KG.
+    const who = await gql(testServer(db), `{ entity(id: "KGC:x") { namedBy { id } describedBy { id } } }`);
+    expect(who.data.entity).toEqual({ namedBy: [], describedBy: null });
     // The KG's next release names it otherwise: the curator's name stays (the other node changes).
     const next = await importKgx(db, [release("x two")], opts);
     expect(next.entities).toMatchObject({ updated: 0 });

@@ -62,7 +62,7 @@ builder.objectType(EntityRef, {
       type: [SourceRef],
       resolve: byKey,
       description:
-        "The imported knowledge graphs (KGX) whose nodes this entity is, as Sources (source:kgx-<name>); empty for a curated entity. (A node merged into a curated entity by xref is not listed: it only adds its id to `xrefs`.)",
+        "The imported knowledge graphs (KGX) whose nodes this entity is, as Sources (source:kgx-<name>); empty for a curated entity, including an imported one a curator has since written. (A node merged into a curated entity by xref is not listed: it only adds its id to `xrefs`.)",
     }),
     describedBy: t.field({
       type: SourceRef,

@@ -90,11 +90,14 @@ function kgStatements(link: (p: string, l: string) => string, negated: boolean):
   };
 }
 
-/** The Sources of imported knowledge graphs an entity's `kgSources` names. */
+/**
+ * The Sources of the imported knowledge graphs that name an imported entity (`kgSources`); none
+ * for a curated one, or one a curator has written since (it no longer has a content hash).
+ */
 const entitySources: Subquery = (p, c, _args, q) => {
   const sourceId = q.variable("kgSourceId");
   return {
-    body: `UNWIND coalesce(${p}.kgSources, CASE WHEN ${p}.kgSource IS NULL THEN [] ELSE [${p}.kgSource] END) AS ${sourceId}
+    body: `UNWIND CASE WHEN ${p}.kgxHash IS NULL THEN [] ELSE coalesce(${p}.kgSources, [${p}.kgSource]) END AS ${sourceId}
       MATCH (${c}:Source {id: ${sourceId}})`,
     tail: `ORDER BY ${c}.id LIMIT ${UNPAGED_CAP}`,
   };
