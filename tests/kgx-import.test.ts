@@ -74,6 +74,36 @@ async function importFailingAt(
   expect((error as Error).message).toBe("injected failure");
 }
 
+/**
+ * Imports one edge a batch while a curator writes: `curate` runs after the `curateAt`th committed
+ * edge batch; with `failAt`, a failure is injected after that one, which the import must report.
+ */
+async function importWhileCurating(
+  paths: string[],
+  curateAt: number,
+  curate: () => Promise<unknown>,
+  failAt?: number,
+): Promise<KgxImportReport | undefined> {
+  let batches = 0;
+  const running = importKgx(db, paths, {
+    ...opts,
+    batchSize: 1,
+    onBatch: async (info) => {
+      if (info.phase !== "edges") return;
+      batches += 1;
+      if (batches === curateAt) await curate();
+      if (batches === failAt) throw new Error("injected failure");
+    },
+  });
+  if (failAt === undefined) return running;
+  const error = await running.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect((error as Error).message).toBe("injected failure");
+  return undefined;
+}
+
 async function refused(paths: string[]): Promise<KgxImportReport> {
   const error = await importKgx(db, paths, opts).then(
     () => undefined,
@@ -647,24 +677,11 @@ describe("curated work beside an import", { timeout: 600_000 }, () => {
       description: "Test: a curator's new wording, written while an import runs.",
       xrefs: ["MESH:D064806"],
     };
-    let batches = 0;
-    const error = await importKgx(db, [kg], {
-      ...opts,
-      batchSize: 1,
-      onBatch: async (info) => {
-        if (info.phase !== "edges") return;
-        batches += 1;
-        if (batches === 1) {
-          expect((await entity())[0]?.xrefs).toEqual(["MESH:D064806", "KGD:dys"]);
-          await importBundle(db, { entities: [edited], sources: [], studies: [], claims: [] }, { actor: "curator" });
-        }
-        if (batches === 2) throw new Error("injected failure");
-      },
-    }).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect((error as Error).message).toBe("injected failure");
+    const curate = async () => {
+      expect((await entity())[0]?.xrefs).toEqual(["MESH:D064806", "KGD:dys"]);
+      await importBundle(db, { entities: [edited], sources: [], studies: [], claims: [] }, { actor: "curator" });
+    };
+    await importWhileCurating([kg], 1, curate, 2);
     expect(await entity()).toEqual([{ description: edited.description, xrefs: edited.xrefs }]);
     expect(await rows("MATCH (u:KgxUndo) RETURN count(u) AS n")).toEqual([{ n: 0 }]);
     expect(await rows("MATCH (e:Entity) WHERE e.id STARTS WITH 'KGD:' RETURN e.id AS id")).toEqual([]);
@@ -689,17 +706,11 @@ describe("curated work beside an import", { timeout: 600_000 }, () => {
       links: [{ from: "KGK:c", predicate: "INCREASES", to: "KGK:d" }],
       statedIn: [{ source: "source:mg-glycinate-gut-brain", locator: "test" }],
     };
-    let edgeBatches = 0;
-    const report = await importKgx(db, [kg], {
-      ...opts,
-      batchSize: 1,
-      onBatch: async (info) => {
-        if (info.phase === "edges" && ++edgeBatches === 1)
-          await importBundle(db, { entities: [], sources: [], studies: [], claims: [claim] }, { actor: "curator" });
-      },
-    });
-    expect(report.status).toBe("published");
-    expect(report.links).toEqual({ created: 1, updated: 1, unchanged: 0 });
+    const report = await importWhileCurating([kg], 1, () =>
+      importBundle(db, { entities: [], sources: [], studies: [], claims: [claim] }, { actor: "curator" }),
+    );
+    expect(report?.status).toBe("published");
+    expect(report?.links).toEqual({ created: 1, updated: 1, unchanged: 0 });
     expect(
       await rows(
         `MATCH ()-[l:LINK {id: 'link:KGK:c:INCREASES:KGK:d'}]->() RETURN l.claimIds AS claimIds, l.kgSources AS kgSources,
@@ -751,22 +762,12 @@ describe("curated work beside an import", { timeout: 600_000 }, () => {
       statedIn: [{ source: "source:mg-glycinate-gut-brain", locator: "test" }],
       evidence: [{ study: "study:pmid-222", stance: "SUPPORTS" }],
     };
-    let batches = 0;
-    const error = await importKgx(db, [second], {
-      ...opts,
-      batchSize: 1,
-      onBatch: async (info) => {
-        if (info.phase !== "edges") return;
-        batches += 1;
-        if (batches === 2)
-          await importBundle(db, { entities: [], sources: [], studies: [], claims: [claim] }, { actor: "curator" });
-        if (batches === 3) throw new Error("injected failure");
-      },
-    }).then(
-      () => undefined,
-      (e: unknown) => e,
+    await importWhileCurating(
+      [second],
+      2,
+      () => importBundle(db, { entities: [], sources: [], studies: [], claims: [claim] }, { actor: "curator" }),
+      3,
     );
-    expect((error as Error).message).toBe("injected failure");
 
     // The claim, its links, what it is about and the work it cites are all there.
     expect(
