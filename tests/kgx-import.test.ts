@@ -1031,6 +1031,7 @@ describe("a new release of a knowledge graph (replace)", { timeout: 600_000 }, (
     const r = await gql(
       testServer(db),
       `{ entity(id: "KGR:c") { namedBy { id } describedBy { id }
+          denials { id from { id } predicate to { id } deniedBy { source { id } negated publications } }
           incoming { id claims { id } evidence { supporting contradicting score }
             statedBy { source { id } negated biolinkPredicate qualifiers primaryKnowledgeSources knowledgeLevels agentTypes
               publications studies { id design } edgeIds }
@@ -1042,6 +1043,23 @@ describe("a new release of a knowledge graph (replace)", { timeout: 600_000 }, (
     const c = r.data.entity;
     expect(c.namedBy).toEqual(["source:kgx-denier", "source:kgx-other-kg", "source:kgx-rel-kg"].map((id) => ({ id })));
     expect(c.describedBy).toEqual({ id: "source:kgx-rel-kg" });
+    // Both denials touching c: a→c (which two KGs state) and c→b (which nobody states).
+    expect(c.denials).toEqual([
+      {
+        id: `not-${AC}`,
+        from: { id: "KGR:a" },
+        predicate: "INCREASES",
+        to: { id: "KGR:c" },
+        deniedBy: [{ source: { id: "source:kgx-denier" }, negated: true, publications: ["PMID:7"] }],
+      },
+      {
+        id: NOT_CB,
+        from: { id: "KGR:c" },
+        predicate: "TREATS",
+        to: { id: "KGR:b" },
+        deniedBy: [{ source: { id: "source:kgx-rel-kg" }, negated: true, publications: [] }],
+      },
+    ]);
     const ac = c.incoming.find((l: { id: string }) => l.id === AC);
     const statement = (kg: string, pmid: string, edgeId: string) => ({
       source: { id: `source:kgx-${kg}` },

@@ -203,7 +203,7 @@ export function mappingTable(): string[] {
     ...preds,
     "| edge `predicate` any other (biolink:affects without a direction included) | RELATED_TO, the CURIE kept in `biolinkPredicate`; warned |",
     "| edge `id` `link:<subject>:<PREDICATE>:<object>` (this graph's own export) whose Biolink predicate the exporter writes for PREDICATE | PREDICATE, and that link id |",
-    "| edge `negated: true` | NEGATED_LINK (never a LINK: no chain, neighbourhood or shortcut reads it) |",
+    "| edge `negated: true` | NEGATED_LINK (never a LINK: no chain, neighbourhood or shortcut reads it; GraphQL `Entity.denials`, `MechanismLink.deniedBy`; it counts against the link it denies while no claim asserts that link) |",
     "| edge `qualified_predicate`, `*_aspect_qualifier`, `*_direction_qualifier` | kept on the link as given |",
     "| edge `primary_knowledge_source`, `aggregator_knowledge_source`, `knowledge_level`, `agent_type` | kept on the link (`primaryKnowledgeSource`, `aggregatorKnowledgeSources`, `knowledgeLevel`, `agentType`) |",
     "| edge `publications` (PMID:, PMC:, DOI:) | work records `study:<slug>` with that identifier, design UNKNOWN, not checked; the link's evidence voice is KNOWLEDGE_GRAPH |",

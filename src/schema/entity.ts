@@ -12,7 +12,15 @@ import { builder } from "./builder.js";
 import { byKey, CertaintyEnum, EntityKindEnum, EvidenceSummaryRef, NodeRef, PredicateEnum, type Projected } from "./common.js";
 import { connectionType, pageOf } from "./connection.js";
 import { checkId, kindOfId, LABELS } from "./ids.js";
-import { ClaimRef, EntityRef, KnowledgeGraphStatementRef, MechanismLinkRef, SourceRef, StudyRef } from "./refs.js";
+import {
+  ClaimRef,
+  EntityRef,
+  KnowledgeGraphStatementRef,
+  MechanismLinkRef,
+  NegatedLinkRef,
+  SourceRef,
+  StudyRef,
+} from "./refs.js";
 
 const firstDescription = "At most this many (1..100; default 20), strongest evidence first.";
 
@@ -71,8 +79,30 @@ builder.objectType(EntityRef, {
       description:
         "Who says what this entity is (name, synonyms, description, categories): the imported knowledge graph whose description it holds; null when the curators' (a curated entity, or an imported one a curator has since written).",
     }),
+    denials: t.field({
+      type: [NegatedLinkRef],
+      resolve: byKey,
+      description:
+        "What imported knowledge graphs say does NOT hold between this entity and another (their negated edges), either way, by id; at most 200. Whether or not anyone states the link itself: a denial is never read as the link (no chain, neighbourhood or shortcut reads it).",
+    }),
     createdAt: t.string({ nullable: true, resolve: byKey, description: "When this record was first written (ISO 8601)." }),
     updatedAt: t.string({ nullable: true, resolve: byKey, description: "When this record last changed (ISO 8601)." }),
+  }),
+});
+
+builder.objectType(NegatedLinkRef, {
+  description:
+    "A link imported knowledge graphs say does NOT hold (KGX edges with negated: true), e.g. a drug that does not treat a disease. Its id is not-link:<from>:<predicate>:<to>; the link itself, if anyone states it, is link:<from>:<predicate>:<to>.",
+  fields: (t) => ({
+    id: t.id({ resolve: byKey, description: "not-link:<from>:<predicate>:<to>; stable." }),
+    from: t.field({ type: EntityRef, resolve: byKey, description: "The subject." }),
+    predicate: t.field({ type: PredicateEnum, resolve: byKey, description: "The relation denied." }),
+    to: t.field({ type: EntityRef, resolve: byKey, description: "The object." }),
+    deniedBy: t.field({
+      type: [KnowledgeGraphStatementRef],
+      resolve: byKey,
+      description: "Each knowledge graph that denies it, with its own provenance and publications.",
+    }),
   }),
 });
 

@@ -10,6 +10,7 @@ const ref = (name: string) => builder.objectRef<Projected>(name);
 export const EntityRef = ref("Entity");
 export const MechanismLinkRef = ref("MechanismLink");
 export const KnowledgeGraphStatementRef = ref("KnowledgeGraphStatement");
+export const NegatedLinkRef = ref("NegatedLink");
 export const ClaimRef = ref("Claim");
 export const StatementRef = ref("Statement");
 export const EvidenceRef = ref("Evidence");

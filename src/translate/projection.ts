@@ -144,6 +144,18 @@ export const TYPES: Record<string, TypeSpec> = {
         one: (p) =>
           `CASE WHEN ${p}.kgxHash IS NULL THEN null ELSE head(COLLECT { MATCH (describer:Source {id: ${p}.kgSource}) RETURN describer }) END`,
       },
+      denials: {
+        target: "NegatedLink",
+        build: (p, c) => ({ body: `MATCH (${p})-[${c}:NEGATED_LINK]-()`, tail: `ORDER BY ${c}.id LIMIT ${UNPAGED_CAP}` }),
+      },
+    },
+  },
+  NegatedLink: {
+    fields: { id: prop("id"), predicate: prop("predicate") },
+    relations: {
+      from: { target: "Entity", one: (p) => `startNode(${p})` },
+      to: { target: "Entity", one: (p) => `endNode(${p})` },
+      deniedBy: { target: "KnowledgeGraphStatement", build: kgStatements((p, l) => `WITH ${p} AS ${l}`, true) },
     },
   },
   MechanismLink: {
