@@ -2,9 +2,11 @@
  * The evidence rule (src/model/evidence-rule.ts) by itself, with numbers computed by hand: works
  * counted once, the work's own record design (verified decides, a candidate only lowers), the
  * GRADE-like halvings, verdicts that add nothing or turn a work against a claim, MIXED halves,
- * UNCONFIRMED vs NONE_CITED, 4-decimal rounding, what the article implies, definitional links.
+ * UNCONFIRMED vs NONE_CITED, 4-decimal rounding, what the article implies, definitional links, and
+ * an imported knowledge graph's word, for and against a link.
  */
 import { describe, expect, it } from "vitest";
+import { kgLinkEvidence } from "../src/graph/write/derived.js";
 import { articleImplies, DEFINITIONAL_SUMMARY, type EvidenceEdge, summarizeEvidence } from "../src/model/evidence-rule.js";
 
 /** One evidence edge: a supporting RCT record that is its own work, unless told otherwise. */
@@ -293,4 +295,30 @@ describe("what the article implies", () => {
 
 it("a definitional link's summary is level DEFINITIONAL, score 1, no studies", () => {
   expect(DEFINITIONAL_SUMMARY).toEqual({ level: "DEFINITIONAL", supporting: 0, contradicting: 0, score: 1 });
+});
+
+describe("an imported knowledge graph's word (steps 8 and 9)", () => {
+  // Each publication a work of unknown design, weight 0.1, in the KNOWLEDGE_GRAPH voice.
+  const counts = (x: ReturnType<typeof kgLinkEvidence>) => [Number(x.supporting), Number(x.contradicting), x.score];
+
+  it("a denying graph's publications count against the link", () => {
+    // Support 1 - 0.9² = 0.19; against 0.1: 0.19 × 0.9 = 0.171.
+    expect(counts(kgLinkEvidence("INCREASES", ["study:1", "study:2"], ["knowledge_assertion"], ["study:3"]))).toEqual([
+      2, 1, 0.171,
+    ]);
+    // A denial citing nothing adds nothing against.
+    expect(counts(kgLinkEvidence("INCREASES", ["study:1", "study:2"], ["knowledge_assertion"], []))).toEqual([2, 0, 0.19]);
+  });
+
+  it("a work cited on both sides is MIXED: half its weight each way", () => {
+    // Support 1 - (1 - 0.05)(1 - 0.1) = 0.145; against 0.05: 0.145 × 0.95 = 0.13775, rounded 0.1378.
+    expect(counts(kgLinkEvidence("INCREASES", ["study:1", "study:2"], ["knowledge_assertion"], ["study:1"]))).toEqual([
+      2, 1, 0.1378,
+    ]);
+  });
+
+  it("denied only: nothing supports it; a definitional link stays DEFINITIONAL", () => {
+    expect(kgLinkEvidence("INCREASES", [], ["prediction"], ["study:1"])).toMatchObject({ level: "NONE_CITED", score: 0 });
+    expect(kgLinkEvidence("HAS_PART", ["study:1"], [], ["study:2"])).toMatchObject({ level: "DEFINITIONAL", score: 1 });
+  });
 });
