@@ -95,9 +95,7 @@ builder.objectType(NegatedLinkRef, {
     "A link imported knowledge graphs say does NOT hold (KGX edges with negated: true), e.g. a drug that does not treat a disease. Its id is not-link:<from>:<predicate>:<to>; the link itself, if anyone states it, is link:<from>:<predicate>:<to>.",
   fields: (t) => ({
     id: t.id({ resolve: byKey, description: "not-link:<from>:<predicate>:<to>; stable." }),
-    from: t.field({ type: EntityRef, resolve: byKey, description: "The subject." }),
     predicate: t.field({ type: PredicateEnum, resolve: byKey, description: "The relation denied." }),
-    to: t.field({ type: EntityRef, resolve: byKey, description: "The object." }),
     deniedBy: t.field({
       type: [KnowledgeGraphStatementRef],
       resolve: byKey,
@@ -105,6 +103,14 @@ builder.objectType(NegatedLinkRef, {
     }),
   }),
 });
+
+// A link's and a denial's ends, the same fields on both.
+for (const ref of [MechanismLinkRef, NegatedLinkRef]) {
+  builder.objectFields(ref, (t) => ({
+    from: t.field({ type: EntityRef, resolve: byKey, description: "The subject." }),
+    to: t.field({ type: EntityRef, resolve: byKey, description: "The object." }),
+  }));
+}
 
 /** The KG's part of the link, picked out of the link's properties (graph/kg-parts.ts). */
 const partCache = new WeakMap<Projected, Contribution>();
@@ -179,7 +185,6 @@ builder.objectType(MechanismLinkRef, {
     "A directed mechanistic link, e.g. magnesium -INCREASES-> GABA, as asserted by one or more claims. Its id is link:<from>:<predicate>:<to>.",
   fields: (t) => ({
     id: t.id({ resolve: byKey, description: "link:<from>:<predicate>:<to>; stable." }),
-    from: t.field({ type: EntityRef, resolve: byKey, description: "The subject." }),
     predicate: t.field({ type: PredicateEnum, resolve: byKey, description: "The relation asserted." }),
     biolinkPredicate: t.string({
       resolve: (p, _a, _c, info) => biolinkOf(p[info.path.key as string]).predicate,
@@ -190,7 +195,6 @@ builder.objectType(MechanismLinkRef, {
       resolve: (p, _a, _c, info) => biolinkOf(p[info.path.key as string]).qualifiers,
       description: "The Biolink qualifiers of this link (e.g. object_direction_qualifier), for its ends; {} when none.",
     }),
-    to: t.field({ type: EntityRef, resolve: byKey, description: "The object." }),
     claims: t.field({
       type: [ClaimRef],
       resolve: byKey,
