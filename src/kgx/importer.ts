@@ -51,7 +51,7 @@ import { bulkWorkRecords, retractWorks } from "../graph/write/studies.js";
 import { undoImport } from "../graph/write/undo.js";
 import type { Logger } from "../logger.js";
 import { acquireImportLock } from "./import-lock.js";
-import { kgxLinkId, PUBLICATION_PREFIXES, QUALIFIER_PROPS, slugOf } from "./mapping.js";
+import { kgxLinkId, negatedLinkId, PUBLICATION_PREFIXES, QUALIFIER_PROPS, slugOf } from "./mapping.js";
 import { type KgxInput, type KgxProblem, listInputs, newHash, readRows } from "./reader.js";
 import { type KgxEdge, type KgxNode, mapEdge, mapNode, REQUIRED_EDGE_COLUMNS, REQUIRED_NODE_COLUMNS } from "./validation.js";
 
@@ -508,8 +508,7 @@ async function writeChecked(
         onBatch: (rows) => opts.onBatch?.({ phase: "denials", rows }),
       }),
     );
-    for (const id of denied.ends) result.ends.add(id);
-    if (denied.changed) log?.info({ links: denied.changed }, "kgx import: evidence of links a KG denies worked out again");
+    if (denied) log?.info({ links: denied }, "kgx import: evidence of links a KG denies worked out again");
     log?.info({ entities: result.ends.size }, "kgx import: rebuilding strongest-link shortcuts");
     const ends = [...result.ends];
     const shortcutProgress = new Progress(log, "shortcuts", ends.length, peak);
@@ -729,7 +728,7 @@ async function writeBatches(
         const statement = statementOf(e);
         for (const p of e.publications.filter(isPublication)) works.set(workRecordId(p), { id: workRecordId(p), identifier: p });
         const linkId = kgxLinkId(from, e.predicate as never, to, e.biolinkPredicate);
-        const id = e.negated ? `not-${linkId}` : linkId;
+        const id = e.negated ? negatedLinkId(linkId) : linkId;
         if (collectStated) stated.add(id);
         (e.negated ? negated : links).push({
           id,

@@ -146,6 +146,14 @@ export function kgxLinkId(from: string, predicate: Predicate, to: string, biolin
   return predicate === "RELATED_TO" ? `${id}|${biolink}` : id;
 }
 
+/** What a negated link's id (a NEGATED_LINK's) puts before the id of the link it denies. */
+export const NEGATED_ID_PREFIX = "not-";
+/** A negated link's id, from the id of the link it denies. */
+export const negatedLinkId = (linkId: string) => `${NEGATED_ID_PREFIX}${linkId}`;
+/** The same in Cypher, from a Cypher expression for a link id; and back, from a negated link's id. */
+export const negatedLinkIdCypher = (linkId: string) => `'${NEGATED_ID_PREFIX}' + ${linkId}`;
+export const deniedLinkIdCypher = (negatedId: string) => `substring(${negatedId}, ${NEGATED_ID_PREFIX.length})`;
+
 /** Every Biolink predicate the exporter may write for each of our predicates, whatever the ends' kinds. */
 const EXPORTED_AS: ReadonlyMap<Predicate, ReadonlySet<string>> = new Map(
   PREDICATE_NAMES.map((p) => [
@@ -168,7 +176,7 @@ export function ownPredicateOf(
   biolink: string,
   negated: boolean,
 ): Predicate | undefined {
-  const id = negated && edgeId.startsWith("not-") ? edgeId.slice("not-".length) : edgeId;
+  const id = negated && edgeId.startsWith(NEGATED_ID_PREFIX) ? edgeId.slice(NEGATED_ID_PREFIX.length) : edgeId;
   const head = `link:${from}:`;
   if (!id.startsWith(head)) return undefined;
   return PREDICATE_NAMES.find((p) => id === kgxLinkId(from, p, to, biolink) && EXPORTED_AS.get(p)?.has(biolink));

@@ -2,9 +2,10 @@
  * Where the graph disagrees with itself, as one query (schema/evidence.ts declares the types):
  * opposite directions asserted between the same entities, claims with contradicting or mixed
  * studies, claims whose cited work does not support them, and links an imported knowledge graph's
- * negated edge denies (its id is the link's with not- before it), each with the evidence on both sides.
+ * negated edge denies (kgx/mapping.ts, negatedLinkId), each with the evidence on both sides.
  */
 import { int } from "../db/database.js";
+import { deniedLinkIdCypher } from "../kgx/mapping.js";
 import { EVIDENCE_TYPES } from "../model/vocabulary.js";
 import { OPPOSING_TYPES } from "./claims.js";
 import type { CypherBuilder } from "./cypher.js";
@@ -70,7 +71,7 @@ export function contradictionsCypher(fields: readonly FieldSelection[], first: n
     [] AS linkIds, [c.id] AS claimIds
   UNION
   MATCH (a:Entity)-[n:NEGATED_LINK]->(b:Entity)
-  MATCH (a)-[l:LINK {id: substring(n.id, 4)}]->(b)
+  MATCH (a)-[l:LINK {id: ${deniedLinkIdCypher("n.id")}}]->(b)
   RETURN 'DENIED_BY_KNOWLEDGE_GRAPH' AS kind, l.id AS key,
     a.name + ' ' + l.predicate + ' ' + b.name + ': denied by a knowledge graph' AS description,
     [l.id] AS linkIds, coalesce(l.claimIds, []) AS claimIds

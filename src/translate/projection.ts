@@ -12,6 +12,7 @@
 
 import { int } from "../db/database.js";
 import { KG_PART_PROPS } from "../graph/kg-parts.js";
+import { negatedLinkIdCypher } from "../kgx/mapping.js";
 import { DEFINITIONAL_PREDICATES, EVIDENCE_TYPES } from "../model/vocabulary.js";
 import { type CypherBuilder, cypherList, firstArg } from "./cypher.js";
 import type { FieldSelection } from "./selection.js";
@@ -75,15 +76,20 @@ const zipped = (v: string, c: string, lists: Record<string, string>, extra = "")
 };
 
 /**
- * What imported knowledge graphs state of a link (`negated`: of its negation, a NEGATED_LINK),
- * one per KG: the child is a map {link, source, negated}; the KG's part is picked out of the
- * link's properties in Node (graph/kg-parts.ts: a part may be JSON).
+ * What imported knowledge graphs state of a link, one per KG: the child is a map {link, source,
+ * negated}; the KG's part is picked out of the link's properties in Node (graph/kg-parts.ts: a
+ * part may be JSON). The parent is the link itself, or with `negation`, the link whose
+ * NEGATED_LINK is read (the graphs denying it).
  */
-function kgStatements(link: (p: string, l: string) => string, negated: boolean): Subquery {
+function kgStatements(negated: boolean, negation = false): Subquery {
   return (p, c, _args, q) => {
-    const [l, sourceId, source] = [q.variable("kgLink"), q.variable("kgSourceId"), q.variable("kgSource")];
+    const [sourceId, source] = [q.variable("kgSourceId"), q.variable("kgSource")];
+    const l = negation ? q.variable("kgNegation") : p;
+    const find = negation
+      ? `MATCH ()-[${l}:NEGATED_LINK {id: ${negatedLinkIdCypher(`${p}.id`)}}]->() USING INDEX SEEK ${l}:NEGATED_LINK(id) `
+      : "";
     return {
-      body: `${link(p, l)} UNWIND coalesce(${l}.kgSources, []) AS ${sourceId}
+      body: `${find}UNWIND coalesce(${l}.kgSources, []) AS ${sourceId}
         MATCH (${source}:Source {id: ${sourceId}}) WITH {link: ${l}, source: ${source}, negated: ${negated}} AS ${c}`,
       tail: `ORDER BY ${c}.source.id LIMIT ${UNPAGED_CAP}`,
     };
@@ -155,7 +161,7 @@ export const TYPES: Record<string, TypeSpec> = {
     relations: {
       from: { target: "Entity", one: (p) => `startNode(${p})` },
       to: { target: "Entity", one: (p) => `endNode(${p})` },
-      deniedBy: { target: "KnowledgeGraphStatement", build: kgStatements((p, l) => `WITH ${p} AS ${l}`, true) },
+      deniedBy: { target: "KnowledgeGraphStatement", build: kgStatements(true) },
     },
   },
   MechanismLink: {
@@ -181,15 +187,9 @@ export const TYPES: Record<string, TypeSpec> = {
           tail: `ORDER BY ${c}.score DESC, ${c}.id LIMIT ${UNPAGED_CAP}`,
         }),
       },
-      statedBy: { target: "KnowledgeGraphStatement", build: kgStatements((p, l) => `WITH ${p} AS ${l}`, false) },
-      // The negation's id is the link's with not- before it (kgx/importer.ts).
-      deniedBy: {
-        target: "KnowledgeGraphStatement",
-        build: kgStatements(
-          (p, l) => `MATCH ()-[${l}:NEGATED_LINK {id: 'not-' + ${p}.id}]->() USING INDEX SEEK ${l}:NEGATED_LINK(id)`,
-          true,
-        ),
-      },
+      statedBy: { target: "KnowledgeGraphStatement", build: kgStatements(false) },
+      // Its NEGATED_LINK, found by id (kgx/mapping.ts, negatedLinkId).
+      deniedBy: { target: "KnowledgeGraphStatement", build: kgStatements(true, true) },
     },
   },
   KnowledgeGraphStatement: {

@@ -6,6 +6,7 @@
  */
 import type { ManagedTransaction } from "neo4j-driver";
 import { int, toPlain } from "../../db/database.js";
+import { negatedLinkIdCypher } from "../../kgx/mapping.js";
 import {
   articleImplies,
   DEFINITIONAL_SUMMARY,
@@ -186,7 +187,7 @@ async function refreshLinks(tx: ManagedTransaction, linkIds: string[]) {
          [l.level, l.supporting, l.contradicting, l.score, l.certainty] AS current,
          size(coalesce(l.claimIds, [])) = 0 AND size(coalesce(l.kgSources, [])) > 0 AS kgOnly,
          coalesce(l.studyIds, []) AS kgStudyIds, coalesce(l.knowledgeLevels, []) AS kgKnowledgeLevels,
-         coalesce(head(COLLECT { MATCH ()-[n:NEGATED_LINK {id: 'not-' + l.id}]->() RETURN n.studyIds }), []) AS kgDeniedStudyIds,
+         coalesce(head(COLLECT { MATCH ()-[n:NEGATED_LINK {id: ${negatedLinkIdCypher("l.id")}}]->() RETURN n.studyIds }), []) AS kgDeniedStudyIds,
          COLLECT {
            UNWIND coalesce(l.claimIds, []) AS cid
            MATCH (c:Claim {id: cid}) USING INDEX SEEK c:Claim(id)

@@ -14,6 +14,7 @@
  */
 import type { ManagedTransaction } from "neo4j-driver";
 import { type Database, toPlain } from "../../db/database.js";
+import { deniedLinkIdCypher, negatedLinkIdCypher } from "../../kgx/mapping.js";
 import { linkOfId } from "../../model/vocabulary.js";
 import { type Contribution, contributionsOf, KG_LISTS, list, partOf, QUALIFIER_KEYS } from "../kg-parts.js";
 import { bumpGraphVersion } from "../traversal-cache.js";
@@ -35,7 +36,7 @@ import {
   unwindAll,
   zeroBulk,
 } from "./common.js";
-import { kgLinkEvidence } from "./derived.js";
+import { kgLinkEvidence, refreshEvidence } from "./derived.js";
 import { writeUndo } from "./undo.js";
 
 /** The subject entities of the given links: what a writer of them locks. */
@@ -532,40 +533,37 @@ export async function retractSource(
  * After an import's links are written (and a release's retracted): the evidence of each link no
  * claim asserts that a KG's negated edge denies, or denied before this import changed or deleted
  * the negation, worked out again with the negation's publications against it (evidence-rule.ts
- * step 9). A link is written only if its evidence changes, with a before-image. Reads every
- * negated link once (few: negated edges are rare in KGs); returns how many links changed and
- * their ends (their strongest-link shortcuts move).
+ * step 9), by the one evidence refresh every writer uses (derived.ts), which also moves the
+ * links' shortcuts. Reads every negated link once (few: negated edges are rare in KGs) to find
+ * the links whose evidence changes: only those are refreshed, each with a before-image.
  */
 export async function refreshDeniedLinks(
   db: Database,
   ctx: BulkContext,
   opts: { timeoutMs?: number; onBatch?: (done: number) => Promise<void> | void } = {},
-): Promise<{ changed: number; ends: Set<string> }> {
+): Promise<number> {
   const found = await db.read(
     `CALL {
-       MATCH ()-[n:NEGATED_LINK]->() RETURN substring(n.id, 4) AS id
+       MATCH ()-[n:NEGATED_LINK]->() RETURN ${deniedLinkIdCypher("n.id")} AS id
        UNION
-       MATCH (u:KgxUndo {importId: $importId}) WHERE u.kind = 'NEGATED_LINK' RETURN substring(u.id, 4) AS id
+       MATCH (u:KgxUndo {importId: $importId}) WHERE u.kind = 'NEGATED_LINK' RETURN ${deniedLinkIdCypher("u.id")} AS id
      }
-     MATCH (a)-[l:LINK {id: id}]->(b) USING INDEX SEEK l:LINK(id)
+     MATCH ()-[l:LINK {id: id}]->() USING INDEX SEEK l:LINK(id)
      WHERE size(coalesce(l.claimIds, [])) = 0 AND size(coalesce(l.kgSources, [])) > 0
-     RETURN l.id AS id, a.id AS from, b.id AS to, properties(l) AS props,
-       coalesce(head(COLLECT { MATCH ()-[n:NEGATED_LINK {id: 'not-' + l.id}]->() RETURN n.studyIds }), []) AS denied`,
+     RETURN properties(l) AS props,
+       coalesce(head(COLLECT { MATCH ()-[n:NEGATED_LINK {id: ${negatedLinkIdCypher("l.id")}}]->() RETURN n.studyIds }), []) AS denied`,
     { importId: ctx.importId },
   );
-  const changes: Array<{ id: string; props: Props; evidence: Props }> = [];
-  const ends = new Set<string>();
+  const changed: Array<{ id: string; props: Props }> = [];
   for (const r of found.records) {
     const props = r.get("props") as Props;
     const kg = kgLinkEvidence(String(props.predicate), list(props.studyIds), list(props.knowledgeLevels), r.get("denied"));
     const stored = [props.level, props.supporting, props.contradicting, props.score, props.certainty];
-    if (sameValue(toPlain(stored), toPlain([kg.level, kg.supporting, kg.contradicting, kg.score, kg.certainty]))) continue;
-    changes.push({ id: r.get("id"), props, evidence: kg });
-    ends.add(r.get("from"));
-    ends.add(r.get("to"));
+    if (!sameValue(toPlain(stored), toPlain([kg.level, kg.supporting, kg.contradicting, kg.score, kg.certainty])))
+      changed.push({ id: String(props.id), props });
   }
-  for (let i = 0; i < changes.length; i += BATCH) {
-    const batch = changes.slice(i, i + BATCH);
+  for (let i = 0; i < changed.length; i += BATCH) {
+    const batch = changed.slice(i, i + BATCH);
     await db.write(
       async (tx) => {
         await writeUndo(
@@ -574,19 +572,14 @@ export async function refreshDeniedLinks(
           "LINK",
           batch.filter((c) => !touchedBy(c.props, ctx)),
         );
-        await tx.run(
-          // Not over a claim's evidence: a curator may have asserted the link since it was read.
-          `UNWIND $rows AS row MATCH ()-[l:LINK {id: row.id}]->() USING INDEX SEEK l:LINK(id)
-           WHERE size(coalesce(l.claimIds, [])) = 0
-           SET l += row.evidence, l.lastImportId = $importId`,
-          { rows: batch.map((c) => ({ id: c.id, evidence: c.evidence })), importId: ctx.importId },
-        );
+        // Worked out in the transaction: a link a curator has asserted since gets its claims' evidence.
+        await refreshEvidence(tx, { linkIds: batch.map((c) => c.id) });
         await bumpGraphVersion(tx);
       },
       undefined,
       opts.timeoutMs,
     );
-    await opts.onBatch?.(Math.min(i + BATCH, changes.length));
+    await opts.onBatch?.(Math.min(i + BATCH, changed.length));
   }
-  return { changed: changes.length, ends };
+  return changed.length;
 }
