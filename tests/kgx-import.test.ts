@@ -10,6 +10,7 @@ import path from "node:path";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { toPlain } from "../src/db/database.js";
 import { importBundle } from "../src/graph/import.js";
+import { contributionsOf, type KG_LISTS, kgUnion } from "../src/graph/kg-parts.js";
 import { refreshShortcutsInBatches } from "../src/graph/strongest-links.js";
 import { refreshEvidence } from "../src/graph/write/derived.js";
 import { ImportInProgress } from "../src/kgx/import-lock.js";
@@ -117,6 +118,27 @@ async function rows(cypher: string, params: Record<string, unknown> = {}) {
   return (await db.read(cypher, params)).records.map((r) => toPlain(r.toObject()) as Record<string, unknown>);
 }
 
+/**
+ * `rows` of a query returning a link's properties as `kg`, with `kg` replaced by the KG lists
+ * named in `lists` (alias → list): each the union over the link's KG parts (kg-parts.ts keeps
+ * them as JSON), null where none lists anything, as a property never written reads.
+ */
+async function rowsWithKgLists(
+  cypher: string,
+  lists: Record<string, (typeof KG_LISTS)[number]>,
+  params: Record<string, unknown> = {},
+) {
+  return (await rows(cypher, params)).map(({ kg, ...row }) => ({
+    ...row,
+    ...Object.fromEntries(
+      Object.entries(lists).map(([alias, key]) => {
+        const union = kg ? kgUnion(kg as Record<string, unknown>, key) : [];
+        return [alias, union.length ? union : null];
+      }),
+    ),
+  }));
+}
+
 /** The graph without what differs between two imports of the same content (import ids, times). */
 async function normalSnapshot() {
   return (await graphSnapshot(db))
@@ -152,12 +174,18 @@ describe("KGX import from files written after the specification's examples", { t
     // An unknown category keeps its CURIE, in the generic kind.
     expect(entities).toContainEqual({ id: "HGNC:11603", kind: "NAMED_THING", categories: ["biolink:Gene"], synonyms: [] });
 
-    const links = await rows(
+    const links = await rowsWithKgLists(
       `MATCH (a)-[l:LINK]->(b) RETURN l.id AS id, l.predicate AS predicate, l.biolinkPredicate AS biolink,
          l.objectDirectionQualifier AS direction, l.objectAspectQualifier AS aspect, l.qualifiedPredicate AS qp,
-         l.primaryKnowledgeSources AS primary, l.aggregatorKnowledgeSources AS aggregators, l.knowledgeLevels AS levels,
-         l.agentTypes AS agents, l.publications AS publications, l.studyIds AS studies, l.kgSources AS sources,
+         properties(l) AS kg, l.studyIds AS studies, l.kgSources AS sources,
          l.score AS score, l.level AS level, l.certainty AS certainty ORDER BY id`,
+      {
+        primary: "primaryKnowledgeSources",
+        aggregators: "aggregatorKnowledgeSources",
+        levels: "knowledgeLevels",
+        agents: "agentTypes",
+        publications: "publications",
+      },
     );
     expect(links.find((l) => l.id === "link:CHEBI:15365:INCREASES:GO:0006915")).toMatchObject({
       biolink: "biolink:affects",
@@ -210,6 +238,47 @@ describe("KGX import from files written after the specification's examples", { t
     for (const link of written) {
       expect(link).toMatchObject({ createdAt: null, emptyLists: [], actor: opts.actor, status: "published", started: true });
     }
+  });
+
+  it("reads a link written before KG parts were JSON (its lists as properties) as it was, and rewrites it on the KG's next release", async () => {
+    await importKgx(db, TSV, opts);
+    const ID = "link:CHEBI:15365:INCREASES:GO:0006915";
+    const query = `{ entity(id: "CHEBI:15365") { outgoing(first: 20) { id evidence { score level } statedBy { source { id }
+        biolinkPredicate qualifiers primaryKnowledgeSources aggregatorKnowledgeSources knowledgeLevels agentTypes publications
+        studies { id } edgeIds } } } }`;
+    const server = testServer(db);
+    const read = async () => {
+      const r = await gql(server, query);
+      expect(r.errors).toBeUndefined();
+      return r.data;
+    };
+    const asImported = await read();
+    expect(JSON.stringify(asImported)).toContain('"primaryKnowledgeSources":["infores:monarchinitiative"]');
+    const exported = async () => {
+      const response = await server.fetch("http://localhost/export/graph?format=kgx-edges-tsv");
+      expect(response.status).toBe(200);
+      return response.text();
+    };
+    const exportedAsImported = await exported();
+    expect(exportedAsImported).toContain("infores:monarchinitiative");
+    // The same link as a store written before kept it: the part's lists as properties, no JSON.
+    const [stored] = await rows(`MATCH ()-[l:LINK {id: $id}]->() RETURN properties(l) AS props`, { id: ID });
+    const [part] = contributionsOf(stored?.props as Record<string, unknown>);
+    await db.write((tx) =>
+      tx.run("MATCH ()-[l:LINK {id: $id}]->() SET l += $lists, l.kgContributions = null", { id: ID, lists: part?.lists }),
+    );
+    expect(
+      await rows("MATCH ()-[l:LINK {id: $id}]->() RETURN l.kgContributions AS json, l.kgxEdgeIds AS edges", { id: ID }),
+    ).toEqual([{ json: null, edges: ["c7d632b4-6708-4296-9cfe-44bc586d32c8"] }]);
+    expect(await read()).toEqual(asImported);
+    expect(await exported()).toBe(exportedAsImported);
+    // A release of the KG rewrites it as JSON: the lists of its own are gone, nothing else moved.
+    await importKgx(db, TSV, { ...opts, replace: true });
+    expect(
+      await rows("MATCH ()-[l:LINK {id: $id}]->() RETURN size(l.kgContributions) AS parts, l.kgxEdgeIds AS edges", { id: ID }),
+    ).toEqual([{ parts: 1, edges: null }]);
+    expect(await read()).toEqual(asImported);
+    expect(await exported()).toBe(exportedAsImported);
   });
 
   it("reads JSON Lines (a directory) to the same graph as TSV, and a re-import changes nothing", async () => {
@@ -320,9 +389,10 @@ describe("KGX import safety", { timeout: 600_000 }, () => {
     expect(report.links).toEqual({ created: 2, updated: 0, unchanged: 0 });
     expect(report.negatedLinks).toEqual({ created: 1, updated: 0, unchanged: 0 });
     expect(
-      await rows(
+      await rowsWithKgLists(
         `MATCH (a:Entity)-[l:LINK|NEGATED_LINK]->(b:Entity) WHERE a.id STARTS WITH 'KGT:'
-         RETURN type(l) AS type, a.id AS from, b.id AS to, l.kgxEdgeIds AS edges ORDER BY type, from, to`,
+         RETURN type(l) AS type, a.id AS from, b.id AS to, properties(l) AS kg ORDER BY type, from, to`,
+        { edges: "kgxEdgeIds" },
       ),
     ).toEqual([
       { type: "LINK", from: "KGT:a", to: "KGT:b", edges: ["t1", "t4"] },
@@ -364,7 +434,9 @@ describe("KGX import safety", { timeout: 600_000 }, () => {
       { xrefs: ["MESH:D064806", "KGA:dys1", "KGA:dys2"] },
     ]);
     expect(
-      await rows("MATCH ()-[l:LINK {id: 'link:KGA:a:INCREASES:KGA:b'}]->() RETURN l.primaryKnowledgeSources AS pks"),
+      await rowsWithKgLists("MATCH ()-[l:LINK {id: 'link:KGA:a:INCREASES:KGA:b'}]->() RETURN properties(l) AS kg", {
+        pks: "primaryKnowledgeSources",
+      }),
     ).toEqual([{ pks: ["infores:zero", "infores:one", "infores:two"] }]);
   });
 
@@ -573,9 +645,10 @@ describe("a link both a curated claim and an imported KG state", { timeout: 600_
       )
     )[0] as { id: string; predicate: string };
     const linkRow = () =>
-      rows(
-        `MATCH ()-[l:LINK {id: $id}]->() RETURN l.claimIds AS claimIds, l.kgSources AS kgSources, l.publications AS publications,
+      rowsWithKgLists(
+        `MATCH ()-[l:LINK {id: $id}]->() RETURN l.claimIds AS claimIds, l.kgSources AS kgSources, properties(l) AS kg,
            [l.level, l.supporting, l.score, l.certainty] AS evidence`,
+        { publications: "publications" },
         { id },
       );
     const [imported] = await linkRow();
@@ -712,9 +785,10 @@ describe("curated work beside an import", { timeout: 600_000 }, () => {
     expect(report?.status).toBe("published");
     expect(report?.links).toEqual({ created: 1, updated: 1, unchanged: 0 });
     expect(
-      await rows(
+      await rowsWithKgLists(
         `MATCH ()-[l:LINK {id: 'link:KGK:c:INCREASES:KGK:d'}]->() RETURN l.claimIds AS claimIds, l.kgSources AS kgSources,
-           l.publications AS publications, l.createdBy AS createdBy`,
+           properties(l) AS kg, l.createdBy AS createdBy`,
+        { publications: "publications" },
       ),
     ).toEqual([
       { claimIds: ["claim:collide"], kgSources: ["source:kgx-example-kg"], publications: ["PMID:333"], createdBy: "curator" },
@@ -733,9 +807,10 @@ describe("curated work beside an import", { timeout: 600_000 }, () => {
     const AB = "link:KGC:a:INCREASES:KGC:b";
     const CD = "link:KGC:c:INCREASES:KGC:d";
     const link = (id: string) =>
-      rows(
-        `MATCH ()-[l:LINK {id: $id}]->() RETURN l.claimIds AS claimIds, l.kgSources AS kgSources, l.publications AS publications,
-           l.primaryKnowledgeSources AS pks, l.importId AS importId, l.createdBy AS createdBy`,
+      rowsWithKgLists(
+        `MATCH ()-[l:LINK {id: $id}]->() RETURN l.claimIds AS claimIds, l.kgSources AS kgSources, properties(l) AS kg,
+           l.importId AS importId, l.createdBy AS createdBy`,
+        { publications: "publications", pks: "primaryKnowledgeSources" },
         { id },
       );
     const [abBefore] = await link(AB);
@@ -848,9 +923,10 @@ describe("a new release of a knowledge graph (replace)", { timeout: 600_000 }, (
     });
   const link = async (id: string) =>
     (
-      await rows(
-        `OPTIONAL MATCH ()-[l {id: $id}]->() RETURN l.kgSources AS sources, l.publications AS publications,
-           l.studyIds AS studyIds, l.supporting AS supporting, l.kgContributions IS NOT NULL AS parts`,
+      await rowsWithKgLists(
+        `OPTIONAL MATCH ()-[l {id: $id}]->() RETURN l.kgSources AS sources, properties(l) AS kg,
+           l.studyIds AS studyIds, l.supporting AS supporting, size(coalesce(l.kgContributions, [])) AS parts`,
+        { publications: "publications" },
         { id },
       )
     )[0];
@@ -866,7 +942,8 @@ describe("a new release of a knowledge graph (replace)", { timeout: 600_000 }, (
       publications: ["PMID:3", "PMID:9"],
       studyIds: ["study:pmid-3", "study:pmid-9"],
       supporting: 2,
-      parts: true,
+      // Each KG's part apart.
+      parts: 2,
     });
     expect((await link(NOT_CB))?.sources).toEqual(["source:kgx-rel-kg"]);
   }
@@ -885,7 +962,7 @@ describe("a new release of a knowledge graph (replace)", { timeout: 600_000 }, (
       publications: ["PMID:1", "PMID:4"],
       studyIds: ["study:pmid-1", "study:pmid-4"],
       supporting: 2,
-      parts: false,
+      parts: 1,
     });
     // The other KG's statement of a→c stays, alone: its publication, its evidence.
     expect(await link(AC)).toEqual({
@@ -893,9 +970,9 @@ describe("a new release of a knowledge graph (replace)", { timeout: 600_000 }, (
       publications: ["PMID:9"],
       studyIds: ["study:pmid-9"],
       supporting: 1,
-      parts: false,
+      parts: 1,
     });
-    expect(await link(NOT_CB)).toEqual({ sources: null, publications: null, studyIds: null, supporting: null, parts: false });
+    expect(await link(NOT_CB)).toEqual({ sources: null, publications: null, studyIds: null, supporting: null, parts: 0 });
     await expectStrongestLinksConsistent(db);
 
     // The same release again: met link for link as a run of its own, and nothing changes.

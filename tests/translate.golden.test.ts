@@ -506,7 +506,8 @@ describe("translate: GraphQL operation -> Cypher", () => {
             RETURN publication ORDER BY publication
           }, kg: CASE WHEN size(coalesce(l.kgSources, [])) = 0 THEN null ELSE l {.biolinkPredicate, .qualifiedPredicate,
             .subjectAspectQualifier, .subjectDirectionQualifier, .objectAspectQualifier, .objectDirectionQualifier,
-            .primaryKnowledgeSources, .aggregatorKnowledgeSources, .knowledgeLevels, .agentTypes, .publications} END}) AS edges
+            .kgSources, .kgContributions, .primaryKnowledgeSources, .aggregatorKnowledgeSources, .knowledgeLevels, .agentTypes,
+            .publications} END}) AS edges
       }
       RETURN {fromFound: a IS NOT NULL, toFound: b IS NOT NULL, chainCount: size(chains), nodes: nodes, edges: edges} AS value",
         "params": {
@@ -555,7 +556,8 @@ describe("translate: GraphQL operation -> Cypher", () => {
             RETURN publication ORDER BY publication
           }, kg: CASE WHEN size(coalesce(l.kgSources, [])) = 0 THEN null ELSE l {.biolinkPredicate, .qualifiedPredicate,
             .subjectAspectQualifier, .subjectDirectionQualifier, .objectAspectQualifier, .objectDirectionQualifier,
-            .primaryKnowledgeSources, .aggregatorKnowledgeSources, .knowledgeLevels, .agentTypes, .publications} END}) AS edges
+            .kgSources, .kgContributions, .primaryKnowledgeSources, .aggregatorKnowledgeSources, .knowledgeLevels, .agentTypes,
+            .publications} END}) AS edges
       }
       CALL {
         WITH within
@@ -564,7 +566,8 @@ describe("translate: GraphQL operation -> Cypher", () => {
         WITH l ORDER BY l.id
         RETURN collect({id: l.id, source: startNode(l).id, target: endNode(l).id, predicate: l.predicate, negated: true, kg: CASE WHEN size(coalesce(l.kgSources, [])) = 0 THEN null ELSE l {.biolinkPredicate, .qualifiedPredicate,
             .subjectAspectQualifier, .subjectDirectionQualifier, .objectAspectQualifier, .objectDirectionQualifier,
-            .primaryKnowledgeSources, .aggregatorKnowledgeSources, .knowledgeLevels, .agentTypes, .publications} END}) AS negatedEdges
+            .kgSources, .kgContributions, .primaryKnowledgeSources, .aggregatorKnowledgeSources, .knowledgeLevels, .agentTypes,
+            .publications} END}) AS negatedEdges
       }
       RETURN {nodeCount: nodeCount, edgeCount: edgeCount, negatedCount: negatedCount, within: within, nodes: nodes, edges: edges,
         negatedEdges: negatedEdges} AS value",

@@ -22,6 +22,7 @@
  */
 import { gzipSync } from "node:zlib";
 import { pack } from "tar-stream";
+import { kgUnion } from "../graph/kg-parts.js";
 import {
   EDGE_COLUMNS,
   type EdgeColumn,
@@ -83,18 +84,18 @@ const single = (values: ReadonlyArray<string | null | undefined>): string | unde
  */
 function provenance(e: ExportEdge) {
   const curated = !importedOnly(e) && !e.negated;
-  const kg = e.kg;
+  const kg = (key: Parameters<typeof kgUnion>[1]) => (e.kg ? kgUnion(e.kg as Record<string, unknown>, key) : []);
   return {
-    primary_knowledge_source: single([...(curated ? [SERVICE_INFORES] : []), ...(kg?.primaryKnowledgeSources ?? [])]),
-    aggregator_knowledge_source: [...new Set(kg?.aggregatorKnowledgeSources ?? [])],
+    primary_knowledge_source: single([...(curated ? [SERVICE_INFORES] : []), ...kg("primaryKnowledgeSources")]),
+    aggregator_knowledge_source: kg("aggregatorKnowledgeSources"),
     // Biolink requires both on an edge: an imported edge that gave none says so (not_provided).
     knowledge_level:
       single([
         ...(curated ? [(e.level ?? "NONE_CITED") === "NONE_CITED" ? "not_provided" : "knowledge_assertion"] : []),
-        ...(kg?.knowledgeLevels ?? []),
+        ...kg("knowledgeLevels"),
       ]) ?? "not_provided",
-    agent_type: single([...(curated ? ["manual_agent"] : []), ...(kg?.agentTypes ?? [])]) ?? "not_provided",
-    publications: [...new Set([...(curated ? (e.publications ?? []) : []), ...(kg?.publications ?? [])])].sort(),
+    agent_type: single([...(curated ? ["manual_agent"] : []), ...kg("agentTypes")]) ?? "not_provided",
+    publications: [...new Set([...(curated ? (e.publications ?? []) : []), ...kg("publications")])].sort(),
   };
 }
 

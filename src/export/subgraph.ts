@@ -37,14 +37,20 @@ export interface ExportNode {
   providedBy?: string[] | null;
 }
 
-/** What the knowledge graphs a link was imported from said of it (translate/export.ts, graph/write/links.ts). */
+/**
+ * What the knowledge graphs a link was imported from said of it (translate/export.ts, graph/write/links.ts):
+ * its KG parts (read by graph/kg-parts.ts) and the first part's Biolink predicate and qualifiers.
+ */
 export interface KgStatementStored {
+  kgSources?: string[] | null;
+  kgContributions?: string[] | null;
   biolinkPredicate?: string | null;
   qualifiedPredicate?: string | null;
   subjectAspectQualifier?: string | null;
   subjectDirectionQualifier?: string | null;
   objectAspectQualifier?: string | null;
   objectDirectionQualifier?: string | null;
+  // A link written before the parts were JSON keeps these as lists of its own.
   primaryKnowledgeSources?: string[] | null;
   aggregatorKnowledgeSources?: string[] | null;
   knowledgeLevels?: string[] | null;

@@ -1,15 +1,19 @@
 /**
  * How a link keeps what imported knowledge graphs state of it, read by its writer (write/links.ts)
- * and by the API (`MechanismLink.statedBy`, `deniedBy`). A link one KG states keeps that KG's
- * statements in its own list properties (`KG_LISTS`, the qualifier properties, `biolinkPredicate`);
- * once a second KG states it, each KG's part is kept too (`kgContributions`, one JSON per KG),
- * beside the unions every other reader uses.
+ * and by the API (`MechanismLink.statedBy`, `deniedBy`) and the KGX export. Each KG's part of a
+ * link is one JSON string in `kgContributions` (one per KG: its edge ids, statement hashes,
+ * knowledge sources, levels, agent types, publications and work records). Beside them the link
+ * keeps, as properties, only what Cypher reads: the unions `kgSources` (which KGs state it) and
+ * `studyIds` (the work records they cite), and the first part's `biolinkPredicate` and
+ * qualifiers. One JSON string, not a list property per field: Neo4j stores each list in a record
+ * of its own, and six of them made writing a link about a quarter slower (README, "KGX import
+ * rate"). Links written before (one KG's lists as properties of their own) are read as they are.
  */
 import { QUALIFIER_PROPS } from "../kgx/mapping.js";
 
 type Props = Record<string, unknown>;
 
-/** The lists a link keeps of the KG statements behind it, each the union over the KGs stating it. */
+/** The lists a KG part keeps of the KG statements behind it (`kgUnion`: the union over the parts). */
 export const KG_LISTS = [
   "kgxEdgeIds",
   "kgxHashes",
@@ -40,13 +44,22 @@ export interface Contribution {
 
 export const list = (v: unknown): string[] => (Array.isArray(v) ? (v as string[]) : []);
 
-/** The KG parts of a link as stored. */
+/** The KG parts of a link as stored (lists a part's JSON leaves out are empty). */
 export function contributionsOf(link: Props): Contribution[] {
   const stored = list(link.kgContributions);
-  if (stored.length) return stored.map((json) => JSON.parse(json) as Contribution);
+  if (stored.length) {
+    return stored.map((json) => {
+      const part = JSON.parse(json) as Contribution;
+      return {
+        ...part,
+        lists: Object.fromEntries(KG_LISTS.map((k) => [k, list(part.lists?.[k])])),
+        qualifiers: part.qualifiers ?? {},
+      };
+    });
+  }
   const sources = list(link.kgSources);
   if (!sources.length) return [];
-  // One KG states it (or, written before parts were kept, several as one part): its own lists.
+  // Written before parts were kept as JSON: one KG's (or several KGs' as one part) own lists.
   const qualifiers: Record<string, string> = {};
   for (const k of QUALIFIER_KEYS) if (typeof link[k] === "string") qualifiers[k] = link[k] as string;
   return [
@@ -57,6 +70,17 @@ export function contributionsOf(link: Props): Contribution[] {
       biolinkPredicate: String(link.biolinkPredicate),
     },
   ];
+}
+
+/** A part as `kgContributions` stores it: JSON, without its empty lists (most edges have no publications). */
+export function storedPart(part: Contribution): string {
+  const lists = Object.fromEntries(Object.entries(part.lists).filter(([, v]) => v.length));
+  return JSON.stringify({ ...part, lists });
+}
+
+/** The union of one list over the link's KG parts (what every KG stating it says together). */
+export function kgUnion(link: Props, key: (typeof KG_LISTS)[number]): string[] {
+  return [...new Set(contributionsOf(link).flatMap((c) => c.lists[key] ?? []))];
 }
 
 /** The part of a link `sourceId` states (shared with other KGs only where written before parts were kept). */

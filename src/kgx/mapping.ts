@@ -213,8 +213,8 @@ export function mappingTable(): string[] {
     "| edge `id` `link:<subject>:<PREDICATE>:<object>` (this graph's own export) whose Biolink predicate the exporter writes for PREDICATE | PREDICATE, and that link id |",
     "| edge `negated: true` | NEGATED_LINK (never a LINK: no chain, neighbourhood or shortcut reads it; GraphQL `Entity.denials`, `MechanismLink.deniedBy`; it counts against the link it denies while no claim asserts that link) |",
     "| edge `qualified_predicate`, `*_aspect_qualifier`, `*_direction_qualifier` | kept on the link as given |",
-    "| edge `primary_knowledge_source`, `aggregator_knowledge_source`, `knowledge_level`, `agent_type` | kept on the link (`primaryKnowledgeSource`, `aggregatorKnowledgeSources`, `knowledgeLevel`, `agentType`) |",
-    "| edge `publications` (PMID:, PMC:, DOI:) | work records `study:<slug>` with that identifier, design UNKNOWN, not checked; the link's evidence voice is KNOWLEDGE_GRAPH |",
+    "| edge `primary_knowledge_source`, `aggregator_knowledge_source`, `knowledge_level`, `agent_type` | kept on the link, in the KG's part (`kgContributions`, one JSON per KG: `primaryKnowledgeSources`, `aggregatorKnowledgeSources`, `knowledgeLevels`, `agentTypes`, `publications`, `kgxEdgeIds`); GraphQL `MechanismLink.statedBy` |",
+    "| edge `publications` (PMID:, PMC:, DOI:) | work records `study:<slug>` with that identifier, design UNKNOWN, not checked, listed in the link's `studyIds`; the link's evidence voice is KNOWLEDGE_GRAPH |",
     "| the import itself | a Source `source:kgx-<name>`; every link and imported entity lists it in `kgSources` |",
     "| a node whose `id` or `xref` is an `xref` of a curated entity | that entity (merge by xref): its edges attach to it, the node's id is added to its xrefs |",
   ];

@@ -42,12 +42,15 @@ const PUBLICATIONS = `COLLECT {
 
 /**
  * What the knowledge graphs a link `l` was imported from said of it (graph/write/links.ts keeps it on the
- * link), or null for a link no import touched: the exporter writes it for links no claim asserts.
+ * link: its KG parts, read in Node by graph/kg-parts.ts), or null for a link no import touched: the
+ * exporter writes it for links no claim asserts. The lists are those of links written before the
+ * parts were JSON.
  */
 export const kgStatement = (l: string) =>
   `CASE WHEN size(coalesce(${l}.kgSources, [])) = 0 THEN null ELSE ${l} {.biolinkPredicate, .qualifiedPredicate,
       .subjectAspectQualifier, .subjectDirectionQualifier, .objectAspectQualifier, .objectDirectionQualifier,
-      .primaryKnowledgeSources, .aggregatorKnowledgeSources, .knowledgeLevels, .agentTypes, .publications} END`;
+      .kgSources, .kgContributions, .primaryKnowledgeSources, .aggregatorKnowledgeSources, .knowledgeLevels, .agentTypes,
+      .publications} END`;
 const KG_STATEMENT = kgStatement("l");
 
 /** Cypher for each exported edge field, over a LINK `l`. */

@@ -25,6 +25,7 @@ import {
   type StudyDesign,
   type Verdict,
 } from "../../model/vocabulary.js";
+import { kgUnion } from "../kg-parts.js";
 import { refreshStrongestLinks } from "../strongest-links.js";
 import { bumpGraphVersion } from "../traversal-cache.js";
 import { sameValue, uniq, unwind } from "./common.js";
@@ -186,7 +187,7 @@ async function refreshLinks(tx: ManagedTransaction, linkIds: string[]) {
        RETURN l.id AS id, a.id AS from, b.id AS to, l.predicate AS predicate,
          [l.level, l.supporting, l.contradicting, l.score, l.certainty] AS current,
          size(coalesce(l.claimIds, [])) = 0 AND size(coalesce(l.kgSources, [])) > 0 AS kgOnly,
-         coalesce(l.studyIds, []) AS kgStudyIds, coalesce(l.knowledgeLevels, []) AS kgKnowledgeLevels,
+         coalesce(l.studyIds, []) AS kgStudyIds, l {.kgSources, .kgContributions, .knowledgeLevels} AS kgParts,
          coalesce(head(COLLECT { MATCH ()-[n:NEGATED_LINK {id: ${negatedLinkIdCypher("l.id")}}]->() RETURN n.studyIds }), []) AS kgDeniedStudyIds,
          COLLECT {
            UNWIND coalesce(l.claimIds, []) AS cid
@@ -210,14 +211,14 @@ async function refreshLinks(tx: ManagedTransaction, linkIds: string[]) {
         current: unknown;
         kgOnly: boolean;
         kgStudyIds: string[];
-        kgKnowledgeLevels: string[];
+        kgParts: Record<string, unknown>;
         kgDeniedStudyIds: string[];
         certainties: Array<string | null>;
         evidence: EvidenceRow[];
       };
       if (row.kgOnly) {
         // No claim asserts it (any more): an imported KG's statement, with the KG's evidence.
-        const kg = kgLinkEvidence(row.predicate, row.kgStudyIds, row.kgKnowledgeLevels, row.kgDeniedStudyIds);
+        const kg = kgLinkEvidence(row.predicate, row.kgStudyIds, kgUnion(row.kgParts, "knowledgeLevels"), row.kgDeniedStudyIds);
         if (!sameValue(row.current, [kg.level, toPlain(kg.supporting), toPlain(kg.contradicting), kg.score, kg.certainty])) {
           linkUpdates.push({ id: row.id, ...kg });
           ends.push({ from: row.from, to: row.to });

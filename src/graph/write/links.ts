@@ -16,7 +16,7 @@ import type { ManagedTransaction } from "neo4j-driver";
 import { type Database, toPlain } from "../../db/database.js";
 import { deniedLinkIdCypher, negatedLinkIdCypher } from "../../kgx/mapping.js";
 import { linkOfId } from "../../model/vocabulary.js";
-import { type Contribution, contributionsOf, KG_LISTS, list, partOf, QUALIFIER_KEYS } from "../kg-parts.js";
+import { type Contribution, contributionsOf, KG_LISTS, kgUnion, list, partOf, QUALIFIER_KEYS, storedPart } from "../kg-parts.js";
 import { bumpGraphVersion } from "../traversal-cache.js";
 import {
   addTime,
@@ -213,10 +213,11 @@ function joined(a: Contribution, b: Contribution): Contribution {
 }
 
 /**
- * A link's KG properties from its parts; `old` is what it holds (claims, audit). For a link that
- * exists, a list or qualifier no part has any more is null (removed by `SET l += props`); for a
- * new one, left out. An empty list is never stored (every reader takes a missing list as empty):
- * most edges have no publications or aggregator, and each list property is a record to write.
+ * A link's KG properties from its parts (kg-parts.ts: each part one JSON string, beside the unions
+ * Cypher reads); `old` is what it holds (claims, audit). For a link that exists, a property no
+ * part gives any more is null (removed by `SET l += props`), as are the lists a link written
+ * before parts were JSON kept as properties of their own; for a new one, left out. An empty list
+ * is never stored (every reader takes a missing list as empty).
  */
 function linkProps(predicate: string, parts: readonly Contribution[], old: Props | undefined): Props {
   const all = parts.reduce(joined);
@@ -224,11 +225,12 @@ function linkProps(predicate: string, parts: readonly Contribution[], old: Props
     predicate,
     biolinkPredicate: all.biolinkPredicate,
     kgSources: all.sources,
-    ...all.lists,
+    studyIds: all.lists.studyIds ?? [],
     ...Object.fromEntries(QUALIFIER_KEYS.map((k) => [k, all.qualifiers[k] ?? null])),
-    kgContributions: parts.length > 1 ? parts.map((c) => JSON.stringify(c)) : null,
+    kgContributions: parts.map(storedPart),
     evidenceVoice: "KNOWLEDGE_GRAPH",
   };
+  if (old) for (const k of KG_LISTS) if (!(k in props)) props[k] = null;
   // A link a claim asserts keeps the evidence the rule gives its claims' studies.
   if (!list(old?.claimIds).length) {
     Object.assign(props, kgLinkEvidence(predicate, all.lists.studyIds ?? [], all.lists.knowledgeLevels ?? []));
@@ -256,11 +258,7 @@ function mergedLink(row: LinkRow, old: Props | undefined, sourceId: string, repl
 }
 
 /** The statement hashes of the link's part from `sourceId` (none if that KG does not state it). */
-function ownHashes(link: Props, sourceId: string): string[] {
-  if (!list(link.kgSources).includes(sourceId)) return [];
-  if (!list(link.kgContributions).length) return list(link.kgxHashes);
-  return partOf(link, sourceId)?.lists.kgxHashes ?? [];
-}
+const ownHashes = (link: Props, sourceId: string): string[] => partOf(link, sourceId)?.lists.kgxHashes ?? [];
 
 /** The link's KG parts but the one `sourceId` alone states. */
 const partsWithout = (link: Props, sourceId: string) =>
@@ -557,7 +555,7 @@ export async function refreshDeniedLinks(
   const changed: Array<{ id: string; props: Props }> = [];
   for (const r of found.records) {
     const props = r.get("props") as Props;
-    const kg = kgLinkEvidence(String(props.predicate), list(props.studyIds), list(props.knowledgeLevels), r.get("denied"));
+    const kg = kgLinkEvidence(String(props.predicate), list(props.studyIds), kgUnion(props, "knowledgeLevels"), r.get("denied"));
     const stored = [props.level, props.supporting, props.contradicting, props.score, props.certainty];
     if (!sameValue(toPlain(stored), toPlain([kg.level, kg.supporting, kg.contradicting, kg.score, kg.certainty])))
       changed.push({ id: String(props.id), props });
