@@ -10,7 +10,7 @@ import path from "node:path";
 import { afterAll, beforeEach, describe, expect, it } from "vitest";
 import { toPlain } from "../src/db/database.js";
 import { importBundle } from "../src/graph/import.js";
-import { contributionsOf, type KG_LISTS, kgUnion } from "../src/graph/kg-parts.js";
+import { contributionsOf, type KgList, kgUnion } from "../src/graph/kg-parts.js";
 import { refreshShortcutsInBatches } from "../src/graph/strongest-links.js";
 import { refreshEvidence } from "../src/graph/write/derived.js";
 import { ImportInProgress } from "../src/kgx/import-lock.js";
@@ -123,11 +123,7 @@ async function rows(cypher: string, params: Record<string, unknown> = {}) {
  * named in `lists` (alias → list): each the union over the link's KG parts (kg-parts.ts keeps
  * them as JSON), null where none lists anything, as a property never written reads.
  */
-async function rowsWithKgLists(
-  cypher: string,
-  lists: Record<string, (typeof KG_LISTS)[number]>,
-  params: Record<string, unknown> = {},
-) {
+async function rowsWithKgLists(cypher: string, lists: Record<string, KgList>, params: Record<string, unknown> = {}) {
   return (await rows(cypher, params)).map(({ kg, ...row }) => ({
     ...row,
     ...Object.fromEntries(

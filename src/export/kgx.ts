@@ -22,7 +22,7 @@
  */
 import { gzipSync } from "node:zlib";
 import { pack } from "tar-stream";
-import { kgUnion } from "../graph/kg-parts.js";
+import { contributionsOf, type KgList, unionOf } from "../graph/kg-parts.js";
 import {
   EDGE_COLUMNS,
   type EdgeColumn,
@@ -84,7 +84,8 @@ const single = (values: ReadonlyArray<string | null | undefined>): string | unde
  */
 function provenance(e: ExportEdge) {
   const curated = !importedOnly(e) && !e.negated;
-  const kg = (key: Parameters<typeof kgUnion>[1]) => (e.kg ? kgUnion(e.kg as Record<string, unknown>, key) : []);
+  const parts = e.kg ? contributionsOf(e.kg as Record<string, unknown>) : [];
+  const kg = (key: KgList) => unionOf(parts, key);
   return {
     primary_knowledge_source: single([...(curated ? [SERVICE_INFORES] : []), ...kg("primaryKnowledgeSources")]),
     aggregator_knowledge_source: kg("aggregatorKnowledgeSources"),

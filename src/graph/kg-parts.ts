@@ -78,10 +78,15 @@ export function storedPart(part: Contribution): string {
   return JSON.stringify({ ...part, lists });
 }
 
-/** The union of one list over the link's KG parts (what every KG stating it says together). */
-export function kgUnion(link: Props, key: (typeof KG_LISTS)[number]): string[] {
-  return [...new Set(contributionsOf(link).flatMap((c) => c.lists[key] ?? []))];
-}
+export type KgList = (typeof KG_LISTS)[number];
+
+/** The union of one list over KG parts (what every KG stating a link says together). */
+export const unionOf = (parts: readonly Contribution[], key: KgList): string[] => [
+  ...new Set(parts.flatMap((c) => c.lists[key] ?? [])),
+];
+
+/** The union of one list over the link's KG parts. */
+export const kgUnion = (link: Props, key: KgList): string[] => unionOf(contributionsOf(link), key);
 
 /** The part of a link `sourceId` states (shared with other KGs only where written before parts were kept). */
 export const partOf = (link: Props, sourceId: string): Contribution | undefined =>
