@@ -756,6 +756,55 @@ describe("curated work beside an import", { timeout: 600_000 }, () => {
     expect(await rows("MATCH (e:Entity) WHERE e.id STARTS WITH 'KGD:' RETURN e.id AS id")).toEqual([]);
   });
 
+  it("an entity the first, failed import of a KG created, kept for a curator's claim, still says which KG described it", async () => {
+    const kg = writeKgx("first-fails", {
+      "nodes.tsv": [
+        "id\tcategory\tname\tdescription",
+        "KGF:a\tbiolink:SmallMolecule\ta\tThe KG's own wording.",
+        "KGF:b\tbiolink:Disease\tb\t",
+      ],
+      "edges.tsv": [
+        "id\tsubject\tpredicate\tobject\tobject_direction_qualifier",
+        "f1\tKGF:a\tbiolink:affects\tKGF:b\tincreased",
+        "f2\tKGF:b\tbiolink:affects\tKGF:a\tdecreased",
+      ],
+    });
+    const claim = {
+      id: "claim:about-kgf",
+      statement: "Test: a is said to raise b.",
+      about: ["KGF:a"],
+      links: [{ from: "KGF:a", predicate: "INCREASES", to: "KGF:b" }],
+      statedIn: [{ source: "source:mg-glycinate-gut-brain", locator: "test" }],
+      evidence: [],
+    };
+    await importWhileCurating(
+      [kg],
+      1,
+      () => importBundle(db, { entities: [], sources: [], studies: [], claims: [claim] }, { actor: "curator" }),
+      2,
+    );
+    // The import is gone, its Source is not: the entities the claim keeps hold the KG's words.
+    expect(await rows("MATCH (i:KgxImport) RETURN i.id AS id")).toEqual([]);
+    expect(await rows("MATCH (s:Source {id: 'source:kgx-example-kg'}) RETURN s.importId AS importId")).toEqual([
+      { importId: null },
+    ]);
+    const r = await gql(
+      testServer(db),
+      `{ entity(id: "KGF:a") { description namedBy { id } describedBy { id } outgoing { id claims { id } statedBy { source { id } } } } }`,
+    );
+    expect(r.errors).toBeUndefined();
+    expect(r.data.entity).toEqual({
+      description: "The KG's own wording.",
+      namedBy: [{ id: "source:kgx-example-kg" }],
+      describedBy: { id: "source:kgx-example-kg" },
+      // The link is the claim's alone: the failed import's statement of it was taken back.
+      outgoing: [{ id: "link:KGF:a:INCREASES:KGF:b", claims: [{ id: "claim:about-kgf" }], statedBy: [] }],
+    });
+    // The import, run again, goes through; its Source is the one kept.
+    expect((await importKgx(db, [kg], opts)).status).toBe("published");
+    expect(await rows("MATCH (s:Source {id: 'source:kgx-example-kg'}) RETURN count(s) AS n")).toEqual([{ n: 1 }]);
+  });
+
   it("a claim's link between entities the import created, written while it runs, is the import's link too", async () => {
     // The import creates c and d; before its batch stating c→d, a curator asserts c→d. The import
     // took c→d for new (an end is new), so its CREATE meets the curator's link: the batch is

@@ -801,10 +801,21 @@ async function dropUndoLog(db: Database, importId: string) {
   }
 }
 
-/** Takes an import back and removes its record (and its Source, if the import created it). */
+/**
+ * Takes an import back and removes its record, and its Source if the import created it, unless an
+ * entity the import created stays (a curator's claim points at it, undo.ts) and still names the
+ * KG: it holds the KG's name and description, and says whose they are (`namedBy`, `describedBy`).
+ */
 export async function takeBack(db: Database, importId: string, log?: Logger): Promise<void> {
   const undone = await undoImport(db, importId);
   await db.write(async (tx) => {
+    // Failure path only: one scan of the entities (no index holds list elements).
+    await tx.run(
+      `MATCH (s:Source) WHERE s.importId = $id
+         AND EXISTS { MATCH (e:Entity) WHERE e.kgxHash IS NOT NULL AND s.id IN coalesce(e.kgSources, [e.kgSource]) }
+       SET s.importId = null`,
+      { id: importId },
+    );
     await tx.run("MATCH (s:Source) WHERE s.importId = $id DETACH DELETE s", { id: importId });
     await tx.run("MATCH (i:KgxImport {id: $id}) DELETE i", { id: importId });
     await bumpGraphVersion(tx);
