@@ -105,6 +105,28 @@ async function importWhileCurating(
   return undefined;
 }
 
+/** A curator writes claim `id`, stated in the article, that `from` raises `to` (its one link, about `from`). */
+const curateRaises = (id: string, from: string, to: string) =>
+  importBundle(
+    db,
+    {
+      entities: [],
+      sources: [],
+      studies: [],
+      claims: [
+        {
+          id,
+          statement: `Test: ${from} is said to raise ${to}.`,
+          about: [from],
+          links: [{ from, predicate: "INCREASES", to }],
+          statedIn: [{ source: "source:mg-glycinate-gut-brain", locator: "test" }],
+          evidence: [],
+        },
+      ],
+    },
+    { actor: "curator" },
+  );
+
 async function refused(paths: string[]): Promise<KgxImportReport> {
   const error = await importKgx(db, paths, opts).then(
     () => undefined,
@@ -769,20 +791,7 @@ describe("curated work beside an import", { timeout: 600_000 }, () => {
         "f2\tKGF:b\tbiolink:affects\tKGF:a\tdecreased",
       ],
     });
-    const claim = {
-      id: "claim:about-kgf",
-      statement: "Test: a is said to raise b.",
-      about: ["KGF:a"],
-      links: [{ from: "KGF:a", predicate: "INCREASES", to: "KGF:b" }],
-      statedIn: [{ source: "source:mg-glycinate-gut-brain", locator: "test" }],
-      evidence: [],
-    };
-    await importWhileCurating(
-      [kg],
-      1,
-      () => importBundle(db, { entities: [], sources: [], studies: [], claims: [claim] }, { actor: "curator" }),
-      2,
-    );
+    await importWhileCurating([kg], 1, () => curateRaises("claim:about-kgf", "KGF:a", "KGF:b"), 2);
     // The import is gone, its Source is not: the entities the claim keeps hold the KG's words.
     expect(await rows("MATCH (i:KgxImport) RETURN i.id AS id")).toEqual([]);
     expect(await rows("MATCH (s:Source {id: 'source:kgx-example-kg'}) RETURN s.importId AS importId")).toEqual([
@@ -817,16 +826,7 @@ describe("curated work beside an import", { timeout: 600_000 }, () => {
         "k2\tKGK:c\tbiolink:affects\tKGK:d\tincreased\tPMID:333",
       ],
     });
-    const claim = {
-      id: "claim:collide",
-      statement: "Test: c is said to raise d.",
-      about: ["KGK:c"],
-      links: [{ from: "KGK:c", predicate: "INCREASES", to: "KGK:d" }],
-      statedIn: [{ source: "source:mg-glycinate-gut-brain", locator: "test" }],
-    };
-    const report = await importWhileCurating([kg], 1, () =>
-      importBundle(db, { entities: [], sources: [], studies: [], claims: [claim] }, { actor: "curator" }),
-    );
+    const report = await importWhileCurating([kg], 1, () => curateRaises("claim:collide", "KGK:c", "KGK:d"));
     expect(report?.status).toBe("published");
     expect(report?.links).toEqual({ created: 1, updated: 1, unchanged: 0 });
     expect(
