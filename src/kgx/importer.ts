@@ -809,7 +809,8 @@ async function dropUndoLog(db: Database, importId: string) {
 export async function takeBack(db: Database, importId: string, log?: Logger): Promise<void> {
   const undone = await undoImport(db, importId);
   await db.write(async (tx) => {
-    // Failure path only: one scan of the entities (no index holds list elements).
+    // Failure path only: one scan of the entities (no index holds list elements). Asked of the
+    // graph, not of what undoImport kept: a take-back interrupted after the undo runs again here.
     await tx.run(
       `MATCH (s:Source) WHERE s.importId = $id
          AND EXISTS { MATCH (e:Entity) WHERE e.kgxHash IS NOT NULL AND s.id IN coalesce(e.kgSources, [e.kgSource]) }
